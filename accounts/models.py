@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Branch(models.Model):
+    """A branch or outlet (支行/网点) of the bank."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CLIENT_MANAGER = "manager", _("Client manager")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    TRAINEE = "trainee", _("Trainee")
+    ADMINISTRATOR = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    """A person who signs in. Their role decides what they see (see accounts.policy)."""
+
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.CLIENT_MANAGER
+    )
+    branch = models.ForeignKey(
+        Branch,
+        verbose_name=_("branch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    supervisor = models.ForeignKey(
+        "self",
+        verbose_name=_("supervisor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="team",
+        limit_choices_to={"role": Role.SUPERVISOR},
+        help_text=_("The supervisor (mentor, for a trainee) who leads this person's team."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        # Chinese order: family name first, no space.
+        return f"{self.last_name}{self.first_name}".strip()
+
+    def save(self, *args, **kwargs) -> None:
+        # The administrator role is what grants the Django admin, not a separate flag.
+        if self.role == Role.ADMINISTRATOR:
+            self.is_staff = True
+            self.is_superuser = True
+        super().save(*args, **kwargs)
+
+    @property
+    def is_client_manager(self) -> bool:
+        return self.role == Role.CLIENT_MANAGER
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+    @property
+    def is_trainee(self) -> bool:
+        return self.role == Role.TRAINEE
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR or self.is_superuser

@@ -1,0 +1,98 @@
+"""Who may see what — the one place every app asks.
+
+A client manager sees their own records, a supervisor those of their team
+(and their own), a trainee the playbook and their own prospects, an
+administrator everything. Records are fetched through a queryset filtered by
+`owner_scope`, so anything outside it answers 404, never a 403 that would
+confirm it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from accounts.models import Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+ALL_ROLES: frozenset[str] = frozenset(Role.values)
+# Trainees work on prospects and the playbook only (investigations and
+# complaints are a full client manager's responsibility).
+CASEWORK_ROLES: frozenset[str] = frozenset(
+    {Role.CLIENT_MANAGER, Role.SUPERVISOR, Role.ADMINISTRATOR}
+)
+NOTHING = Q(pk__in=[])
+
+
+def owner_scope(user: User, owner_field: str = "owner", roles: Collection[str] = ALL_ROLES) -> Q:
+    """A filter for the records owned (through `owner_field`) that `user` may see."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_administrator:
+        return Q()
+    if user.role not in roles:
+        return NOTHING
+    own = Q(**{owner_field: user})
+    if user.is_supervisor:
+        return own | Q(**{f"{owner_field}__supervisor": user})
+    return own
+
+
+def can_see_owner(user: User, owner: User | None, roles: Collection[str] = ALL_ROLES) -> bool:
+    """The same rule as `owner_scope`, for one record already in memory."""
+    if owner is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_administrator:
+        return True
+    if user.role not in roles:
+        return False
+    return owner.pk == user.pk or (user.is_supervisor and owner.supervisor_id == user.pk)
+
+
+def visible_people(user: User):
+    """The people whose records `user` may see (themselves included)."""
+    from accounts.models import User as UserModel
+
+    if user.is_administrator:
+        return UserModel.objects.filter(is_active=True)
+    if user.is_supervisor:
+        return UserModel.objects.filter(Q(pk=user.pk) | Q(supervisor=user), is_active=True)
+    return UserModel.objects.filter(pk=user.pk)
+
+
+class OwnedQuerySet(models.QuerySet):
+    """Base queryset for records that belong to one person.
+
+    Subclasses set `owner_field` (a path to a user) and, when trainees must
+    not see the records at all, `visible_roles = CASEWORK_ROLES`.
+    """
+
+    owner_field: str = "owner"
+    visible_roles: Collection[str] = ALL_ROLES
+
+    def visible_to(self, user: User):
+        return self.filter(owner_scope(user, self.owner_field, self.visible_roles))
+
+
+def roles_required(*roles: str) -> Callable:
+    """View decorator: other roles get a 404, as if the page did not exist."""
+    allowed = frozenset(roles)
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: Any, *args: Any, **kwargs: Any):
+            user = request.user
+            if not (user.is_authenticated and (user.role in allowed or user.is_administrator)):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

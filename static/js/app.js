@@ -1,0 +1,18 @@
+// Small behaviours shared by every page. No inline scripts: the CSP forbids them.
+"use strict";
+
+// Charts: <canvas data-chart="ID"> is drawn from <script type="application/json" id="ID">
+// (Django's json_script). Re-run after htmx swaps so swapped-in charts are drawn too.
+function drawCharts(root) {
+  if (typeof window.Chart === "undefined") return;
+  root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+    if (canvas.dataset.drawn) return;
+    var source = document.getElementById(canvas.dataset.chart);
+    if (!source) return;
+    new window.Chart(canvas, JSON.parse(source.textContent));
+    canvas.dataset.drawn = "1";
+  });
+}
+
+document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+document.addEventListener("htmx:load", function (event) { drawCharts(event.target); });

@@ -1,0 +1,164 @@
+"""Shared fixtures: the people of two teams, one client per role, the browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from accounts.models import Branch, Role, User
+
+# live_server runs in a thread while sync Playwright drives the browser.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery-staple"
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # whitenoise warns (an error under filterwarnings) when the static root is missing.
+    Path(settings.STATIC_ROOT).mkdir(exist_ok=True)
+    # Argon2 is deliberately slow; tests/accounts/test_auth.py checks it is the real hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username: str, role: str, *, branch: Branch, supervisor: User | None = None) -> User:
+    user = User(username=username, role=role, branch=branch, supervisor=supervisor)
+    user.last_name, user.first_name = username[:1].upper(), username[1:]
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def branch(db) -> Branch:
+    return Branch.objects.create(code="0101", name="城南支行")
+
+
+@pytest.fixture
+def people(branch) -> SimpleNamespace:
+    """Team A: a supervisor, two managers and a trainee; team B: a supervisor and a manager.
+
+    `owner` is the client manager whose records the access tests create.
+    """
+    supervisor = make_user("supervisor", Role.SUPERVISOR, branch=branch)
+    other_supervisor = make_user("othersupervisor", Role.SUPERVISOR, branch=branch)
+    return SimpleNamespace(
+        supervisor=supervisor,
+        owner=make_user("owner", Role.CLIENT_MANAGER, branch=branch, supervisor=supervisor),
+        teammate=make_user("teammate", Role.CLIENT_MANAGER, branch=branch, supervisor=supervisor),
+        trainee=make_user("trainee", Role.TRAINEE, branch=branch, supervisor=supervisor),
+        other_supervisor=other_supervisor,
+        other_manager=make_user(
+            "othermanager", Role.CLIENT_MANAGER, branch=branch, supervisor=other_supervisor
+        ),
+        admin=make_user("administrator", Role.ADMINISTRATOR, branch=branch),
+    )
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend=MODEL_BACKEND)
+    return client
+
+
+@pytest.fixture
+def manager(people) -> User:
+    return people.owner
+
+
+@pytest.fixture
+def supervisor(people) -> User:
+    return people.supervisor
+
+
+@pytest.fixture
+def trainee(people) -> User:
+    return people.trainee
+
+
+@pytest.fixture
+def admin_user(people) -> User:
+    return people.admin
+
+
+@pytest.fixture
+def manager_client(manager) -> Client:
+    return client_for(manager)
+
+
+@pytest.fixture
+def supervisor_client(supervisor) -> Client:
+    return client_for(supervisor)
+
+
+@pytest.fixture
+def trainee_client(trainee) -> Client:
+    return client_for(trainee)
+
+
+@pytest.fixture
+def admin_client_(admin_user) -> Client:
+    return client_for(admin_user)
+
+
+# --- Browser ------------------------------------------------------------------
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(
+            "CI: Chromium is missing; browser tests must run (apt-get install chromium)."
+        )
+    skip = pytest.mark.skip(
+        reason="Chromium not found: apt-get install -y chromium fonts-wqy-microhei"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """Sign a person in through the real sign-in form; returns the page."""
+
+    def _sign_in(user: User, password: str = PASSWORD):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill(user.username)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_load_state()
+        return page
+
+    return _sign_in
