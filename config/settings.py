@@ -110,7 +110,8 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------
-_database_url = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# Unset or empty: the embedded SQLite file.
+_database_url = env_str("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 if not _database_url.startswith(("sqlite:", "postgres://", "postgresql://", "pgsql:")):
     raise ImproperlyConfigured(
         "DATABASE_URL must start with sqlite:// or postgres://, "
