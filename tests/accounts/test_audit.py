@@ -12,7 +12,9 @@ def test_changing_a_person_records_who_changed_which_field_from_what_to_what(peo
     with set_actor(people.admin):
         people.owner.role = Role.SUPERVISOR
         people.owner.save()
-    entry = LogEntry.objects.get_for_object(people.owner).filter(action=LogEntry.Action.UPDATE).get()
+    entry = (
+        LogEntry.objects.get_for_object(people.owner).filter(action=LogEntry.Action.UPDATE).get()
+    )
     assert entry.actor == people.admin
     assert entry.changes_dict["role"] == ["manager", "supervisor"]
 
@@ -27,5 +29,7 @@ def test_passwords_never_enter_the_audit_trail(people):
 def test_history_tag_renders_the_changes(people):
     people.owner.first_name = "新名"
     people.owner.save()
-    html = Template("{% load audit %}{% object_history person %}").render(Context({"person": people.owner}))
+    html = Template("{% load audit %}{% object_history person %}").render(
+        Context({"person": people.owner})
+    )
     assert "新名" in html

@@ -33,7 +33,12 @@ def test_each_role_lands_on_its_home_page(role, people):
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     page = client.get(reverse("home")).text
-    heading = {"owner": "今日待办", "supervisor": "我的团队", "trainee": "我的学习", "admin": "系统管理"}
+    heading = {
+        "owner": "今日待办",
+        "supervisor": "我的团队",
+        "trainee": "我的学习",
+        "admin": "系统管理",
+    }
     assert heading[role] in page
 
 
@@ -65,7 +70,9 @@ def test_lockout_is_per_account_not_per_address(client, people):
 def test_the_lock_lifts_after_fifteen_minutes(client, people):
     for _ in range(5):
         sign_in(client, people.owner.username, "wrong")
-    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=16))
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=16)
+    )
     response = sign_in(client, people.owner.username, PASSWORD)
     assert response.status_code == 302
 
@@ -89,7 +96,11 @@ def test_logout_needs_post(manager_client):
 def test_password_change(manager_client, manager):
     response = manager_client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "a-new-long-pass-2026", "new_password2": "a-new-long-pass-2026"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-pass-2026",
+            "new_password2": "a-new-long-pass-2026",
+        },
     )
     assert response.status_code == 302
     manager.refresh_from_db()

@@ -12,12 +12,23 @@ def test_a_manager_sees_only_themselves(people):
 
 
 def test_a_supervisor_sees_their_team_and_themselves(people):
-    assert names(visible_people(people.supervisor)) == {"supervisor", "owner", "teammate", "trainee"}
+    assert names(visible_people(people.supervisor)) == {
+        "supervisor",
+        "owner",
+        "teammate",
+        "trainee",
+    }
 
 
 def test_an_administrator_sees_everyone(people):
     assert names(visible_people(people.admin)) == {
-        "supervisor", "owner", "teammate", "trainee", "othersupervisor", "othermanager", "administrator",
+        "supervisor",
+        "owner",
+        "teammate",
+        "trainee",
+        "othersupervisor",
+        "othermanager",
+        "administrator",
     }
 
 

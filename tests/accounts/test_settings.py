@@ -72,7 +72,10 @@ def test_sqlite_is_the_default_database_and_postgres_comes_from_database_url():
     )
     assert result.stdout.strip() == "sqlite"
     result = manage(
-        "shell", "--no-imports", "-c", "from django.db import connection; print(connection.vendor, connection.settings_dict['CONN_HEALTH_CHECKS'])",
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.db import connection; print(connection.vendor, connection.settings_dict['CONN_HEALTH_CHECKS'])",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/workbench",
     )
     assert result.stdout.strip() == "postgresql True"

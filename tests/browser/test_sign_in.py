@@ -6,7 +6,12 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-HOME_HEADINGS = {"owner": "今日待办", "supervisor": "我的团队", "trainee": "我的学习", "admin": "系统管理"}
+HOME_HEADINGS = {
+    "owner": "今日待办",
+    "supervisor": "我的团队",
+    "trainee": "我的学习",
+    "admin": "系统管理",
+}
 
 
 @pytest.mark.parametrize("role", list(HOME_HEADINGS))
@@ -51,7 +56,10 @@ def test_the_page_is_usable_on_a_phone(people, sign_in, page):
 
 def test_no_csp_violations_on_sign_in_and_home(people, sign_in, page):
     violations: list[str] = []
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     sign_in(people.owner)
     page.reload()
     assert violations == []

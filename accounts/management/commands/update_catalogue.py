@@ -37,7 +37,10 @@ class Command(BaseCommand):
         with open(locale_dir / ".catalogue.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             call_command(
-                "makemessages", locale=["zh_Hans"], no_obsolete=True, ignore_patterns=IGNORE,
+                "makemessages",
+                locale=["zh_Hans"],
+                no_obsolete=True,
+                ignore_patterns=IGNORE,
                 verbosity=0,
             )
             po_path = locale_dir / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -58,7 +61,8 @@ class Command(BaseCommand):
         missing = [
             e.msgid
             for e in catalogue
-            if not e.obsolete and (not (e.msgstr or any(e.msgstr_plural.values())) or "fuzzy" in e.flags)
+            if not e.obsolete
+            and (not (e.msgstr or any(e.msgstr_plural.values())) or "fuzzy" in e.flags)
         ]
         self.stdout.write(f"{len(catalogue)} strings, {len(missing)} untranslated.")
         for msgid in missing:
