@@ -9,13 +9,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    items = collect_nav_items(user)
+    # The most specific section is current: /playbook/progress/ is not also /playbook/.
+    matches = [i for i in items if i.active_prefix and request.path.startswith(i.active_prefix)]
+    current = max(matches, key=lambda item: len(item.active_prefix), default=None)
     return {
         "nav_items": [
-            {
-                "label": item.label,
-                "url": item.url,
-                "active": bool(item.active_prefix) and request.path.startswith(item.active_prefix),
-            }
-            for item in collect_nav_items(user)
+            {"label": item.label, "url": item.url, "active": item is current} for item in items
         ]
     }
