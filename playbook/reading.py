@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Lag, Lead
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Role
@@ -148,23 +147,33 @@ def mark_read(user: User, entry: Entry) -> None:
     )
 
 
-def neighbours(entry: Entry) -> tuple[Entry | None, Entry | None]:
-    """The previous and next entries in reading order."""
-    order = [F(field).asc() for field in READING_ORDER]
-    row = (
-        Entry.objects.annotate(
-            previous_pk=Window(Lag("pk"), order_by=order),
-            next_pk=Window(Lead("pk"), order_by=order),
-        )
-        .filter(pk=entry.pk)
-        .values("previous_pk", "next_pk")
-        .first()
+def _reading_key(entry: Entry) -> tuple[int, ...]:
+    section = entry.section
+    return (
+        section.chapter.part.order,
+        section.chapter.order,
+        section.order,
+        entry.number,
+        entry.pk,
     )
-    if row is None:
-        return None, None
-    wanted = [pk for pk in (row["previous_pk"], row["next_pk"]) if pk is not None]
-    found = {e.pk: e for e in Entry.objects.filter(pk__in=wanted).only("pk", "number", "question")}
-    return found.get(row["previous_pk"]), found.get(row["next_pk"])
+
+
+def _after(key: tuple[int, ...], lookup: str) -> Q:
+    """Entries whose reading-order key is after (`gt`) or before (`lt`) `key`."""
+    condition = Q(pk__in=[])
+    for depth, field in enumerate(READING_ORDER):
+        equal = {name: value for name, value in zip(READING_ORDER[:depth], key, strict=False)}
+        condition |= Q(**equal, **{f"{field}__{lookup}": key[depth]})
+    return condition
+
+
+def neighbours(entry: Entry) -> tuple[Entry | None, Entry | None]:
+    """The previous and next entries in reading order (needs entry.section.chapter.part)."""
+    key = _reading_key(entry)
+    entries = Entry.objects.only("pk", "number", "question")
+    previous = entries.filter(_after(key, "lt")).order_by(*(f"-{field}" for field in READING_ORDER))
+    following = entries.filter(_after(key, "gt")).order_by(*READING_ORDER)
+    return previous.first(), following.first()
 
 
 def related_entries(entry: Entry, topic_ids: list[int]) -> list[Entry]:
