@@ -1,6 +1,6 @@
 from django.urls import path
 
-from playbook import views
+from playbook import search_views, views
 
 app_name = "playbook"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("next/", views.next_unread, name="next_unread"),
     path("progress/", views.progress, name="progress"),
     path("progress/<int:pk>/", views.trainee_progress, name="trainee_progress"),
+    # Search and import (playbook-search).
+    path("search/", search_views.entry_search, name="search"),
+    path("import/", search_views.handbook_import, name="import"),
 ]

@@ -59,4 +59,8 @@ EXPECTATIONS = [
         method="post",
         data=lambda p: {"question": ""},
     ),
+    # Search and import (playbook-search): everyone searches; administrators import.
+    Expect("playbook:search", EVERYONE, query="?q=门卫"),
+    Expect("playbook:import", {"admin"}),
+    Expect("playbook:import", {"admin"}, method="post", data=lambda p: {}),
 ]
