@@ -119,6 +119,15 @@ def recent_reads(user: User, limit: int = 10) -> QuerySet[ReadingRecord]:
     )
 
 
+def updated_since_read(user: User) -> QuerySet[ReadingRecord]:
+    """What `user` read before it was revised, in reading order."""
+    return (
+        ReadingRecord.objects.filter(user=user, entry__revised_at__gt=F("read_at"))
+        .select_related("entry")
+        .order_by(*(f"entry__{field}" for field in READING_ORDER))
+    )
+
+
 def revisions_visible_to(user: User) -> QuerySet[EntryRevision]:
     return (
         EntryRevision.objects.filter(entry__in=Entry.objects.visible_to(user))

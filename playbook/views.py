@@ -140,6 +140,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             "progress": reading.overall_progress(request.user),
             "next_entry": reading.next_unread(request.user),
             "bookmarks": list(reading.bookmarks_of(request.user)),
+            "updated": list(reading.updated_since_read(request.user)),
             "trainees": trainees,
         },
     )

@@ -94,6 +94,18 @@ def test_supervisor_sees_entries_updated_since_trainee_read(people):
     assert "1 条阅读后有更新" in client_for(people.supervisor).get(reverse("home")).text
 
 
+def test_progress_lists_what_was_revised_since_i_read_it(trainee, trainee_client):
+    revised, untouched = make_entries(2)
+    for entry in (revised, untouched):
+        ReadingRecord.objects.create(user=trainee, entry=entry)
+    revised.revised_at = timezone.now() + timedelta(minutes=1)
+    revised.save()
+    html = trainee_client.get(PROGRESS).text
+    section = html.split('class="updated-since-read"')[1].split("</ul>")[0]
+    assert revised.question in section
+    assert untouched.question not in section
+
+
 def test_trainee_home_shows_progress_next_unread_and_bookmarks(trainee, trainee_client):
     entries = make_entries(3)
     ReadingRecord.objects.create(user=trainee, entry=entries[0])
@@ -126,7 +138,7 @@ def test_progress_page_queries_are_constant(size, people, django_assert_num_quer
         )
         ReadingRecord.objects.create(user=trainee, entry=entries[1])
     client = client_for(people.supervisor)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(PROGRESS)
 
 
