@@ -54,14 +54,15 @@ def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
-def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _entry_page(request: HttpRequest, pk: int, note_form: NoteForm | None = None) -> HttpResponse:
     entry = get_object_or_404(reading.entries_for_reader(request.user), pk=pk)
     topics = list(entry.topics.all())
     stale = reading.is_stale(entry)
     reading.mark_read(request.user, entry)
     previous_entry, next_entry = reading.neighbours(entry)
     note = reading.note_of(request.user, entry)
+    if note_form is None:
+        note_form = NoteForm(initial={"text": note.text if note else ""})
     return TemplateResponse(
         request,
         "playbook/entry.html",
@@ -69,17 +70,22 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entry": entry,
             "blocks": answer_blocks(entry.answer),
             "topics": topics,
-            "first_read": entry.read_at is None,
             "stale": stale,
             "previous_entry": previous_entry,
             "next_entry": next_entry,
             "related": reading.related_entries(entry, [topic.pk for topic in topics]),
             "section_progress": reading.section_progress(request.user, entry.section_id),
-            "note_form": NoteForm(initial={"text": note.text if note else ""}),
+            "note_form": note_form,
             "note": note,
             "can_edit": _can_edit(request.user),
         },
     )
+
+
+@require_GET
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An entry, marked read by opening it."""
+    return _entry_page(request, pk)
 
 
 @require_GET
@@ -119,7 +125,7 @@ def note_save(request: HttpRequest, pk: int) -> HttpResponse:
     if saved:
         messages.success(request, _("Your note is saved."))
         return redirect(entry)
-    return entry_detail(request, pk)
+    return _entry_page(request, pk, note_form=form)
 
 
 @require_GET

@@ -172,3 +172,14 @@ def test_section_page_queries_are_constant(size, trainee_client, django_assert_n
     entries = make_entries(size)
     with django_assert_num_queries(5):
         trainee_client.get(reverse("playbook:section", kwargs={"pk": entries[0].section_id}))
+
+
+def test_note_too_long_without_javascript_shows_the_entry_with_the_error(trainee, trainee_client):
+    entry = make_entry()
+    response = trainee_client.post(
+        reverse("playbook:note", kwargs={"pk": entry.pk}), {"text": "长" * 6000}
+    )
+    assert response.status_code == 200
+    assert entry.question in response.text
+    assert 'class="errorlist' in response.text
+    assert not PrivateNote.objects.filter(user=trainee).exists()
