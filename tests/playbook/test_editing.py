@@ -152,3 +152,18 @@ def test_trainee_sees_no_edit_link(trainee_client):
     entry = make_entry()
     html = trainee_client.get(reverse("playbook:entry", kwargs={"pk": entry.pk})).text
     assert edit_url(entry) not in html
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_revision_pages_queries_are_constant(
+    size, admin_user, admin_client_, django_assert_num_queries
+):
+    entry = make_entry(answer="0")
+    for index in range(size):
+        entry.answer = str(index + 1)
+        entry_save(entry=entry, editor=admin_user)
+    latest = entry.revisions.order_by("-number").first()
+    with django_assert_num_queries(4):
+        admin_client_.get(reverse("playbook:revisions", kwargs={"pk": entry.pk}))
+    with django_assert_num_queries(4):
+        admin_client_.get(reverse("playbook:revision", kwargs={"pk": latest.pk}))

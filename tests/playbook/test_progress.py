@@ -150,3 +150,14 @@ def test_home_panels_queries_are_constant(size, people, django_assert_num_querie
     client = client_for(people.trainee)
     with django_assert_num_queries(5):
         client.get(reverse("home"))
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_trainee_progress_page_queries_are_constant(size, people, django_assert_num_queries):
+    for index in range(size):
+        entries = make_entries(2, section=make_section(f"{index}、第{index}节"))
+        ReadingRecord.objects.create(user=people.trainee, entry=entries[0])
+    client = client_for(people.supervisor)
+    url = reverse("playbook:trainee_progress", kwargs={"pk": people.trainee.pk})
+    with django_assert_num_queries(6):
+        client.get(url)

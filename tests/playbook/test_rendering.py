@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from playbook.rendering import Point, answer_blocks
 
 
@@ -68,3 +71,19 @@ def test_html_is_kept_as_text_for_the_template_to_escape():
 def test_empty_answer_has_no_blocks():
     assert answer_blocks("") == []
     assert answer_blocks("  \n \n") == []
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("答：:1234.．、；;（）()一二三 \n人品客户。？<>&")),
+        max_size=200,
+    )
+)
+def test_any_text_renders_without_losing_words(text):
+    blocks = answer_blocks(text)
+    rendered = "".join(
+        block.text + "".join(point.label + point.text for point in block.points) for block in blocks
+    )
+    for word in ("人品", "客户"):
+        assert text.count(word) <= rendered.count(word)
+    assert all(block.text or block.points for block in blocks)
