@@ -211,3 +211,15 @@ def test_the_page_filters_by_section(handbook, manager_client):
     html = manager_client.get(SEARCH, {"q": "客户", "section": second.pk}).content.decode()
     assert 'data-entry-number="8"' in html
     assert 'data-entry-number="1"' not in html
+
+
+def test_question_hits_come_first_even_when_ranking_is_bounded(monkeypatch):
+    # On PostgreSQL only RANK_CANDIDATES question hits and as many others are ranked.
+    monkeypatch.setattr("playbook.search.RANK_CANDIDATES", 2)
+    section = make_section()
+    for i in range(5):
+        make_entry(f"怎样处理意见{i}？", "投诉要当天登记，投诉要回访。", section=section)
+    in_question = make_entry("客户投诉怎么办？", "先道歉。", section=section)
+    hits = search_entries("投诉").hits
+    assert hits[0].entry == in_question
+    assert len(hits) >= 2
