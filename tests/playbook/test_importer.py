@@ -167,13 +167,13 @@ def test_the_trailing_web_notice_is_dropped():
 @pytest.mark.parametrize(
     ("text", "line", "expected"),
     [
-        ("", 1, "part heading"),
-        ("这里没有篇名\n", 1, "part heading"),
-        ("市场营销篇\n1.问？\n", 2, "chapter heading"),
-        ("市场营销篇\n客户营销\n1.问？\n答。\n", 3, "section heading"),
-        ("市场营销篇\n客户营销\n一、寻找客户\n没有问题的回答。\n", 4, "question"),
-        ("市场营销篇\n客户营销\n一、寻找客户\n1.问？\n答。\n1.又是一？\n答。\n", 6, "entry number"),
-        ("市场营销篇\n客户营销\n一、寻找客户\n", 1, "questions"),
+        ("", 1, "篇名"),
+        ("这里没有篇名\n", 1, "篇名"),
+        ("市场营销篇\n1.问？\n", 2, "章名"),
+        ("市场营销篇\n客户营销\n1.问？\n答。\n", 3, "节标题"),
+        ("市场营销篇\n客户营销\n一、寻找客户\n没有问题的回答。\n", 4, "问题（"),
+        ("市场营销篇\n客户营销\n一、寻找客户\n1.问？\n答。\n1.又是一？\n答。\n", 6, "条目编号"),
+        ("市场营销篇\n客户营销\n一、寻找客户\n", 1, "本篇的问题"),
     ],
 )
 def test_a_malformed_file_is_refused_with_the_line_and_what_was_expected(text, line, expected):
@@ -181,7 +181,7 @@ def test_a_malformed_file_is_refused_with_the_line_and_what_was_expected(text, l
         parse_handbook(text)
     assert caught.value.line == line
     assert expected in caught.value.expected
-    assert f"{line}" in str(caught.value)
+    assert f"第 {line} 行" in str(caught.value)
 
 
 @pytest.mark.django_db
@@ -281,7 +281,7 @@ def test_the_command_prints_counts_and_refuses_malformed_files(tmp_path: Path, s
     call_command("import_handbook", str(path), stdout=out)
     assert "0 created, 0 updated, 13 unchanged." in out.getvalue()
     path.write_text("市场营销篇\n客户营销\n一、寻找客户\n没有问题的回答。\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="Line 4"):
+    with pytest.raises(CommandError, match="第 4 行"):
         call_command("import_handbook", str(path), stdout=out)
 
 
