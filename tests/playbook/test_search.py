@@ -223,3 +223,37 @@ def test_question_hits_come_first_even_when_ranking_is_bounded(monkeypatch):
     hits = search_entries("投诉").hits
     assert hits[0].entry == in_question
     assert len(hits) >= 2
+
+
+def test_the_page_queries_do_not_grow_with_results(manager_client, django_assert_num_queries):
+    section = make_section()
+    make_entry("门卫问题？", "说明来意。", section=section)
+
+    def count_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as context:
+            assert manager_client.get(SEARCH, {"q": "门卫"}).status_code == 200
+        return len(context.captured_queries)
+
+    few = count_queries()
+    for i in range(15):
+        make_entry(f"门卫问题{i}？", "说明来意。", section=section)
+    assert count_queries() == few
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_index_is_rebuilt_when_its_triggers_were_lost():
+    # As after a migration that rebuilds playbook_entry on SQLite.
+    from django.db import connection
+
+    from playbook.search_index import install, uninstall
+
+    uninstall(connection)
+    entry = make_entry("门卫拦人怎么办？", "说明来意。")
+    install(connection)
+    assert numbers("门卫") == [entry.number]
+    entry.answer = "出示工作证。"
+    entry.save()
+    assert numbers("工作证") == [entry.number]
