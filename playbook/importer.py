@@ -48,6 +48,7 @@ WEB_NOTICE = re.compile(r"因篇幅问题不能全部显示|请点此查看更�
 SENTENCE_END = tuple("。！？!?；;：:….")
 CLOSERS = "”’\"'）)」』】"
 CHAPTER_MAX = 30
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A numbered point this short without punctuation is a sub-heading, not a line
 # the PDF broke: a PDF breaks only full lines.
 SUBHEADING = re.compile(r"^\d{1,3}[.．]\s*[^\s，,。：:；;！!？?]{1,12}$")
@@ -110,11 +111,11 @@ class Handbook:
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else GB18030."""
     try:
-        return data.decode("utf-8-sig")
+        return CONTROL.sub("", data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030")
+        return CONTROL.sub("", data.decode("gb18030"))
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise HandbookFormatError(line, _("text in UTF-8 or GB18030")) from None
@@ -140,7 +141,8 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     """Physical lines joined where the PDF broke them, with their first line number."""
     physical: list[tuple[int, str]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.replace("\u3000", " ").strip()
+        # Control characters (a NUL from a bad extraction) are never content.
+        line = CONTROL.sub("", raw).replace("\u3000", " ").strip()
         if WEB_NOTICE.search(line):
             continue
         physical.append((number, line))

@@ -11,7 +11,6 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import Role
 from accounts.policy import roles_required
@@ -91,7 +90,9 @@ def handbook_import(request) -> HttpResponse:
     context: dict = {"form": HandbookUploadForm()}
     if request.method == "POST" and "confirm" in request.POST:
         confirm = HandbookConfirmForm(request.POST)
-        if confirm.is_valid():
+        if not confirm.is_valid():
+            context["error"] = _("The preview was lost; upload the file again.")
+        else:
             try:
                 result = import_text(confirm.cleaned_data["text"], editor=request.user)
             except HandbookFormatError as exc:
@@ -105,10 +106,7 @@ def handbook_import(request) -> HttpResponse:
                     )
                     % result.counts,
                 )
-                url = reverse_lazy("playbook:import")
-                if request.htmx:
-                    return HttpResponseClientRedirect(str(url))
-                return redirect(url)
+                return redirect("playbook:import")
     elif request.method == "POST":
         form = HandbookUploadForm(request.POST, request.FILES)
         context["form"] = form

@@ -72,3 +72,18 @@ def test_only_administrators_import(supervisor_client):
     )
     assert response.status_code == 404
     assert not Entry.objects.exists()
+
+
+def test_control_characters_from_a_bad_extraction_are_dropped(admin_client_):
+    data = SAMPLE_HANDBOOK.read_bytes().replace("门卫".encode(), "门\x00卫".encode())
+    response = upload(admin_client_, data)
+    text = response.context["confirm"].initial["text"]
+    admin_client_.post(IMPORT, {"text": text, "confirm": ""})
+    assert Entry.objects.count() == 13
+    assert "门卫" in Entry.objects.get(number=5).question
+
+
+def test_a_lost_preview_is_reported(admin_client_):
+    response = admin_client_.post(IMPORT, {"confirm": ""})
+    assert response.status_code == 200
+    assert response.context["error"]
