@@ -148,7 +148,7 @@ def run_backend(backend: str, entries: int, query_count: int) -> dict:
     from django.db import connection
 
     from playbook.importer import import_handbook
-    from playbook.models import Entry
+    from playbook.models import Entry, Section
     from playbook.search import search_entries
 
     call_command("migrate", verbosity=0)
@@ -162,13 +162,16 @@ def run_backend(backend: str, entries: int, query_count: int) -> dict:
     assert Entry.objects.count() == entries, Entry.objects.count()
 
     queries = build_queries(maker, rng, query_count)
+    section_ids = list(Section.objects.values_list("pk", flat=True))
+    # One query in ten narrowed to a section, as with the section filter.
+    sections = [rng.choice(section_ids) if i % 10 == 9 else None for i in range(len(queries))]
     for query in queries[:20]:  # warm caches and the segmenter
         search_entries(query)
     timings: list[float] = []
     hits: list[int] = []
-    for query in queries:
+    for query, section in zip(queries, sections, strict=True):
         t0 = time.perf_counter()
-        results = search_entries(query)
+        results = search_entries(query, section=section)
         timings.append((time.perf_counter() - t0) * 1000)
         hits.append(len(results.hits))
     slowest = sorted(zip(timings, queries, strict=True), reverse=True)[:5]
