@@ -29,7 +29,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from playbook.models import Entry, Section
+from playbook.models import Entry, EntryQuerySet, Section
 from playbook.search_index import FTS_TABLE, PG_QUESTION_VECTOR
 from playbook.segment import query_words
 
@@ -95,7 +95,7 @@ def search_entries(
 # --- Backends ----------------------------------------------------------------
 
 
-def _entries() -> object:
+def _entries() -> EntryQuerySet:
     return Entry.objects.select_related("section", "part").defer(
         "question_words", "answer_words", "search_vector"
     )
