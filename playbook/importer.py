@@ -179,7 +179,7 @@ def _answer_lines(text: str) -> list[str]:
     return [text]
 
 
-def _split_questions(number: int, text: str) -> tuple[list[tuple[int, str]], str] | None:
+def _split_questions(text: str) -> tuple[list[tuple[int, str]], str] | None:
     """The questions a line starts with, and any answer text after them.
 
     `12.如何…？13.怎样…？` holds two; `3.什么是三品？答：…` a question and an answer.
@@ -255,8 +255,7 @@ def parse_handbook(text: str) -> Handbook:
             raise HandbookFormatError(
                 line_number, _("a section heading (a Chinese numeral and 、)"), line
             )
-        numbered = NUMBERED_TEXT.match(line)
-        split = _split_questions(int(numbered.group(1)), line) if numbered else None
+        split = _split_questions(line) if NUMBERED_TEXT.match(line) else None
         if split is not None:
             finish_entry()
             questions, rest = split
