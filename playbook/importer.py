@@ -1,0 +1,489 @@
+"""Read the handbook's plain-text form (as extracted from the bank's PDF) and upsert it.
+
+`parse_handbook(text)` is pure: text in, a `Handbook` of dataclasses out, or a
+`HandbookFormatError` naming the line and what was expected there.
+`import_handbook(handbook)` writes it in one transaction: entries are keyed by
+(part, number); an unchanged entry is left alone, a changed one is updated
+and gets a new revision, a new one is created with revision 1 and the topics
+its words suggest.
+
+The format (DOMAIN §4):
+- a part heading is a short line ending in 篇; the next short unnumbered line
+  is a chapter heading; a section heading starts with a Chinese numeral and 、;
+- a question starts with a number and `.`/`．` directly followed by text and
+  ends with `?`/`？`; one line may hold several questions;
+- the answer runs until the next question or heading, may start with 答:/答：,
+  and holds paragraphs, numbered points (`1. `, several on one line separated
+  by `;`/`；`), points like （一）, and sub-headings;
+- PDF line breaks: a line not ending in sentence-ending punctuation continues
+  on the next line, unless that line starts a point, question or heading;
+- a trailing web notice (因篇幅问题不能全部显示…) is not content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+PART_HEADING = re.compile(r"^[^\s，,。.．:：;；？?、（）()0-9]{1,18}篇$")
+SECTION_HEADING = re.compile(r"^([一二三四五六七八九十百零〇两]{1,4})\s*、\s*(\S.{0,59})$")
+# A number and a dot directly followed by text (a space after it makes a point).
+NUMBERED_TEXT = re.compile(r"^(\d{1,4})[.．](?=[^\s\d])")
+POINT = re.compile(r"^\d{1,3}[.．]\s+\S|^\d{1,3}．\S|^[（(][一二三四五六七八九十]{1,3}[）)]")
+QUESTION = re.compile(r"(\d{1,4})[.．](?=[^\s\d])(.+?[?？])")
+ANSWER_PREFIX = re.compile(r"^答\s*[:：]\s*")
+# Several numbered points on one line: split after the ;/； before each number.
+INLINE_POINTS = re.compile(r"(?<=[;；])\s*(?=\d{1,3}[.．]\s*\S)")
+LABEL_POINT = re.compile(r"^\(([一二三四五六七八九十]{1,3})\)")
+WEB_NOTICE = re.compile(r"因篇幅问题不能全部显示|请点此查看更多更全内容")
+SENTENCE_END = tuple("。！？!?；;：:….")
+CLOSERS = "”’\"'）)」』】"
+CHAPTER_MAX = 30
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A numbered point this short without punctuation is a sub-heading, not a line
+# the PDF broke: a PDF breaks only full lines.
+SUBHEADING = re.compile(r"^\d{1,3}[.．]\s*[^\s，,。：:；;！!？?]{1,12}$")
+
+
+class HandbookFormatError(ValueError):
+    def __init__(self, line: int, expected: str, found: str = "") -> None:
+        self.line = line
+        self.expected = expected
+        self.found = found
+        message = _("Line %(line)d: expected %(expected)s.") % {"line": line, "expected": expected}
+        if found:
+            message += " " + _("Found: %(found)s") % {"found": found[:40]}
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    number: int
+    question: str
+    answer: str
+    line: int
+
+
+@dataclass
+class ParsedSection:
+    numeral: str
+    title: str
+    line: int
+    entries: list[ParsedEntry] = field(default_factory=list)
+
+
+@dataclass
+class ParsedChapter:
+    title: str
+    line: int
+    sections: list[ParsedSection] = field(default_factory=list)
+
+
+@dataclass
+class ParsedPart:
+    name: str
+    line: int
+    chapters: list[ParsedChapter] = field(default_factory=list)
+
+    @property
+    def entries(self) -> list[ParsedEntry]:
+        return [e for c in self.chapters for s in c.sections for e in s.entries]
+
+
+@dataclass
+class Handbook:
+    parts: list[ParsedPart] = field(default_factory=list)
+
+    @property
+    def entries(self) -> list[ParsedEntry]:
+        return [e for p in self.parts for e in p.entries]
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030."""
+    try:
+        return CONTROL.sub("", data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    try:
+        return CONTROL.sub("", data.decode("gb18030"))
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise HandbookFormatError(line, _("text in UTF-8 or GB18030")) from None
+
+
+# --- Lines -----------------------------------------------------------------
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip(CLOSERS).endswith(SENTENCE_END) or text.endswith(SENTENCE_END)
+
+
+def _starts_block(text: str) -> bool:
+    return bool(
+        PART_HEADING.match(text)
+        or SECTION_HEADING.match(text)
+        or NUMBERED_TEXT.match(text)
+        or POINT.match(text)
+    )
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """Physical lines joined where the PDF broke them, with their first line number."""
+    physical: list[tuple[int, str]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        # Control characters (a NUL from a bad extraction) are never content.
+        line = CONTROL.sub("", raw).replace("\u3000", " ").strip()
+        if WEB_NOTICE.search(line):
+            continue
+        physical.append((number, line))
+
+    joined: list[tuple[int, str]] = []
+    open_line = False  # the last joined line awaits its continuation
+    for number, line in physical:
+        if not line:
+            open_line = False
+            continue
+        if (
+            open_line
+            and joined
+            and not _starts_block(line)
+            and not PART_HEADING.match(joined[-1][1])
+        ):
+            first, previous = joined[-1]
+            joined[-1] = (first, previous + line)
+        else:
+            joined.append((number, line))
+        open_line = not _ends_sentence(joined[-1][1]) and not _is_heading_line(joined[-1][1])
+    return joined
+
+
+def _is_heading_line(text: str) -> bool:
+    return bool(PART_HEADING.match(text) or SECTION_HEADING.match(text) or SUBHEADING.match(text))
+
+
+def _answer_lines(text: str) -> list[str]:
+    """One answer line, split where it holds several numbered points."""
+    text = LABEL_POINT.sub(r"（\1）", text)
+    if POINT.match(text):
+        return [p.strip() for p in INLINE_POINTS.split(text) if p.strip()]
+    return [text]
+
+
+def _split_questions(text: str) -> tuple[list[tuple[int, str]], str] | None:
+    """The questions a line starts with, and any answer text after them.
+
+    `12.如何…？13.怎样…？` holds two; `3.什么是三品？答：…` a question and an answer.
+    None when the line is not a run of questions.
+    """
+    questions: list[tuple[int, str]] = []
+    position = 0
+    while True:
+        match = QUESTION.match(text, position)
+        if not match:
+            break
+        questions.append((int(match.group(1)), match.group(2).strip()))
+        position = match.end()
+        while position < len(text) and text[position] in " \t":
+            position += 1
+    rest = text[position:].strip()
+    if not questions or (rest and not ANSWER_PREFIX.match(rest)):
+        return None
+    return questions, ANSWER_PREFIX.sub("", rest)
+
+
+# --- The parser --------------------------------------------------------------
+
+
+def parse_handbook(text: str) -> Handbook:
+    """Parse the handbook's text; raise HandbookFormatError at the first line out of place."""
+    handbook = Handbook()
+    part: ParsedPart | None = None
+    chapter: ParsedChapter | None = None
+    section: ParsedSection | None = None
+    answer: list[str] | None = None
+    pending: list[tuple[int, str, int]] = []  # questions awaiting their answer
+    numbers_seen: dict[int, int] = {}
+
+    def finish_entry() -> None:
+        nonlocal answer
+        if section is not None and pending:
+            for index, (number, question, line) in enumerate(pending):
+                # Questions sharing a line share nothing but the line: only the
+                # last one has the answer that follows.
+                body = "\n".join(answer or []) if index == len(pending) - 1 else ""
+                section.entries.append(ParsedEntry(number, question, body, line))
+        pending.clear()
+        answer = None
+
+    for line_number, line in _logical_lines(text):
+        if PART_HEADING.match(line):
+            finish_entry()
+            part = ParsedPart(line, line_number)
+            handbook.parts.append(part)
+            chapter = section = None
+            numbers_seen = {}
+            continue
+        if part is None:
+            raise HandbookFormatError(
+                line_number, _("a part heading (a short line ending in 篇)"), line
+            )
+        if chapter is None:
+            if len(line) > CHAPTER_MAX or _starts_block(line) or _ends_sentence(line):
+                raise HandbookFormatError(
+                    line_number, _("a chapter heading (a short line after the part)"), line
+                )
+            chapter = ParsedChapter(line, line_number)
+            part.chapters.append(chapter)
+            continue
+        heading = SECTION_HEADING.match(line)
+        if heading and not _ends_sentence(line):
+            finish_entry()
+            section = ParsedSection(heading.group(1), heading.group(2).strip(), line_number)
+            chapter.sections.append(section)
+            continue
+        if section is None:
+            raise HandbookFormatError(
+                line_number, _("a section heading (a Chinese numeral and 、)"), line
+            )
+        split = _split_questions(line) if NUMBERED_TEXT.match(line) else None
+        if split is not None:
+            finish_entry()
+            questions, rest = split
+            for number, question in questions:
+                if number in numbers_seen:
+                    raise HandbookFormatError(
+                        line_number,
+                        _("a new entry number (%(number)d is already used on line %(line)d)")
+                        % {"number": number, "line": numbers_seen[number]},
+                        line,
+                    )
+                numbers_seen[number] = line_number
+                pending.append((number, question, line_number))
+            answer = _answer_lines(rest) if rest else []
+            continue
+        if not pending:
+            raise HandbookFormatError(
+                line_number, _("a question (a number, a dot and text ending in ？)"), line
+            )
+        if not answer:
+            line = ANSWER_PREFIX.sub("", line)
+            if not line:
+                continue
+        assert answer is not None
+        answer.extend(_answer_lines(line))
+    finish_entry()
+
+    if not handbook.parts:
+        raise HandbookFormatError(1, _("a part heading (a short line ending in 篇)"))
+    for parsed_part in handbook.parts:
+        if not parsed_part.entries:
+            raise HandbookFormatError(
+                parsed_part.line,
+                _("questions in this part (a number, a dot and text ending in ？)"),
+            )
+    return handbook
+
+
+# --- Topics ------------------------------------------------------------------
+
+
+def propose_topics(question: str, answer: str, keywords: Mapping[str, Iterable[str]]) -> list[str]:
+    """The topics (slugs) whose keywords the entry's question or answer contains."""
+    text = f"{question}\n{answer}"
+    return [slug for slug, words in keywords.items() if any(word in text for word in words)]
+
+
+# --- The upsert ----------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+        }
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def import_handbook(
+    handbook: Handbook, *, dry_run: bool = False, editor: User | None = None
+) -> ImportResult:
+    """Upsert the parsed handbook in one transaction (rolled back when `dry_run`)."""
+    result = ImportResult(dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            for order, parsed_part in enumerate(handbook.parts, start=1):
+                _import_part(parsed_part, order=order, editor=editor, result=result)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return result
+
+
+def _import_part(
+    parsed: ParsedPart, *, order: int, editor: User | None, result: ImportResult
+) -> None:
+    from playbook.models import Chapter, Entry, EntryRevision, Part, Topic
+
+    part, _created = Part.objects.get_or_create(name=parsed.name, defaults={"order": order})
+    existing = {entry.number: entry for entry in Entry.objects.filter(part=part)}
+    keywords = {topic.slug: topic.keyword_list for topic in Topic.objects.all()}
+    now = timezone.now()
+    to_create: list[Entry] = []
+    to_update: list[Entry] = []
+
+    for chapter_order, parsed_chapter in enumerate(parsed.chapters, start=1):
+        chapter, _created = Chapter.objects.update_or_create(
+            part=part, title=parsed_chapter.title, defaults={"order": chapter_order}
+        )
+        for section_order, parsed_section in enumerate(parsed_chapter.sections, start=1):
+            section = _upsert_section(chapter, parsed_section, section_order)
+            for parsed_entry in parsed_section.entries:
+                entry = existing.get(parsed_entry.number)
+                if entry is None:
+                    entry = Entry(
+                        part=part,
+                        section=section,
+                        number=parsed_entry.number,
+                        question=parsed_entry.question,
+                        answer=parsed_entry.answer,
+                        revised_at=now,
+                    )
+                    entry.fill_words()
+                    to_create.append(entry)
+                    result.created.append(entry.number)
+                elif (entry.question, entry.answer, entry.section_id) == (
+                    parsed_entry.question,
+                    parsed_entry.answer,
+                    section.pk,
+                ):
+                    result.unchanged.append(entry.number)
+                else:
+                    revised = (entry.question, entry.answer) != (
+                        parsed_entry.question,
+                        parsed_entry.answer,
+                    )
+                    entry.section = section
+                    entry.question = parsed_entry.question
+                    entry.answer = parsed_entry.answer
+                    entry.updated_at = now
+                    if revised:
+                        entry.revised_at = now
+                    entry.fill_words()
+                    to_update.append(entry)
+                    result.updated.append(entry.number)
+
+    # bulk_create/bulk_update skip save(): the word columns were filled above,
+    # and the database triggers keep the full-text index in step.
+    Entry.objects.bulk_create(to_create, batch_size=500)
+    Entry.objects.bulk_update(
+        to_update,
+        [
+            "section",
+            "question",
+            "answer",
+            "question_words",
+            "answer_words",
+            "updated_at",
+            "revised_at",
+        ],
+        batch_size=500,
+    )
+    if to_create and not all(entry.pk for entry in to_create):
+        # Backends that do not return ids from bulk inserts.
+        by_number = dict(
+            Entry.objects.filter(part=part, number__in=[e.number for e in to_create]).values_list(
+                "number", "pk"
+            )
+        )
+        for entry in to_create:
+            entry.pk = by_number[entry.number]
+
+    revised = [e for e in to_update if e.revised_at == now]
+    last_numbers = _last_revision_numbers([e.pk for e in revised])
+    EntryRevision.objects.bulk_create(
+        [
+            EntryRevision(
+                entry=entry,
+                number=last_numbers.get(entry.pk, 0) + 1,
+                question=entry.question,
+                answer=entry.answer,
+                editor=editor,
+                created_at=now,
+            )
+            for entry in [*to_create, *revised]
+        ],
+        batch_size=500,
+    )
+
+    topic_ids = dict(Topic.objects.values_list("slug", "pk"))
+    through = Entry.topics.through
+    through.objects.bulk_create(
+        [
+            through(entry_id=entry.pk, topic_id=topic_ids[slug])
+            for entry in to_create
+            for slug in propose_topics(entry.question, entry.answer, keywords)
+        ],
+        batch_size=500,
+    )
+
+
+def _upsert_section(chapter, parsed: ParsedSection, order: int):
+    from playbook.models import Section
+
+    # A section is known by its numeral, so a retitled section is updated in place.
+    section = Section.objects.filter(chapter=chapter, numeral=parsed.numeral).first()
+    if section is None:
+        return Section.objects.create(
+            chapter=chapter, numeral=parsed.numeral, title=parsed.title, order=order
+        )
+    if (section.title, section.order) != (parsed.title, order):
+        section.title = parsed.title
+        section.order = order
+        section.save(update_fields=["title", "order"])
+    return section
+
+
+def _last_revision_numbers(entry_ids: list[int]) -> dict[int, int]:
+    from django.db.models import Max
+
+    from playbook.models import EntryRevision
+
+    if not entry_ids:
+        return {}
+    return dict(
+        EntryRevision.objects.filter(entry_id__in=entry_ids)
+        .values("entry_id")
+        .annotate(last=Max("number"))
+        .values_list("entry_id", "last")
+    )
+
+
+def import_text(
+    data: bytes | str, *, dry_run: bool = False, editor: User | None = None
+) -> ImportResult:
+    """Decode, parse and upsert; HandbookFormatError before anything is written."""
+    text = decode(data) if isinstance(data, bytes) else data
+    return import_handbook(parse_handbook(text), dry_run=dry_run, editor=editor)

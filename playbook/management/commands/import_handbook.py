@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from playbook.importer import HandbookFormatError, import_text
+
+
+class Command(BaseCommand):
+    help = "Import the handbook's plain text (UTF-8 or GB18030): create, update, keep."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change; write nothing."
+        )
+
+    def handle(self, *args, path: Path, dry_run: bool, **options) -> None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc.strerror}") from None
+        try:
+            result = import_text(data, dry_run=dry_run)
+        except HandbookFormatError as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        counts = result.counts
+        prefix = "Dry run, nothing written: " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}{counts['created']} created, {counts['updated']} updated, "
+            f"{counts['unchanged']} unchanged."
+        )

@@ -1,0 +1,126 @@
+"""The playbook's search page and the administrator's handbook import (playbook-search)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Role
+from accounts.policy import roles_required
+from playbook.importer import HandbookFormatError, decode, import_text
+from playbook.models import Section
+from playbook.search import search_entries
+
+
+class SearchForm(forms.Form):
+    # No max_length: an overlong query is cut short by the search, never refused.
+    q = forms.CharField(
+        label=gettext_lazy("Search the playbook"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "placeholder": gettext_lazy("e.g. 门卫, 征信, 投诉"),
+                "hx-get": reverse_lazy("playbook:search"),
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": "#search-results",
+                "hx-swap": "outerHTML",
+                "hx-include": "closest form",
+                "hx-push-url": "true",
+            }
+        ),
+    )
+    section = forms.ModelChoiceField(
+        label=gettext_lazy("Section"),
+        queryset=Section.objects.select_related("chapter__part"),
+        required=False,
+        empty_label=gettext_lazy("All sections"),
+        widget=forms.Select(
+            attrs={
+                "hx-get": reverse_lazy("playbook:search"),
+                "hx-trigger": "change",
+                "hx-target": "#search-results",
+                "hx-swap": "outerHTML",
+                "hx-include": "closest form",
+                "hx-push-url": "true",
+            }
+        ),
+    )
+
+
+@require_GET
+def entry_search(request) -> HttpResponse:
+    form = SearchForm(request.GET)
+    form.is_valid()  # an unknown section is shown as an error and ignored
+    query = form.cleaned_data.get("q") or ""
+    section = form.cleaned_data.get("section")
+    results = search_entries(query, section=section)
+    template = "playbook/search.html"
+    if request.htmx and request.htmx.target == "search-results":
+        template += "#results"
+    return TemplateResponse(request, template, {"form": form, "results": results})
+
+
+class HandbookUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Handbook text file"),
+        help_text=gettext_lazy("Plain text in UTF-8 or GB18030, as extracted from the PDF."),
+    )
+
+
+class HandbookConfirmForm(forms.Form):
+    text = forms.CharField(widget=forms.HiddenInput, strip=False)
+
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(Role.ADMINISTRATOR)
+def handbook_import(request) -> HttpResponse:
+    """Upload → preview (a dry run: counts or the error's line) → confirm → import."""
+    context: dict = {"form": HandbookUploadForm()}
+    if request.method == "POST" and "confirm" in request.POST:
+        confirm = HandbookConfirmForm(request.POST)
+        if not confirm.is_valid():
+            context["error"] = _("The preview was lost; upload the file again.")
+        else:
+            try:
+                result = import_text(confirm.cleaned_data["text"], editor=request.user)
+            except HandbookFormatError as exc:
+                context["error"] = str(exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Handbook imported: %(created)d created, %(updated)d updated, "
+                        "%(unchanged)d unchanged."
+                    )
+                    % result.counts,
+                )
+                return redirect("playbook:import")
+    elif request.method == "POST":
+        form = HandbookUploadForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_UPLOAD_BYTES:
+                form.add_error("file", _("The file is larger than 5 MB."))
+            else:
+                try:
+                    text = decode(upload.read())
+                    result = import_text(text, dry_run=True)
+                except HandbookFormatError as exc:
+                    context["error"] = str(exc)
+                else:
+                    context["preview"] = result
+                    context["confirm"] = HandbookConfirmForm(initial={"text": text})
+    return TemplateResponse(request, "playbook/import.html", context)

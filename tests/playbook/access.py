@@ -1,0 +1,66 @@
+from tests.access import EVERYONE, Expect
+from tests.playbook.factories import make_entry
+
+EDITORS = frozenset({"supervisor", "other_supervisor", "admin"})
+
+
+def _entry(people) -> dict:
+    return {"pk": make_entry().pk}
+
+
+def _revision(people) -> dict:
+    from playbook.editing import entry_save
+
+    entry = make_entry()
+    entry.answer = "改过的回答。"
+    entry_save(entry=entry, editor=people.admin)
+    return {"pk": entry.revisions.order_by("-number").first().pk}
+
+
+def _section(people) -> dict:
+    return {"pk": make_entry().section_id}
+
+
+def _trainee(people) -> dict:
+    return {"pk": people.trainee.pk}
+
+
+def _entry_form(people) -> dict:
+    entry = make_entry()
+    return {
+        "section": entry.section_id,
+        "number": 999,
+        "question": "新的问题？",
+        "answer": "新的回答。",
+    }
+
+
+EXPECTATIONS = [
+    # Reading and progress (playbook-reading).
+    Expect("playbook:home", EVERYONE),
+    Expect("playbook:section", EVERYONE, kwargs=_section),
+    Expect("playbook:entry", EVERYONE, kwargs=_entry),
+    Expect("playbook:next_unread", EVERYONE),
+    Expect("playbook:bookmark", EVERYONE, kwargs=_entry, method="post"),
+    Expect("playbook:note", EVERYONE, kwargs=_entry, method="post", data=lambda p: {"text": "记"}),
+    Expect("playbook:revisions", EVERYONE, kwargs=_entry),
+    Expect("playbook:revision", EVERYONE, kwargs=_revision),
+    Expect("playbook:progress", EVERYONE),
+    # A trainee's own progress, their supervisor, an administrator; other teams 404.
+    Expect("playbook:trainee_progress", {"trainee", "supervisor", "admin"}, kwargs=_trainee),
+    # Editing: supervisors and administrators only.
+    Expect("playbook:entry_create", EDITORS),
+    Expect("playbook:entry_create", EDITORS, method="post", data=_entry_form),
+    Expect("playbook:entry_edit", EDITORS, kwargs=_entry),
+    Expect(
+        "playbook:entry_edit",
+        EDITORS,
+        kwargs=_entry,
+        method="post",
+        data=lambda p: {"question": ""},
+    ),
+    # Search and import (playbook-search): everyone searches; administrators import.
+    Expect("playbook:search", EVERYONE, query="?q=门卫"),
+    Expect("playbook:import", {"admin"}),
+    Expect("playbook:import", {"admin"}, method="post", data=lambda p: {}),
+]

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from playbook.editing import entry_save, text_diff
+from playbook.models import Entry, EntryRevision, ReadingRecord
+from tests.conftest import client_for
+from tests.playbook.factories import make_entry, make_section
+
+
+def edit_url(entry) -> str:
+    return reverse("playbook:entry_edit", kwargs={"pk": entry.pk})
+
+
+def form_data(entry, **changes) -> dict:
+    return {
+        "section": entry.section_id,
+        "number": entry.number,
+        "question": entry.question,
+        "answer": entry.answer,
+        **changes,
+    }
+
+
+def test_supervisor_edit_creates_a_revision_and_the_diff_shows_it(supervisor, supervisor_client):
+    entry = make_entry("怎样拜访客户？", "答：先预约。")
+    response = supervisor_client.post(
+        edit_url(entry), form_data(entry, answer="答：先预约，再带上名片。")
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.answer == "答：先预约，再带上名片。"
+    # The text before the edit is kept as revision 1, the edit as revision 2.
+    revisions = list(entry.revisions.order_by("number"))
+    assert [r.number for r in revisions] == [1, 2]
+    assert revisions[0].answer == "答：先预约。"
+    assert revisions[1].editor == supervisor
+    html = supervisor_client.get(reverse("playbook:revision", kwargs={"pk": revisions[1].pk})).text
+    assert "<ins>，再带上名片</ins>" in html
+    listing = supervisor_client.get(reverse("playbook:revisions", kwargs={"pk": entry.pk})).text
+    assert "第 2 版" in listing
+    assert str(supervisor) in listing
+
+
+def test_saving_without_a_change_keeps_no_new_revision(supervisor_client):
+    entry = make_entry()
+    supervisor_client.post(edit_url(entry), form_data(entry))
+    assert not entry.revisions.exists()
+
+
+def test_each_change_is_a_revision(admin_user):
+    entry = make_entry(answer="一")
+    for text in ("二", "三"):
+        entry.answer = text
+        entry_save(entry=entry, editor=admin_user)
+    assert [r.answer for r in entry.revisions.order_by("number")] == ["一", "二", "三"]
+
+
+def test_edited_entry_is_marked_updated_for_earlier_readers(trainee, trainee_client, admin_user):
+    entry = make_entry(answer="旧的回答。")
+    trainee_client.get(reverse("playbook:entry", kwargs={"pk": entry.pk}))
+    entry.answer = "新的回答。"
+    entry_save(entry=entry, editor=admin_user)
+    assert (
+        ReadingRecord.objects.get(user=trainee, entry=entry).read_at
+        < Entry.objects.get(pk=entry.pk).revised_at
+    )
+    html = trainee_client.get(reverse("playbook:entry", kwargs={"pk": entry.pk})).text
+    assert "自上次阅读后已更新" in html
+
+
+def test_edit_keeps_the_search_words_in_sync(admin_user):
+    entry = make_entry(answer="先预约。")
+    entry.answer = "门卫不让进时，先了解公司情况。"
+    entry_save(entry=entry, editor=admin_user)
+    assert "门卫" in Entry.objects.get(pk=entry.pk).answer_words.split()
+    try:
+        from playbook.search import search_entries
+    except ImportError:  # pragma: no cover - search lands with its own branch
+        return
+    assert [hit.entry.pk for hit in search_entries("门卫").hits] == [entry.pk]
+
+
+def test_add_a_new_entry(admin_client_):
+    section = make_section()
+    response = admin_client_.post(
+        reverse("playbook:entry_create"),
+        {"section": section.pk, "number": 42, "question": "新问题？", "answer": "1. 第一点。"},
+    )
+    entry = Entry.objects.get(number=42)
+    assert response["Location"] == entry.get_absolute_url()
+    assert entry.part == section.chapter.part
+    assert entry.revisions.count() == 1
+
+
+def test_number_already_used_in_the_part_is_refused(admin_client_):
+    entry = make_entry(number=7)
+    other = make_entry(number=8, section=entry.section)
+    response = admin_client_.post(edit_url(other), form_data(other, number=7))
+    assert response.status_code == 200
+    assert "本篇已有编号为 7 的条目" in response.text
+    assert not EntryRevision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"question": "   "}, {"number": "abc"}, {"section": "999999"}, {"number": "-1"}],
+)
+def test_bad_input_comes_back_with_errors_and_saves_nothing(bad, admin_client_):
+    entry = make_entry()
+    response = admin_client_.post(edit_url(entry), form_data(entry, **bad))
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.text
+    assert not entry.revisions.exists()
+
+
+@pytest.mark.parametrize("viewer", ["trainee", "owner", "teammate"])
+def test_trainees_and_managers_cannot_edit(viewer, people):
+    entry = make_entry()
+    client = client_for(getattr(people, viewer))
+    assert client.get(edit_url(entry)).status_code == 404
+    assert client.post(edit_url(entry), form_data(entry, answer="改")).status_code == 404
+    assert client.get(reverse("playbook:entry_create")).status_code == 404
+    entry.refresh_from_db()
+    assert entry.answer != "改"
+
+
+def test_diff_escapes_html(admin_user, admin_client_):
+    entry = make_entry(answer="原文")
+    entry.answer = "原文<script>alert(1)</script>"
+    entry_save(entry=entry, editor=admin_user)
+    revision = entry.revisions.order_by("-number").first()
+    html = admin_client_.get(reverse("playbook:revision", kwargs={"pk": revision.pk})).text
+    assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt;</ins>" in html
+
+
+def test_text_diff_marks_insertions_and_deletions():
+    segments = text_diff("先预约再拜访", "先电话预约再上门拜访")
+    assert "".join(s.text for s in segments if s.op != "delete") == "先电话预约再上门拜访"
+    assert "".join(s.text for s in segments if s.op != "insert") == "先预约再拜访"
+    assert {s.op for s in segments} == {"equal", "insert"}
+
+
+def test_edit_page_shows_the_entry_link(supervisor_client):
+    entry = make_entry()
+    html = supervisor_client.get(reverse("playbook:entry", kwargs={"pk": entry.pk})).text
+    assert edit_url(entry) in html
+
+
+def test_trainee_sees_no_edit_link(trainee_client):
+    entry = make_entry()
+    html = trainee_client.get(reverse("playbook:entry", kwargs={"pk": entry.pk})).text
+    assert edit_url(entry) not in html
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_revision_pages_queries_are_constant(
+    size, admin_user, admin_client_, django_assert_num_queries
+):
+    entry = make_entry(answer="0")
+    for index in range(size):
+        entry.answer = str(index + 1)
+        entry_save(entry=entry, editor=admin_user)
+    latest = entry.revisions.order_by("-number").first()
+    with django_assert_num_queries(4):
+        admin_client_.get(reverse("playbook:revisions", kwargs={"pk": entry.pk}))
+    with django_assert_num_queries(4):
+        admin_client_.get(reverse("playbook:revision", kwargs={"pk": latest.pk}))

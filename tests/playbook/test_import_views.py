@@ -1,0 +1,89 @@
+"""An administrator uploads the handbook, previews what would change, then confirms."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from playbook.demo import SAMPLE_HANDBOOK
+from playbook.models import Entry
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = reverse("playbook:import")
+
+
+def upload(client, data: bytes, name: str = "handbook.txt"):
+    return client.post(IMPORT, {"file": SimpleUploadedFile(name, data), "preview": ""})
+
+
+def test_preview_counts_then_confirm_imports(admin_client_, admin_user):
+    response = upload(admin_client_, SAMPLE_HANDBOOK.read_bytes())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<dd data-count="created">13</dd>' in html
+    assert not Entry.objects.exists()
+
+    text = response.context["confirm"].initial["text"]
+    response = admin_client_.post(IMPORT, {"text": text, "confirm": ""}, follow=True)
+    assert Entry.objects.count() == 13
+    assert "13" in response.content.decode()
+    assert Entry.objects.get(number=15).revisions.get().editor == admin_user
+
+    html = upload(admin_client_, SAMPLE_HANDBOOK.read_bytes()).content.decode()
+    assert '<dd data-count="unchanged">13</dd>' in html
+
+
+def test_a_gb18030_upload_is_read(admin_client_):
+    data = SAMPLE_HANDBOOK.read_text(encoding="utf-8").encode("gb18030")
+    html = upload(admin_client_, data).content.decode()
+    assert '<dd data-count="created">13</dd>' in html
+
+
+def test_a_malformed_upload_shows_the_line_and_imports_nothing(admin_client_):
+    data = "市场营销篇\n客户营销\n一、寻找客户\n没有问题的回答。\n".encode()
+    response = upload(admin_client_, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "4" in response.context["error"]
+    assert 'role="alert"' in html
+    assert "confirm" not in response.context
+    assert not Entry.objects.exists()
+
+
+def test_a_tampered_confirmation_is_refused_and_imports_nothing(admin_client_):
+    response = admin_client_.post(IMPORT, {"text": "不是手册", "confirm": ""})
+    assert response.status_code == 200
+    assert response.context["error"]
+    assert not Entry.objects.exists()
+
+
+def test_html_in_an_uploaded_handbook_is_escaped(admin_client_):
+    data = "市场营销篇\n客户营销\n一、寻找客户\n<script>x</script>没有问题\n".encode()
+    html = upload(admin_client_, data).content.decode()
+    assert "<script>x</script>" not in html
+
+
+def test_only_administrators_import(supervisor_client):
+    assert supervisor_client.get(IMPORT).status_code == 404
+    response = supervisor_client.post(
+        IMPORT, {"file": SimpleUploadedFile("h.txt", SAMPLE_HANDBOOK.read_bytes())}
+    )
+    assert response.status_code == 404
+    assert not Entry.objects.exists()
+
+
+def test_control_characters_from_a_bad_extraction_are_dropped(admin_client_):
+    data = SAMPLE_HANDBOOK.read_bytes().replace("门卫".encode(), "门\x00卫".encode())
+    response = upload(admin_client_, data)
+    text = response.context["confirm"].initial["text"]
+    admin_client_.post(IMPORT, {"text": text, "confirm": ""})
+    assert Entry.objects.count() == 13
+    assert "门卫" in Entry.objects.get(number=5).question
+
+
+def test_a_lost_preview_is_reported(admin_client_):
+    response = admin_client_.post(IMPORT, {"confirm": ""})
+    assert response.status_code == 200
+    assert response.context["error"]
