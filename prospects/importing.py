@@ -1,0 +1,499 @@
+"""Reading a merchant list (CSV or .xlsx) and checking it row by row, before anything is saved.
+
+This layer knows files, columns and rows, not the database: the services pass
+in what already exists (names and phones in the branch) and save what passes.
+Row numbers are the ones the user sees in Excel: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+NAME_MAX_LENGTH = 200
+TEXT_MAX_LENGTH = 200
+# Excel's "CSV (逗号分隔)" on a Chinese Windows writes GBK; GB18030 is its superset.
+CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK/GB18030"))
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+
+
+class ImportFileError(Exception):
+    """A file that cannot be read at all; the message is translated and shown beside the field."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    headers: list[str]
+    # (row number as Excel shows it, cells as text)
+    rows: list[tuple[int, list[str]]]
+    encoding: str
+
+
+# --- Reading the file ---------------------------------------------------------------
+def check_size(size: int) -> None:
+    if size == 0:
+        raise ImportFileError(_("The file is empty."))
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise ImportFileError(
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+
+
+def read_upload(upload: Any) -> bytes:
+    """The bytes of an uploaded file, after the size checks (never reads more than the limit)."""
+    check_size(upload.size or 0)
+    upload.seek(0)
+    data = upload.read(settings.IMPORT_MAX_UPLOAD_BYTES + 1)
+    check_size(len(data))
+    return data
+
+
+def read_sheet(data: bytes, filename: str) -> Sheet:
+    """Read a CSV or .xlsx file into a header and rows of text, or raise ImportFileError."""
+    check_size(len(data))
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if data.startswith(OLE_MAGIC) or extension == "xls":
+        raise ImportFileError(
+            _("This is an old Excel .xls file. In Excel, save it as .xlsx or CSV and upload again.")
+        )
+    if extension == "xlsx":
+        rows = _xlsx_rows(data)
+        encoding = "xlsx"
+    elif extension in {"csv", "txt"}:
+        text, encoding = _decode(data)
+        rows = _csv_rows(text)
+    else:
+        raise ImportFileError(_("Upload a CSV or Excel (.xlsx) file."))
+    return _to_sheet(rows, encoding)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(ZIP_MAGIC):
+        raise ImportFileError(
+            _(
+                "This file is not a CSV file (it looks like an Excel or zip file). Upload a .xlsx file as .xlsx."
+            )
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" export.
+        text, encoding = data.decode("utf-16"), "UTF-16"
+    else:
+        for codec, label in CSV_ENCODINGS:
+            try:
+                text, encoding = data.decode(codec), label
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ImportFileError(
+                _(
+                    "The file's text encoding is neither UTF-8 nor GBK. In Excel, choose "
+                    "“Save as” → “CSV UTF-8 (comma delimited)” and upload again."
+                )
+            )
+    if "\x00" in text:
+        raise ImportFileError(_("This file is not a CSV file (it contains binary data)."))
+    return text, encoding
+
+
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except csv.Error as error:
+        raise ImportFileError(
+            _("The CSV file is malformed: %(error)s") % {"error": error}
+        ) from None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise ImportFileError(_("This file is not a valid Excel (.xlsx) workbook.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell_text(value) for value in row]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        # Excel stores phone numbers typed as numbers as floats.
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _to_sheet(rows: Iterable[list[str]], encoding: str) -> Sheet:
+    headers: list[str] | None = None
+    body: list[tuple[int, list[str]]] = []
+    for number, cells in enumerate(rows, start=1):
+        cells = [cell.strip() for cell in cells]
+        if not any(cells):
+            continue
+        if headers is None:
+            headers = cells
+        else:
+            body.append((number, cells))
+    if headers is None:
+        raise ImportFileError(_("The file has no rows."))
+    while headers and not headers[-1]:
+        headers.pop()
+    if not body:
+        raise ImportFileError(_("The file has a header row but no merchants below it."))
+    return Sheet(headers=headers, rows=body, encoding=encoding)
+
+
+# --- Columns ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ImportField:
+    key: str
+    label: Any
+    aliases: tuple[str, ...]
+    required: bool = False
+
+
+IMPORT_FIELDS: tuple[ImportField, ...] = (
+    ImportField(
+        "name",
+        gettext_lazy("Name"),
+        (
+            "名称",
+            "商户名称",
+            "企业名称",
+            "公司名称",
+            "客户名称",
+            "单位名称",
+            "会员名称",
+            "店名",
+            "店铺名称",
+            "商户",
+            "会员单位",
+            "name",
+            "company",
+            "merchant",
+        ),
+        required=True,
+    ),
+    ImportField(
+        "kind",
+        gettext_lazy("Kind"),
+        ("类型", "主体类型", "客户类型", "企业类型", "kind", "type"),
+    ),
+    ImportField(
+        "industry",
+        gettext_lazy("Industry"),
+        ("行业", "所属行业", "行业类别", "经营类别", "主营", "industry"),
+    ),
+    ImportField(
+        "address",
+        gettext_lazy("Address"),
+        ("地址", "经营地址", "详细地址", "摊位", "摊位号", "门牌", "address"),
+    ),
+    ImportField(
+        "contact_name",
+        gettext_lazy("Contact"),
+        ("联系人", "负责人", "法人", "法定代表人", "店主", "姓名", "contact", "contact name"),
+    ),
+    ImportField(
+        "contact_role",
+        gettext_lazy("Contact's role"),
+        ("职务", "职位", "联系人职务", "role", "title"),
+    ),
+    ImportField(
+        "phone",
+        gettext_lazy("Phone"),
+        (
+            "电话",
+            "手机",
+            "手机号",
+            "手机号码",
+            "联系电话",
+            "联系方式",
+            "电话号码",
+            "phone",
+            "mobile",
+            "tel",
+            "telephone",
+        ),
+    ),
+    ImportField(
+        "monthly_sales",
+        gettext_lazy("Monthly sales (CNY)"),
+        ("月销售额", "月营业额", "月销售", "月流水", "monthly sales", "sales"),
+    ),
+    ImportField(
+        "credit_need",
+        gettext_lazy("Estimated credit need (CNY)"),
+        ("融资需求", "资金需求", "贷款需求", "授信需求", "credit need", "loan need"),
+    ),
+    ImportField(
+        "notes",
+        gettext_lazy("Notes"),
+        ("备注", "说明", "notes", "note", "remarks"),
+    ),
+)
+FIELDS_BY_KEY = {f.key: f for f in IMPORT_FIELDS}
+NUMBER_FIELDS = ("monthly_sales", "credit_need")
+
+Mapping_ = dict[str, int | None]
+
+
+def _normalise_header(header: str) -> str:
+    header = re.sub(r"[(（\[【].*?[)）\]】]", "", header)  # units in brackets: 月销售额（万元）
+    return re.sub(r"[\s:：*＊_\-]+", " ", header).strip().lower()
+
+
+def guess_mapping(headers: list[str]) -> Mapping_:
+    """Which column holds which field, guessed from the headers (exact alias first, then contained)."""
+    normalised = [_normalise_header(h) for h in headers]
+    mapping: Mapping_ = {}
+    taken: set[int] = set()
+    for exact in (True, False):
+        for f in IMPORT_FIELDS:
+            if mapping.get(f.key) is not None:
+                continue
+            for index, header in enumerate(normalised):
+                if index in taken or not header:
+                    continue
+                if any(
+                    header == alias if exact else (len(alias) > 1 and alias in header)
+                    for alias in f.aliases
+                ):
+                    mapping[f.key] = index
+                    taken.add(index)
+                    break
+    return {f.key: mapping.get(f.key) for f in IMPORT_FIELDS}
+
+
+def ten_thousands(header: str) -> bool:
+    """A money column whose header says 万元 holds figures in units of 10,000 CNY."""
+    return "万" in header
+
+
+def mapping_errors(mapping: Mapping_, column_count: int) -> list[str]:
+    errors = []
+    if mapping.get("name") is None:
+        errors.append(_("Choose the column that holds the merchant's name."))
+    used = [index for index in mapping.values() if index is not None]
+    if any(index < 0 or index >= column_count for index in used):
+        errors.append(_("A chosen column does not exist in the file."))
+    if len(used) != len(set(used)):
+        errors.append(_("Each column can be used for one field only."))
+    return errors
+
+
+# --- Values -------------------------------------------------------------------------
+PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
+MOBILE = re.compile(r"1[3-9]\d{9}")
+LANDLINE = re.compile(r"0\d{2,3}\d{7,8}")
+
+
+def normalise_phone(raw: str) -> str | None:
+    """A mainland mobile or landline number in one canonical form, or None when it is not one."""
+    digits = PHONE_SEPARATORS.sub("", raw)
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix) :]
+    if MOBILE.fullmatch(digits):
+        return digits
+    if LANDLINE.fullmatch(digits):
+        area = 3 if digits[1] in "12" else 4  # 010, 02x: three-digit area codes
+        return f"{digits[:area]}-{digits[area:]}"
+    return None
+
+
+def parse_amount(raw: str, *, scale: int = 1) -> Decimal:
+    """A non-negative amount in CNY; raises ValueError with the reason."""
+    cleaned = re.sub(r"[\s,，¥￥元]", "", raw)
+    if cleaned.endswith("万"):
+        cleaned, scale = cleaned[:-1], 10_000
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError("not a number") from None
+    if not amount.is_finite():
+        raise ValueError("not a number")
+    if amount < 0:
+        raise ValueError("negative")
+    return (amount * scale).quantize(Decimal("0.01"))
+
+
+def match_key(name: str) -> str:
+    """What two names must share to count as the same merchant (spaces and case do not count)."""
+    return re.sub(r"[\s()（）]", "", name).lower()
+
+
+# --- Rows ---------------------------------------------------------------------------
+@dataclass
+class RowResult:
+    number: int
+    values: dict[str, Any]
+    errors: list[str] = field(default_factory=list)
+    duplicate: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.duplicate
+
+
+@dataclass(frozen=True)
+class Choices:
+    """How free text in the file maps onto the model's choices (label or value → value)."""
+
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    industries: Mapping[str, Any] = field(default_factory=dict)
+
+
+def validate_rows(
+    sheet: Sheet, mapping: Mapping_, choices: Choices | None = None
+) -> list[RowResult]:
+    """Check every row; each bad one gets its reasons, each repeat within the file is flagged."""
+    choices = choices or Choices()
+    columns = {key: index for key, index in mapping.items() if index is not None}
+    scales = {
+        key: 10_000 if ten_thousands(sheet.headers[columns[key]]) else 1
+        for key in NUMBER_FIELDS
+        if key in columns and columns[key] < len(sheet.headers)
+    }
+    first_by_name: dict[str, int] = {}
+    first_by_phone: dict[str, int] = {}
+    results = []
+    for number, cells in sheet.rows:
+        raw = {key: cells[index] if index < len(cells) else "" for key, index in columns.items()}
+        result = _validate_row(number, raw, scales, choices)
+        name_key = match_key(result.values.get("name", ""))
+        phone = result.values.get("phone", "")
+        if name_key and name_key in first_by_name:
+            result.duplicate = _("Same name as row %(row)s") % {"row": first_by_name[name_key]}
+        elif phone and phone in first_by_phone:
+            result.duplicate = _("Same phone as row %(row)s") % {"row": first_by_phone[phone]}
+        if name_key:
+            first_by_name.setdefault(name_key, number)
+        if phone:
+            first_by_phone.setdefault(phone, number)
+        results.append(result)
+    return results
+
+
+def _validate_row(
+    number: int, raw: dict[str, str], scales: dict[str, int], choices: Choices
+) -> RowResult:
+    values: dict[str, Any] = {}
+    errors: list[str] = []
+    name = raw.get("name", "")
+    if not name:
+        errors.append(_("The name is missing."))
+    elif len(name) > NAME_MAX_LENGTH:
+        errors.append(_("The name is longer than %(max)s characters.") % {"max": NAME_MAX_LENGTH})
+    values["name"] = name
+    for key in ("address", "contact_name", "contact_role"):
+        text = raw.get(key, "")
+        if len(text) > TEXT_MAX_LENGTH:
+            errors.append(
+                _("%(field)s is longer than %(max)s characters.")
+                % {"field": FIELDS_BY_KEY[key].label, "max": TEXT_MAX_LENGTH}
+            )
+        values[key] = text
+    values["notes"] = raw.get("notes", "")
+    if phone := raw.get("phone", ""):
+        normalised = normalise_phone(phone)
+        if normalised is None:
+            errors.append(
+                _("“%(value)s” is not a valid phone number (mobile or landline with area code).")
+                % {"value": phone}
+            )
+        values["phone"] = normalised or ""
+    for key in NUMBER_FIELDS:
+        if text := raw.get(key, ""):
+            try:
+                values[key] = parse_amount(text, scale=scales.get(key, 1))
+            except ValueError as reason:
+                message = (
+                    _("%(field)s cannot be negative: “%(value)s”.")
+                    if str(reason) == "negative"
+                    else _("%(field)s is not a number: “%(value)s”.")
+                )
+                errors.append(message % {"field": FIELDS_BY_KEY[key].label, "value": text})
+    if (kind := raw.get("kind", "")) and choices.kinds:
+        value = choices.kinds.get(kind.lower())
+        if value is None:
+            errors.append(_("Unknown kind “%(value)s”.") % {"value": kind})
+        values["kind"] = value
+    if industry := raw.get("industry", ""):
+        values["industry_text"] = industry
+        values["industry"] = match_industry(industry, choices.industries)
+    return RowResult(number=number, values=values, errors=errors)
+
+
+def match_industry(text: str, industries: Mapping[str, Any]) -> Any:
+    """The curated industry whose name is, or is contained in, the text (批发 in 服装批发); else None."""
+    key = text.lower()
+    if key in industries:
+        return industries[key]
+    for name, value in sorted(industries.items(), key=lambda item: -len(item[0])):
+        if name and (name in key or key in name):
+            return value
+    return None
+
+
+def flag_existing(
+    results: list[RowResult], *, names: Mapping[str, str], phones: Mapping[str, str]
+) -> None:
+    """Flag rows whose name or phone already belongs to a prospect in the branch.
+
+    `names` maps match_key(name) → how to describe the existing prospect; `phones` likewise.
+    """
+    for result in results:
+        if result.duplicate:
+            continue
+        existing = names.get(match_key(result.values.get("name", "")))
+        if existing is None and result.values.get("phone"):
+            existing = phones.get(result.values["phone"])
+        if existing is not None:
+            result.duplicate = _("Already a prospect: %(prospect)s") % {"prospect": existing}
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    bad: int
+    duplicates: int
+
+    @property
+    def ready(self) -> int:
+        return self.total - self.bad - self.duplicates
+
+
+def summarise(results: list[RowResult]) -> Summary:
+    bad = sum(1 for r in results if r.errors)
+    duplicates = sum(1 for r in results if r.duplicate and not r.errors)
+    return Summary(total=len(results), bad=bad, duplicates=duplicates)
