@@ -702,3 +702,83 @@ class Promise(models.Model):
         self.compensation = compensation.strip()
         self.closed_on = on
         self.save(update_fields=["status", "explanation", "compensation", "closed_on"])
+
+
+# --- Import batches (owned by the import feature) -----------------------------------------
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("Being checked")
+    COMMITTED = "committed", _("Imported")
+
+
+class ImportBatchQuerySet(OwnedQuerySet):
+    # Only the person who uploaded a file (and their supervisor) may see or commit it.
+    owner_field = "created_by"
+
+    def stale(self, before):
+        """Uploads never committed, left from earlier days (their files are dropped)."""
+        return self.filter(status=ImportStatus.PREVIEW, created_at__lt=before)
+
+
+class ImportBatch(models.Model):
+    """An uploaded merchant list, kept between the preview and the commit.
+
+    The file's bytes stay in the database until the rows are imported, so the
+    commit checks exactly what the preview showed; nothing is saved before.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territory"),
+        on_delete=models.CASCADE,
+        related_name="import_batches",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner of the imported prospects"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    source = models.CharField(
+        _("source"), max_length=30, choices=Source.choices, default=Source.ASSOCIATION
+    )
+    association = models.CharField(_("association"), max_length=100, blank=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    data = models.BinaryField(editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+    )
+    imported_count = models.PositiveIntegerField(_("prospects imported"), default=0)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("prospects:import_preview", args=[self.pk])
+
+    @property
+    def is_committed(self) -> bool:
+        return self.status == ImportStatus.COMMITTED
+
+    def mark_committed(self, *, count: int) -> None:
+        self.status = ImportStatus.COMMITTED
+        self.imported_count = count
+        self.committed_at = timezone.now()
+        self.data = b""  # the rows now live as prospects; the file is not kept
+        self.save(update_fields=["status", "imported_count", "committed_at", "data"])
