@@ -22,8 +22,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from prospects.models import normalise_name, normalise_phone
+
 NAME_MAX_LENGTH = 200
-TEXT_MAX_LENGTH = 200
 # Excel's "CSV (逗号分隔)" on a Chinese Windows writes GBK; GB18030 is its superset.
 CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK/GB18030"))
 ZIP_MAGIC = b"PK\x03\x04"
@@ -251,18 +252,16 @@ IMPORT_FIELDS: tuple[ImportField, ...] = (
         ("月销售额", "月营业额", "月销售", "月流水", "monthly sales", "sales"),
     ),
     ImportField(
-        "credit_need",
+        "estimated_credit_need",
         gettext_lazy("Estimated credit need (CNY)"),
         ("融资需求", "资金需求", "贷款需求", "授信需求", "credit need", "loan need"),
     ),
-    ImportField(
-        "notes",
-        gettext_lazy("Notes"),
-        ("备注", "说明", "notes", "note", "remarks"),
-    ),
 )
 FIELDS_BY_KEY = {f.key: f for f in IMPORT_FIELDS}
-NUMBER_FIELDS = ("monthly_sales", "credit_need")
+NUMBER_FIELDS = ("monthly_sales", "estimated_credit_need")
+# The model's column sizes.
+MAX_LENGTHS = {"address": 255, "contact_name": 100, "contact_role": 100}
+MAX_AMOUNT = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
 
 Mapping_ = dict[str, int | None]
 
@@ -317,7 +316,7 @@ MOBILE = re.compile(r"1[3-9]\d{9}")
 LANDLINE = re.compile(r"0\d{2,3}\d{7,8}")
 
 
-def normalise_phone(raw: str) -> str | None:
+def clean_phone(raw: str) -> str | None:
     """A mainland mobile or landline number in one canonical form, or None when it is not one."""
     digits = PHONE_SEPARATORS.sub("", raw)
     for prefix in ("+86", "0086"):
@@ -344,12 +343,9 @@ def parse_amount(raw: str, *, scale: int = 1) -> Decimal:
         raise ValueError("not a number")
     if amount < 0:
         raise ValueError("negative")
+    if amount * scale > MAX_AMOUNT:
+        raise ValueError("too large")
     return (amount * scale).quantize(Decimal("0.01"))
-
-
-def match_key(name: str) -> str:
-    """What two names must share to count as the same merchant (spaces and case do not count)."""
-    return re.sub(r"[\s()（）]", "", name).lower()
 
 
 # --- Rows ---------------------------------------------------------------------------
@@ -390,8 +386,8 @@ def validate_rows(
     for number, cells in sheet.rows:
         raw = {key: cells[index] if index < len(cells) else "" for key, index in columns.items()}
         result = _validate_row(number, raw, scales, choices)
-        name_key = match_key(result.values.get("name", ""))
-        phone = result.values.get("phone", "")
+        name_key = normalise_name(result.values.get("name", ""))
+        phone = normalise_phone(result.values.get("phone", ""))
         if name_key and name_key in first_by_name:
             result.duplicate = _("Same name as row %(row)s") % {"row": first_by_name[name_key]}
         elif phone and phone in first_by_phone:
@@ -415,17 +411,16 @@ def _validate_row(
     elif len(name) > NAME_MAX_LENGTH:
         errors.append(_("The name is longer than %(max)s characters.") % {"max": NAME_MAX_LENGTH})
     values["name"] = name
-    for key in ("address", "contact_name", "contact_role"):
+    for key, max_length in MAX_LENGTHS.items():
         text = raw.get(key, "")
-        if len(text) > TEXT_MAX_LENGTH:
+        if len(text) > max_length:
             errors.append(
                 _("%(field)s is longer than %(max)s characters.")
-                % {"field": FIELDS_BY_KEY[key].label, "max": TEXT_MAX_LENGTH}
+                % {"field": FIELDS_BY_KEY[key].label, "max": max_length}
             )
         values[key] = text
-    values["notes"] = raw.get("notes", "")
     if phone := raw.get("phone", ""):
-        normalised = normalise_phone(phone)
+        normalised = clean_phone(phone)
         if normalised is None:
             errors.append(
                 _("“%(value)s” is not a valid phone number (mobile or landline with area code).")
@@ -437,11 +432,10 @@ def _validate_row(
             try:
                 values[key] = parse_amount(text, scale=scales.get(key, 1))
             except ValueError as reason:
-                message = (
-                    _("%(field)s cannot be negative: “%(value)s”.")
-                    if str(reason) == "negative"
-                    else _("%(field)s is not a number: “%(value)s”.")
-                )
+                message = {
+                    "negative": _("%(field)s cannot be negative: “%(value)s”."),
+                    "too large": _("%(field)s is too large: “%(value)s”."),
+                }.get(str(reason), _("%(field)s is not a number: “%(value)s”."))
                 errors.append(message % {"field": FIELDS_BY_KEY[key].label, "value": text})
     if (kind := raw.get("kind", "")) and choices.kinds:
         value = choices.kinds.get(kind.lower())
@@ -455,14 +449,29 @@ def _validate_row(
 
 
 def match_industry(text: str, industries: Mapping[str, Any]) -> Any:
-    """The curated industry whose name is, or is contained in, the text (批发 in 服装批发); else None."""
-    key = text.lower()
+    """The curated industry a free-text one means, or None.
+
+    Exact name first, then one name inside the other (酒店 → 酒店住宿), then the
+    most shared two-character words (服装批发 → 服装纺织 or 批发贸易: the first in
+    the curated order, which puts the preferred industry first).
+    """
+    key = text.strip().lower()
     if key in industries:
         return industries[key]
-    for name, value in sorted(industries.items(), key=lambda item: -len(item[0])):
+    for name, value in industries.items():
         if name and (name in key or key in name):
             return value
-    return None
+    wanted = _bigrams(key)
+    best, best_score = None, 0
+    for name, value in industries.items():
+        score = len(wanted & _bigrams(name))
+        if score > best_score:
+            best, best_score = value, score
+    return best
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def flag_existing(
@@ -470,14 +479,15 @@ def flag_existing(
 ) -> None:
     """Flag rows whose name or phone already belongs to a prospect in the branch.
 
-    `names` maps match_key(name) → how to describe the existing prospect; `phones` likewise.
+    `names` maps normalise_name(name) → how to describe the existing prospect; `phones`
+    maps normalise_phone(phone) likewise (the keys Prospect stores as name_key, phone_key).
     """
     for result in results:
         if result.duplicate:
             continue
-        existing = names.get(match_key(result.values.get("name", "")))
+        existing = names.get(normalise_name(result.values.get("name", "")))
         if existing is None and result.values.get("phone"):
-            existing = phones.get(result.values["phone"])
+            existing = phones.get(normalise_phone(result.values["phone"]))
         if existing is not None:
             result.duplicate = _("Already a prospect: %(prospect)s") % {"prospect": existing}
 
@@ -497,3 +507,173 @@ def summarise(results: list[RowResult]) -> Summary:
     bad = sum(1 for r in results if r.errors)
     duplicates = sum(1 for r in results if r.duplicate and not r.errors)
     return Summary(total=len(results), bad=bad, duplicates=duplicates)
+
+
+# --- With the database --------------------------------------------------------------
+# Rows per INSERT: large enough to be fast, small enough for SQLite's variable limit.
+BATCH_SIZE = 500
+KIND_ALIASES = {
+    "企业": "enterprise",
+    "公司": "enterprise",
+    "有限公司": "enterprise",
+    "个体": "sole_trader",
+    "个体户": "sole_trader",
+    "个体工商户": "sole_trader",
+    "个人": "individual",
+    "自然人": "individual",
+}
+
+
+class ImportRefused(Exception):
+    """The commit was refused; nothing was saved. The message is translated."""
+
+
+@dataclass
+class Preview:
+    mapping: Mapping_
+    results: list[RowResult] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    encoding: str = ""
+    # File or column errors: then no row can be imported.
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> Summary:
+        return summarise(self.results)
+
+    @property
+    def bad_rows(self) -> list[RowResult]:
+        return [r for r in self.results if r.errors]
+
+    @property
+    def duplicate_rows(self) -> list[RowResult]:
+        return [r for r in self.results if r.duplicate and not r.errors]
+
+    @property
+    def ready_rows(self) -> list[RowResult]:
+        return [r for r in self.results if r.ok]
+
+    @property
+    def can_commit(self) -> bool:
+        return not self.errors and not self.summary.bad and self.summary.ready > 0
+
+
+def database_choices() -> Choices:
+    from django.utils import translation
+
+    from prospects.models import Industry, ProspectKind
+
+    kinds = dict(KIND_ALIASES)
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            kinds.update({str(label).lower(): value for value, label in ProspectKind.choices})
+    kinds.update({value: value for value in ProspectKind.values})
+    # Industry's ordering puts the preferred industry first, which match_industry relies on.
+    industries = {name.lower(): pk for pk, name in Industry.objects.values_list("pk", "name")}
+    return Choices(kinds=kinds, industries=industries)
+
+
+def existing_prospects(branch_id: int | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Name and phone keys of every prospect in the branch, described for the preview (one query)."""
+    from prospects.models import Prospect
+
+    names: dict[str, str] = {}
+    phones: dict[str, str] = {}
+    rows = Prospect.objects.filter(branch_id=branch_id).values_list(
+        "name", "name_key", "phone_key", "owner__last_name", "owner__first_name"
+    )
+    for name, name_key, phone_key, last_name, first_name in rows:
+        described = f"{name} ({last_name}{first_name})"
+        names.setdefault(name_key, described)
+        if phone_key:
+            phones.setdefault(phone_key, described)
+    return names, phones
+
+
+def import_preview(*, batch: Any, mapping: Mapping_ | None = None) -> Preview:
+    """Read the batch's file, map its columns and check every row against the rules and the branch."""
+    try:
+        sheet = read_sheet(bytes(batch.data), batch.file_name)
+    except ImportFileError as error:
+        return Preview(mapping=mapping or {}, errors=[str(error)])
+    mapping = mapping or guess_mapping(sheet.headers)
+    preview = Preview(mapping=mapping, headers=sheet.headers, encoding=sheet.encoding)
+    preview.errors = mapping_errors(mapping, len(sheet.headers))
+    if preview.errors:
+        return preview
+    preview.results = validate_rows(sheet, mapping, database_choices())
+    names, phones = existing_prospects(batch.owner.branch_id)
+    flag_existing(preview.results, names=names, phones=phones)
+    return preview
+
+
+def import_commit(*, batch: Any, mapping: Mapping_, skip_duplicates: bool) -> int:
+    """Import every good row of the batch, or none: refused while any row is bad.
+
+    Duplicates are imported never; they are left out only when the user agreed
+    to it after seeing them. Returns how many prospects were created.
+    """
+    from django.db import transaction
+
+    from prospects.models import ImportBatch, Prospect, Source, TerritoryKind
+
+    with transaction.atomic():
+        # Locked, so that a double click cannot import the same file twice.
+        batch = (
+            ImportBatch.objects.select_for_update()
+            .select_related("territory", "owner")
+            .get(pk=batch.pk)
+        )
+        if batch.is_committed:
+            raise ImportRefused(_("This file has already been imported."))
+        preview = import_preview(batch=batch, mapping=mapping)
+        if preview.errors:
+            raise ImportRefused(preview.errors[0])
+        summary = preview.summary
+        if summary.bad:
+            raise ImportRefused(
+                _("%(count)s rows have errors. Correct them in the file and upload it again.")
+                % {"count": summary.bad}
+            )
+        if summary.duplicates and not skip_duplicates:
+            raise ImportRefused(
+                _("Confirm that the %(count)s duplicate rows are to be left out.")
+                % {"count": summary.duplicates}
+            )
+        if not summary.ready:
+            raise ImportRefused(_("There is no new merchant to import."))
+        territory = batch.territory
+        association = batch.association
+        if batch.source == Source.ASSOCIATION and not association:
+            association = territory.name if territory.kind == TerritoryKind.ASSOCIATION else ""
+        prospects = [
+            _prospect(row.values, batch=batch, association=association)
+            for row in preview.ready_rows
+        ]
+        Prospect.objects.bulk_create(prospects, batch_size=BATCH_SIZE)
+        batch.mark_committed(count=len(prospects))
+    return len(prospects)
+
+
+def _prospect(values: dict[str, Any], *, batch: Any, association: str) -> Any:
+    from prospects.models import Prospect
+
+    # bulk_create skips save(): set what it would derive (keys, branch) here.
+    return Prospect(
+        name=values["name"],
+        name_key=normalise_name(values["name"]),
+        kind=values.get("kind") or Prospect._meta.get_field("kind").default,
+        industry_id=values.get("industry"),
+        territory=batch.territory,
+        address=values.get("address", ""),
+        contact_name=values.get("contact_name", ""),
+        contact_role=values.get("contact_role", ""),
+        phone=values.get("phone", ""),
+        phone_key=normalise_phone(values.get("phone", "")),
+        source=batch.source,
+        association=association[:100],
+        branch_id=batch.owner.branch_id,
+        owner=batch.owner,
+        monthly_sales=values.get("monthly_sales"),
+        estimated_credit_need=values.get("estimated_credit_need"),
+    )

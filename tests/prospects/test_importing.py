@@ -9,12 +9,12 @@ import pytest
 from bench.prospect_import import HEADERS, csv_bytes, merchant_rows, xlsx_bytes
 from prospects.importing import (
     Choices,
+    clean_phone,
     ImportFileError,
     flag_existing,
     guess_mapping,
     mapping_errors,
     match_industry,
-    normalise_phone,
     read_sheet,
     summarise,
     validate_rows,
@@ -145,7 +145,7 @@ def test_mapping_needs_a_name_column_and_distinct_columns():
     ],
 )
 def test_phone_numbers(raw, expected):
-    assert normalise_phone(raw) == expected
+    assert clean_phone(raw) == expected
 
 
 def test_every_bad_row_gets_its_row_number_and_reason():
@@ -191,7 +191,7 @@ def test_duplicates_within_the_file_are_flagged_against_the_first_row():
 def test_duplicates_of_existing_prospects_are_flagged():
     _sheet, results = checked(csv_bytes(GOOD_ROWS), "members.csv")
     flag_existing(
-        results, names={"鑫源服装商行": "鑫源服装商行 (王经理)"}, phones={"0571-87654321": "宏达"}
+        results, names={"鑫源服装商行": "鑫源服装商行 (王经理)"}, phones={"057187654321": "宏达"}
     )
     assert results[0].duplicate == "Already a prospect: 鑫源服装商行 (王经理)"
     assert results[1].duplicate == "Already a prospect: 宏达"
@@ -205,7 +205,16 @@ def test_kinds_and_industries_map_onto_the_choices():
     assert results[0].values["industry"] == 7
     assert results[1].errors == ["Unknown kind “外星企业”."]
     assert results[1].values["industry"] is None
-    assert match_industry("酒店", {"酒店": 1, "餐饮": 2}) == 1
+
+
+
+def test_free_text_industries_find_the_curated_one():
+    curated = {"批发贸易": 1, "酒店住宿": 2, "服装纺织": 3, "餐饮": 4}
+    assert match_industry("餐饮", curated) == 4
+    assert match_industry("酒店", curated) == 2
+    assert match_industry("服装批发", curated) == 1  # tie: the preferred industry comes first
+    assert match_industry("服装加工", curated) == 3
+    assert match_industry("软件", curated) is None
 
 
 def test_generated_bench_rows_are_all_valid_and_distinct():
