@@ -9,8 +9,8 @@ import pytest
 from bench.prospect_import import HEADERS, csv_bytes, merchant_rows, xlsx_bytes
 from prospects.importing import (
     Choices,
-    clean_phone,
     ImportFileError,
+    clean_phone,
     flag_existing,
     guess_mapping,
     mapping_errors,
