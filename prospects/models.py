@@ -77,6 +77,17 @@ class TerritoryQuerySet(models.QuerySet):
             prospects_total=Count("prospects", distinct=True),
         )
 
+    def with_stage_counts(self):
+        """Annotate `stage_<value>` with the number of prospects at each stage."""
+        return self.annotate(
+            **{
+                f"stage_{value}": Count(
+                    "prospects", filter=Q(prospects__stage=value), distinct=True
+                )
+                for value in Stage.values
+            }
+        )
+
 
 class Territory(models.Model):
     """A 片区: a market, mall, street, park or association with a known number of merchants.
@@ -211,6 +222,24 @@ class ProspectQuerySet(OwnedQuerySet):
     def for_list(self):
         """What a list row shows, in a constant number of queries."""
         return self.select_related("industry", "territory", "owner")
+
+    def filter_next_action_from(self, day: date):
+        return self.filter(next_action_date__gte=day)
+
+    def for_detail(self):
+        return self.select_related("industry", "territory", "owner", "referred_by")
+
+    def referred_by(self, prospect: Prospect):
+        """The prospects `prospect` referred (以点带面)."""
+        return self.filter(referred_by=prospect).select_related("owner").order_by("name")
+
+    def client_dates(self) -> list[date]:
+        """The days each client was won, for the penetration history."""
+        return list(
+            self.clients()
+            .exclude(became_client_on__isnull=True)
+            .values_list("became_client_on", flat=True)
+        )
 
     def search(self, text: str):
         text = (text or "").strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -63,3 +64,33 @@ def proposed_follow_up(*, outcome: str, visited_on: date) -> date | None:
 
 def is_self_referral(*, prospect_pk: int | None, referred_by_pk: int | None) -> bool:
     return prospect_pk is not None and prospect_pk == referred_by_pk
+
+
+def month_starts(*, today: date, months: int) -> list[date]:
+    """The first day of each of the last `months` months, oldest first, this month last."""
+    year, month = today.year, today.month
+    starts = []
+    for _ in range(months):
+        starts.append(date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return starts[::-1]
+
+
+def monthly_penetration(
+    *, client_dates: Iterable[date], merchants: int, today: date, months: int = 12
+) -> list[tuple[date, int, Decimal]]:
+    """Penetration at the end of each month: (month, clients won by then, penetration).
+
+    `client_dates` are the days each client was won; the current month counts up to today.
+    """
+    won = sorted(client_dates)
+    rows = []
+    for start in month_starts(today=today, months=months):
+        end = (
+            date(start.year + 1, 1, 1)
+            if start.month == 12
+            else date(start.year, start.month + 1, 1)
+        )
+        count = sum(1 for day in won if day < end)
+        rows.append((start, count, penetration(count, merchants)))
+    return rows
