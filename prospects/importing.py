@@ -590,12 +590,18 @@ def existing_prospects(branch_id: int | None) -> tuple[dict[str, str], dict[str,
     return names, phones
 
 
-def import_preview(*, batch: Any, mapping: Mapping_ | None = None) -> Preview:
-    """Read the batch's file, map its columns and check every row against the rules and the branch."""
-    try:
-        sheet = read_sheet(bytes(batch.data), batch.file_name)
-    except ImportFileError as error:
-        return Preview(mapping=mapping or {}, errors=[str(error)])
+def import_preview(
+    *, batch: Any, mapping: Mapping_ | None = None, sheet: Sheet | None = None
+) -> Preview:
+    """Read the batch's file, map its columns and check every row against the rules and the branch.
+
+    Pass `sheet` when the file has been read already (the view reads it once for the headers).
+    """
+    if sheet is None:
+        try:
+            sheet = read_sheet(bytes(batch.data), batch.file_name)
+        except ImportFileError as error:
+            return Preview(mapping=mapping or {}, errors=[str(error)])
     mapping = mapping or guess_mapping(sheet.headers)
     preview = Preview(mapping=mapping, headers=sheet.headers, encoding=sheet.encoding)
     preview.errors = mapping_errors(mapping, len(sheet.headers))
@@ -605,6 +611,14 @@ def import_preview(*, batch: Any, mapping: Mapping_ | None = None) -> Preview:
     names, phones = existing_prospects(batch.owner.branch_id)
     flag_existing(preview.results, names=names, phones=phones)
     return preview
+
+
+def read_batch(batch: Any) -> Sheet | None:
+    """The batch's file as a sheet, or None when it cannot be read (import_preview says why)."""
+    try:
+        return read_sheet(bytes(batch.data), batch.file_name)
+    except ImportFileError:
+        return None
 
 
 def import_commit(*, batch: Any, mapping: Mapping_, skip_duplicates: bool) -> int:

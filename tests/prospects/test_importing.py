@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from bench.prospect_import import HEADERS, csv_bytes, merchant_rows, xlsx_bytes
 from prospects.importing import (
@@ -19,6 +20,14 @@ from prospects.importing import (
     summarise,
     validate_rows,
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The messages are asserted in their English source form.
+    with translation.override("en"):
+        yield
+
 
 GOOD_ROWS = [
     ["鑫源服装商行", "王伟", "老板", "13812345678", "城南批发市场A区12号", "批发贸易", "12.5", ""],
@@ -205,7 +214,6 @@ def test_kinds_and_industries_map_onto_the_choices():
     assert results[0].values["industry"] == 7
     assert results[1].errors == ["Unknown kind “外星企业”."]
     assert results[1].values["industry"] is None
-
 
 
 def test_free_text_industries_find_the_curated_one():
