@@ -71,3 +71,49 @@ EXPECTATIONS = [
     # Territories are places, not client records: the whole branch sees them.
     Expect("prospects:territory_detail", EVERYONE, kwargs=territory),
 ]
+
+
+# --- Import and export (prospects-import) ---------------------------------------------
+IMPORTERS = frozenset(
+    {"owner", "teammate", "supervisor", "other_manager", "other_supervisor", "admin"}
+)
+
+
+def import_batch(people):
+    from prospects.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        created_by=people.owner,
+        owner=people.owner,
+        territory=make_territory(branch=people.owner.branch),
+        file_name="members.csv",
+        data="商户名称,电话\n鑫源服装商行,13812345678\n".encode(),
+    )
+    return {"pk": batch.pk}
+
+
+EXPECTATIONS += [
+    # The issue: "a manager or supervisor uploads" — trainees do not import.
+    Expect("prospects:import_upload", IMPORTERS),
+    Expect(
+        "prospects:import_upload",
+        IMPORTERS,
+        method="post",
+        data=lambda people: {"source": "association"},  # no file: the form comes back
+    ),
+    Expect("prospects:import_preview", OWNER_SIDE, kwargs=import_batch),
+    Expect(
+        "prospects:import_commit",
+        OWNER_SIDE,
+        kwargs=import_batch,
+        method="post",
+        data=lambda people: {"map_name": "0", "map_phone": "1"},
+    ),
+    Expect("prospects:export", EVERYONE, kwargs=lambda people: {"file_format": "csv"}),
+    Expect(
+        "prospects:export",
+        EVERYONE,
+        kwargs=lambda people: {"file_format": "xlsx"},
+        query="?stage=client&q=138",
+    ),
+]
