@@ -126,6 +126,9 @@ class ProspectForm(forms.ModelForm):
 class VisitForm(forms.ModelForm):
     """One short form to log a visit (or plan one: leave the outcome empty)."""
 
+    # Prefixed: three forms share the prospect page, their field ids must not clash.
+    prefix = "visit"
+
     class Meta:
         model = Visit
         fields = [
@@ -205,6 +208,8 @@ class VisitForm(forms.ModelForm):
 
 
 class HospitalityForm(forms.ModelForm):
+    prefix = "hospitality"
+
     class Meta:
         model = HospitalityEntry
         fields = ["occurred_on", "kind", "paid_by", "value", "note"]
@@ -221,6 +226,8 @@ class HospitalityForm(forms.ModelForm):
 
 
 class PromiseForm(forms.ModelForm):
+    prefix = "promise"
+
     class Meta:
         model = Promise
         fields = ["description", "made_on", "due_on", "consulted"]

@@ -142,7 +142,13 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     prospect = _prospect_for_detail(request, pk)
     if request.method == "GET":
         # The outcome changed: show the fields that outcome asks for (turned away → intermediary).
-        form = VisitForm(initial=request.GET.dict())
+        form = VisitForm(
+            initial={
+                name: value
+                for name in VisitForm.base_fields
+                if (value := request.GET.get(f"{VisitForm.prefix}-{name}"))
+            }
+        )
         if request.htmx:
             return TemplateResponse(
                 request,

@@ -34,13 +34,19 @@ EXPECTATIONS = [
         data=lambda people: {"name": "", "source": "referral"},
     ),
     Expect("prospects:reassign", frozenset({"supervisor", "admin"}), kwargs=prospect),
-    Expect("prospects:visit_create", OWNER_SIDE, kwargs=prospect, query="?outcome=turned_away"),
+    Expect(
+        "prospects:visit_create", OWNER_SIDE, kwargs=prospect, query="?visit-outcome=turned_away"
+    ),
     Expect(
         "prospects:visit_create",
         OWNER_SIDE,
         kwargs=prospect,
         method="post",
-        data=lambda people: {"visited_on": "2020-01-01", "kind": "phone", "outcome": "no_answer"},
+        data=lambda people: {
+            "visit-visited_on": "2020-01-01",
+            "visit-kind": "phone",
+            "visit-outcome": "no_answer",
+        },
     ),
     Expect(
         "prospects:hospitality_create",
@@ -48,10 +54,10 @@ EXPECTATIONS = [
         kwargs=prospect,
         method="post",
         data=lambda people: {
-            "occurred_on": "2020-01-01",
-            "kind": "meal",
-            "paid_by": "us",
-            "value": "100",
+            "hospitality-occurred_on": "2020-01-01",
+            "hospitality-kind": "meal",
+            "hospitality-paid_by": "us",
+            "hospitality-value": "100",
         },
     ),
     Expect(
@@ -59,7 +65,11 @@ EXPECTATIONS = [
         OWNER_SIDE,
         kwargs=prospect,
         method="post",
-        data=lambda people: {"description": "x", "made_on": "2020-01-01", "due_on": "2020-01-02"},
+        data=lambda people: {
+            "promise-description": "x",
+            "promise-made_on": "2020-01-01",
+            "promise-due_on": "2020-01-02",
+        },
     ),
     Expect("prospects:promise_list", EVERYONE),
     Expect("prospects:promise_keep", OWNER_SIDE, kwargs=promise, method="post"),

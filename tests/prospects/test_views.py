@@ -142,7 +142,11 @@ def test_manager_cannot_see_or_change_anothers_prospect(people, manager_client):
     assert theirs.name == "别人的客户"
     response = manager_client.post(
         reverse("prospects:visit_create", args=[theirs.pk]),
-        {"visited_on": TODAY().isoformat(), "kind": "phone", "outcome": "no_answer"},
+        {
+            "visit-visited_on": TODAY().isoformat(),
+            "visit-kind": "phone",
+            "visit-outcome": "no_answer",
+        },
     )
     assert response.status_code == 404
     assert not Visit.objects.exists()
@@ -250,7 +254,12 @@ def test_turned_away_visit_asks_what_was_learned_and_a_follow_up(manager, manage
     prospect = make_prospect(manager)
     url = reverse("prospects:visit_create", args=[prospect.pk])
     response = manager_client.post(
-        url, {"visited_on": TODAY().isoformat(), "kind": "on_site", "outcome": "turned_away"}
+        url,
+        {
+            "visit-visited_on": TODAY().isoformat(),
+            "visit-kind": "on_site",
+            "visit-outcome": "turned_away",
+        },
     )
     assert response.status_code == 200
     errors = response.context["visit_form"].errors
@@ -263,7 +272,7 @@ def test_choosing_turned_away_proposes_a_follow_up_date(manager, manager_client)
     prospect = make_prospect(manager)
     response = manager_client.get(
         reverse("prospects:visit_create", args=[prospect.pk]),
-        {"outcome": "turned_away"},
+        {"visit-outcome": "turned_away"},
         headers={"HX-Request": "true", "HX-Target": "visit-form"},
     )
     page = response.content.decode()
@@ -278,13 +287,13 @@ def test_logged_visit_updates_the_page_and_the_next_action(manager, manager_clie
     response = manager_client.post(
         reverse("prospects:visit_create", args=[prospect.pk]),
         {
-            "visited_on": TODAY().isoformat(),
-            "kind": "on_site",
-            "outcome": "turned_away",
-            "learned": "门卫说老板每周三在",
-            "intermediary": "王建国",
-            "next_step": "请王建国引荐",
-            "next_step_date": follow_up.isoformat(),
+            "visit-visited_on": TODAY().isoformat(),
+            "visit-kind": "on_site",
+            "visit-outcome": "turned_away",
+            "visit-learned": "门卫说老板每周三在",
+            "visit-intermediary": "王建国",
+            "visit-next_step": "请王建国引荐",
+            "visit-next_step_date": follow_up.isoformat(),
         },
         headers={"HX-Request": "true", "HX-Target": "activity"},
     )
@@ -303,9 +312,9 @@ def test_a_visit_with_an_outcome_cannot_be_in_the_future(manager, manager_client
     response = manager_client.post(
         reverse("prospects:visit_create", args=[prospect.pk]),
         {
-            "visited_on": (TODAY() + timedelta(days=1)).isoformat(),
-            "kind": "phone",
-            "outcome": "no_answer",
+            "visit-visited_on": (TODAY() + timedelta(days=1)).isoformat(),
+            "visit-kind": "phone",
+            "visit-outcome": "no_answer",
         },
     )
     assert response.context["visit_form"].errors["visited_on"] == [
@@ -318,9 +327,9 @@ def test_a_planned_visit_is_in_the_agenda_and_the_calendar(manager, manager_clie
     response = manager_client.post(
         reverse("prospects:visit_create", args=[prospect.pk]),
         {
-            "visited_on": (TODAY() + timedelta(days=1)).isoformat(),
-            "at_time": "10:00",
-            "kind": "on_site",
+            "visit-visited_on": (TODAY() + timedelta(days=1)).isoformat(),
+            "visit-at_time": "10:00",
+            "visit-kind": "on_site",
         },
     )
     assert response.status_code == 302
@@ -340,11 +349,11 @@ def test_client_paid_meal_is_flagged_for_the_supervisor(people, manager_client, 
     response = manager_client.post(
         reverse("prospects:hospitality_create", args=[prospect.pk]),
         {
-            "occurred_on": TODAY().isoformat(),
-            "kind": "meal",
-            "paid_by": "client",
-            "value": "380",
-            "note": "老板坚持请客",
+            "hospitality-occurred_on": TODAY().isoformat(),
+            "hospitality-kind": "meal",
+            "hospitality-paid_by": "client",
+            "hospitality-value": "380",
+            "hospitality-note": "老板坚持请客",
         },
         follow=True,
     )
@@ -363,10 +372,10 @@ def test_hospitality_in_the_future_or_negative_is_refused(manager, manager_clien
     response = manager_client.post(
         reverse("prospects:hospitality_create", args=[prospect.pk]),
         {
-            "occurred_on": (TODAY() + timedelta(days=1)).isoformat(),
-            "kind": "gift",
-            "paid_by": "us",
-            "value": "-1",
+            "hospitality-occurred_on": (TODAY() + timedelta(days=1)).isoformat(),
+            "hospitality-kind": "gift",
+            "hospitality-paid_by": "us",
+            "hospitality-value": "-1",
         },
     )
     errors = response.context["hospitality_form"].errors
@@ -391,10 +400,10 @@ def test_record_and_keep_a_promise(people, manager_client):
     response = manager_client.post(
         reverse("prospects:promise_create", args=[prospect.pk]),
         {
-            "description": "三天内答复额度",
-            "made_on": TODAY().isoformat(),
-            "due_on": (TODAY() + timedelta(days=3)).isoformat(),
-            "consulted": people.supervisor.pk,
+            "promise-description": "三天内答复额度",
+            "promise-made_on": TODAY().isoformat(),
+            "promise-due_on": (TODAY() + timedelta(days=3)).isoformat(),
+            "promise-consulted": people.supervisor.pk,
         },
     )
     assert response.status_code == 302
@@ -428,9 +437,9 @@ def test_promise_made_in_the_future_or_due_before_it_was_made_is_refused(manager
     response = manager_client.post(
         reverse("prospects:promise_create", args=[prospect.pk]),
         {
-            "description": "x",
-            "made_on": (TODAY() + timedelta(days=2)).isoformat(),
-            "due_on": (TODAY() + timedelta(days=1)).isoformat(),
+            "promise-description": "x",
+            "promise-made_on": (TODAY() + timedelta(days=2)).isoformat(),
+            "promise-due_on": (TODAY() + timedelta(days=1)).isoformat(),
         },
     )
     errors = response.context["promise_form"].errors
