@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -98,7 +97,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     refused = _("Check the columns chosen.")
     if sheet is not None and form.is_valid():
         try:
-            count = importing.import_commit(
+            importing.import_commit(
                 batch=batch,
                 mapping=form.mapping(),
                 skip_duplicates=form.cleaned_data["skip_duplicates"],
@@ -106,11 +105,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
         except importing.ImportRefused as error:
             refused = str(error)
         else:
-            messages.success(
-                request,
-                _("%(count)s prospects imported into %(territory)s.")
-                % {"count": count, "territory": batch.territory},
-            )
+            # The batch's page now says how many were imported, and links to them.
             if request.htmx:
                 return HttpResponseClientRedirect(batch.get_absolute_url())
             return redirect(batch)
