@@ -31,6 +31,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         user=request.user,
+        initial={"territory": request.GET.get("territory")},  # from a territory's page
     )
     if request.method == "POST" and form.is_valid():
         # Uploads left unchecked since yesterday are dropped with their files.
