@@ -102,6 +102,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
                 batch=batch,
                 mapping=form.mapping(),
                 skip_duplicates=form.cleaned_data["skip_duplicates"],
+                actor=request.user,
             )
         except importing.ImportRefused as error:
             refused = str(error)

@@ -621,7 +621,9 @@ def read_batch(batch: Any) -> Sheet | None:
         return None
 
 
-def import_commit(*, batch: Any, mapping: Mapping_, skip_duplicates: bool) -> int:
+def import_commit(
+    *, batch: Any, mapping: Mapping_, skip_duplicates: bool, actor: Any = None
+) -> int:
     """Import every good row of the batch, or none: refused while any row is bad.
 
     Duplicates are imported never; they are left out only when the user agreed
@@ -665,8 +667,60 @@ def import_commit(*, batch: Any, mapping: Mapping_, skip_duplicates: bool) -> in
             for row in preview.ready_rows
         ]
         Prospect.objects.bulk_create(prospects, batch_size=BATCH_SIZE)
+        _log_created(prospects, actor=actor, batch=batch)
         batch.mark_committed(count=len(prospects))
     return len(prospects)
+
+
+AUDITED_FIELDS = (
+    "name",
+    "kind",
+    "industry_id",
+    "territory_id",
+    "address",
+    "contact_name",
+    "contact_role",
+    "phone",
+    "source",
+    "association",
+    "owner_id",
+    "stage",
+    "monthly_sales",
+    "estimated_credit_need",
+)
+
+
+def _log_created(prospects: list[Any], *, actor: Any, batch: Any) -> None:
+    """bulk_create sends no signals, so write the audit trail's "created" entries here.
+
+    The changes are written as auditlog does ({field: ["None", new]}), for the fields an
+    import sets; auditlog's own diff of every field would triple the commit's time.
+    """
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(prospects[0])
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(prospect.pk),
+                object_id=prospect.pk,
+                object_repr=str(prospect),
+                action=LogEntry.Action.CREATE,
+                changes={
+                    # auditlog's keys are field names, its values the ids of related rows.
+                    field.removesuffix("_id"): ["None", str(value)]
+                    for field in AUDITED_FIELDS
+                    if (value := getattr(prospect, field)) not in (None, "")
+                },
+                actor=actor,
+                additional_data={"import": batch.file_name},
+            )
+            for prospect in prospects
+        ],
+        batch_size=BATCH_SIZE,
+    )
 
 
 def _prospect(values: dict[str, Any], *, batch: Any, association: str) -> Any:

@@ -311,3 +311,21 @@ def test_preview_queries_do_not_grow_with_rows(
     with django_assert_num_queries(5):
         response = manager_client.get(batch.get_absolute_url())
     assert response.context["summary"].ready == rows
+
+
+def test_imported_prospects_have_their_creation_in_the_audit_trail(
+    manager, manager_client, territory
+):
+    from auditlog.models import LogEntry
+
+    commit(manager_client, uploaded(manager_client, territory, csv_bytes(GOOD)))
+    prospect = Prospect.objects.get(name="鑫源服装商行")
+    entry = LogEntry.objects.get_for_object(prospect).get()
+    assert entry.action == LogEntry.Action.CREATE
+    assert entry.actor == manager
+    assert entry.changes["name"] == ["None", "鑫源服装商行"]
+    assert entry.changes["territory"] == ["None", str(territory.pk)]
+    assert entry.additional_data == {"import": "members.csv"}
+    history = manager_client.get(prospect.get_absolute_url()).content.decode()
+    history = history[history.index('class="history"') :]
+    assert "王伟" in history  # the contact, as imported
