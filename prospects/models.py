@@ -484,12 +484,6 @@ class VisitQuerySet(OwnedQuerySet):
     def planned_from(self, day: date):
         return self.planned().filter(visited_on__gte=day)
 
-    def planned_on(self, day: date):
-        return self.planned().filter(visited_on=day)
-
-    def follow_ups_from(self, day: date):
-        return self.exclude(next_step_date__isnull=True).filter(next_step_date__gte=day)
-
 
 class Visit(models.Model):
     """A visit, call or meeting with a prospect (拜访记录), done or planned."""

@@ -30,6 +30,11 @@ def penetration(clients_won: int, merchants: int) -> Decimal:
     return min(Decimal(1), Decimal(clients_won) / Decimal(merchants)).quantize(Decimal("0.0001"))
 
 
+def as_percent(rate: Decimal) -> Decimal:
+    """A penetration as a percentage with one decimal: Decimal('0.0333') → Decimal('3.3')."""
+    return (rate * 100).quantize(Decimal("0.1"))
+
+
 def hospitality_flagged(
     *, kind: str, paid_by: str, value: Decimal, threshold: Decimal | None = None
 ) -> bool:

@@ -316,7 +316,10 @@ def territory_list(request: HttpRequest) -> HttpResponse:
     if team_only:
         territories = territories.worked_by_team(user)
     rows = [
-        (territory, rules.penetration(territory.clients_won, territory.merchant_count))
+        (
+            territory,
+            rules.as_percent(rules.penetration(territory.clients_won, territory.merchant_count)),
+        )
         for territory in territories.with_counts().with_stage_counts()
     ]
     return TemplateResponse(
@@ -344,7 +347,7 @@ def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "datasets": [
                 {
                     "label": _("Penetration (%)"),
-                    "data": [float(rate * 100) for _month, _count, rate in months],
+                    "data": [float(rules.as_percent(rate)) for _month, _count, rate in months],
                 }
             ],
         },
@@ -356,10 +359,13 @@ def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "territory": territory,
             "penetration": rules.penetration(territory.clients_won, territory.merchant_count),
+            "penetration_percent": rules.as_percent(
+                rules.penetration(territory.clients_won, territory.merchant_count)
+            ),
             "stage_counts": [
                 (label, getattr(territory, f"stage_{value}")) for value, label in Stage.choices
             ],
-            "months": months,
+            "months": [(month, count, rules.as_percent(rate)) for month, count, rate in months],
             "chart": chart,
             "managers": list(territory.managers.all()),
         },

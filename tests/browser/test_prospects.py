@@ -36,6 +36,8 @@ def test_add_a_prospect_referred_by_a_client(people, sign_in, live_server):
 
 def choose_outcome(page, label: str) -> None:
     """Choosing an outcome redraws the visit form (htmx); wait for it before typing."""
+    if not page.locator("#visit-form").is_visible():
+        page.get_by_text("记录拜访").click()
     with page.expect_response(lambda response: "/visits/new/" in response.url):
         page.locator("#visit-form").get_by_label("结果").select_option(label=label)
     page.wait_for_load_state()

@@ -144,3 +144,8 @@ def test_becoming_a_client_records_the_day(manager):
     prospect.save(update_fields=["stage"])
     prospect.refresh_from_db()
     assert prospect.became_client_on == timezone.localdate()
+
+
+def test_penetration_as_a_percentage_keeps_one_decimal():
+    assert rules.as_percent(rules.penetration(1, 30)) == Decimal("3.3")
+    assert rules.as_percent(Decimal(1)) == Decimal("100.0")

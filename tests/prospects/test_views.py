@@ -472,7 +472,7 @@ def test_territory_page_shows_penetration(people, manager_client):
     response = manager_client.get(territory.get_absolute_url())
     assert response.context["penetration"] == Decimal("0.1")
     page = response.content.decode()
-    assert "10%" in page
+    assert "10.0%" in page
     assert 'id="penetration-data"' in page
 
 
