@@ -329,3 +329,25 @@ def test_imported_prospects_have_their_creation_in_the_audit_trail(
     history = manager_client.get(prospect.get_absolute_url()).content.decode()
     history = history[history.index('class="history"') :]
     assert "王伟" in history  # the contact, as imported
+
+
+def test_htmx_commit_redirects_to_the_result(manager_client, territory):
+    batch = uploaded(manager_client, territory, csv_bytes(GOOD))
+    mapping = {f"map_{key}": "" if index is None else index for key, index in _guess(batch).items()}
+    response = manager_client.post(
+        reverse("prospects:import_commit", args=[batch.pk]),
+        mapping,
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="preview",
+    )
+    assert response["HX-Redirect"] == batch.get_absolute_url()
+    assert Prospect.objects.count() == 2
+
+
+def test_list_links_to_import_and_to_export_with_its_filters(manager_client, trainee_client):
+    page = manager_client.get(reverse("prospects:list"), {"stage": "client"}).content.decode()
+    assert reverse("prospects:import_upload") in page
+    assert f"{reverse('prospects:export', args=['xlsx'])}?stage=client" in page
+    trainee_page = trainee_client.get(reverse("prospects:list")).content.decode()
+    assert reverse("prospects:import_upload") not in trainee_page
+    assert reverse("prospects:export", args=["csv"]) in trainee_page
