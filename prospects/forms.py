@@ -276,3 +276,30 @@ class ReassignForm(forms.Form):
         self.fields["owner"].queryset = (
             visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
         )
+
+
+class TerritoryForm(forms.ModelForm):
+    """A supervisor draws a territory (片区) and says who works it."""
+
+    class Meta:
+        model = Territory
+        fields = ["name", "kind", "merchant_count", "managers"]
+        widgets = {"managers": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["managers"].queryset = (
+            visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
+        )
+        if self.instance.branch_id is None:
+            self.instance.branch_id = user.branch_id
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        duplicate = Territory.objects.filter(branch_id=self.instance.branch_id, name=name).exclude(
+            pk=self.instance.pk
+        )
+        if duplicate.exists():
+            raise forms.ValidationError(_("This branch already has a territory of that name."))
+        return name

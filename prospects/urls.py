@@ -20,7 +20,9 @@ urlpatterns = [
     path("referrals/", views.referral_ranking, name="referrals"),
     path("calendar.ics", views.calendar_download, name="calendar"),
     path("territories/", views.territory_list, name="territory_list"),
+    path("territories/new/", views.territory_create, name="territory_create"),
     path("territories/<int:pk>/", views.territory_detail, name="territory_detail"),
+    path("territories/<int:pk>/edit/", views.territory_edit, name="territory_edit"),
 ]
 
 # Import and export (prospects-import).

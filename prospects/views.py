@@ -24,6 +24,7 @@ from prospects.forms import (
     PromiseForm,
     ProspectForm,
     ReassignForm,
+    TerritoryForm,
     VisitForm,
 )
 from prospects.models import (
@@ -369,4 +370,29 @@ def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": chart,
             "managers": list(territory.managers.all()),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(Role.SUPERVISOR)
+def territory_create(request: HttpRequest) -> HttpResponse:
+    form = TerritoryForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            territory = form.save()
+        return redirect(territory)
+    return TemplateResponse(request, "prospects/territory_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(Role.SUPERVISOR)
+def territory_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    territory = get_object_or_404(Territory.objects.visible_to(request.user), pk=pk)
+    form = TerritoryForm(request.POST or None, instance=territory, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            territory = form.save()
+        return redirect(territory)
+    return TemplateResponse(
+        request, "prospects/territory_form.html", {"form": form, "territory": territory}
     )

@@ -80,6 +80,12 @@ EXPECTATIONS = [
     Expect("prospects:territory_list", EVERYONE),
     # Territories are places, not client records: the whole branch sees them.
     Expect("prospects:territory_detail", EVERYONE, kwargs=territory),
+    Expect("prospects:territory_create", frozenset({"supervisor", "other_supervisor", "admin"})),
+    Expect(
+        "prospects:territory_edit",
+        frozenset({"supervisor", "other_supervisor", "admin"}),
+        kwargs=territory,
+    ),
 ]
 
 

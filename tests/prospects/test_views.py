@@ -10,7 +10,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
-from prospects.models import HospitalityEntry, Promise, Prospect, Visit
+from prospects.models import HospitalityEntry, Promise, Prospect, Territory, Visit
 from tests.conftest import client_for
 from tests.prospects.factories import (
     make_hospitality,
@@ -500,3 +500,29 @@ def test_detail_shows_timeline_of_visits_promises_and_hospitality(manager, manag
     page = manager_client.get(prospect.get_absolute_url()).content.decode()
     for text in ("拜访记录甲", "承诺记录乙", "宴请记录丙"):
         assert text in page
+
+
+def test_supervisor_draws_a_territory_for_the_team(people, supervisor_client):
+    response = supervisor_client.post(
+        reverse("prospects:territory_create"),
+        {"name": "城南小商品市场", "kind": "market", "merchant_count": "0"},
+    )
+    assert response.context["form"].errors["merchant_count"]
+    response = supervisor_client.post(
+        reverse("prospects:territory_create"),
+        {
+            "name": "城南小商品市场",
+            "kind": "market",
+            "merchant_count": "320",
+            "managers": [people.owner.pk],
+        },
+    )
+    assert response.status_code == 302
+    territory = Territory.objects.get()
+    assert territory.branch == people.supervisor.branch
+    assert list(territory.managers.all()) == [people.owner]
+    response = supervisor_client.post(
+        reverse("prospects:territory_create"),
+        {"name": "城南小商品市场", "kind": "mall", "merchant_count": "5"},
+    )
+    assert response.context["form"].errors["name"] == ["本支行已有同名片区。"]
