@@ -29,6 +29,7 @@ NAME_MAX_LENGTH = 200
 CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK/GB18030"))
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+XLSX_UNPACKED_RATIO = 25
 
 
 class ImportFileError(Exception):
@@ -126,6 +127,14 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportFileError(_("This file is not a valid Excel (.xlsx) workbook.")) from None
+    # A few kilobytes can unpack to gigabytes (a "zip bomb"); real lists stay far below this.
+    if unpacked > XLSX_UNPACKED_RATIO * settings.IMPORT_MAX_UPLOAD_BYTES:
+        raise ImportFileError(_("This workbook is too large once unpacked."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):

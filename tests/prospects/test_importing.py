@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -94,6 +96,17 @@ def test_broken_xlsx_is_refused():
         read_sheet(b"PK\x03\x04 not really a zip", "members.xlsx")
     with pytest.raises(ImportFileError, match="not a valid Excel"):
         read_sheet("名称\n鑫源\n".encode(), "members.xlsx")
+
+
+def test_xlsx_that_unpacks_to_far_more_than_the_limit_is_refused(settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 20_000
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * 1_000_000)
+    data = buffer.getvalue()
+    assert len(data) < 5_000  # small on the wire
+    with pytest.raises(ImportFileError, match="too large once unpacked"):
+        read_sheet(data, "members.xlsx")
 
 
 def test_old_xls_gets_a_clear_message():
