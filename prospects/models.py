@@ -484,6 +484,10 @@ class VisitQuerySet(OwnedQuerySet):
     def planned_from(self, day: date):
         return self.planned().filter(visited_on__gte=day)
 
+    def planned_until(self, day: date):
+        """Planned visits up to `day`, including past ones whose outcome is not yet recorded."""
+        return self.planned().filter(visited_on__lte=day)
+
 
 class Visit(models.Model):
     """A visit, call or meeting with a prospect (拜访记录), done or planned."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +72,9 @@ class AgendaSection:
     order: int = 100
 
 
+# Planned visits this far ahead show on today's agenda (earlier ones not yet recorded too).
+AGENDA_DAYS_AHEAD = 7
+
 AgendaSource = Callable[[Any, date], list[AgendaSection]]
 
 
@@ -92,7 +95,7 @@ def prospect_sections(user, today: date) -> list[AgendaSection]:
             "prospects/agenda/visits.html",
             list(
                 Visit.objects.filter(prospect__owner=user)
-                .planned_from(today)
+                .planned_until(today + timedelta(days=AGENDA_DAYS_AHEAD))
                 .select_related("prospect")
                 .order_by("visited_on", "at_time")[:50]
             ),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.prospect_edit, name="edit"),
     path("<int:pk>/reassign/", views.prospect_reassign, name="reassign"),
     path("<int:pk>/visits/new/", views.visit_create, name="visit_create"),
+    path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
     path("<int:pk>/hospitality/new/", views.hospitality_create, name="hospitality_create"),
     path("<int:pk>/promises/new/", views.promise_create, name="promise_create"),
     path("promises/", views.promise_list, name="promise_list"),

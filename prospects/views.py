@@ -33,6 +33,7 @@ from prospects.models import (
     Prospect,
     Stage,
     Territory,
+    Visit,
 )
 from prospects.services import visit_log
 from prospects.timeline import timeline
@@ -167,6 +168,20 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         prospect = _prospect_for_detail(request, pk)
         return _activity_response(request, prospect)
     return _activity_response(request, prospect, visit_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record how a planned visit went (or correct a visit)."""
+    visit = get_object_or_404(
+        Visit.objects.visible_to(request.user).select_related("prospect"), pk=pk
+    )
+    form = VisitForm(request.POST or None, instance=visit)
+    if request.method == "POST" and form.is_valid():
+        visit_log(visit=form.save(commit=False), by=request.user)
+        messages.success(request, _("Visit recorded."))
+        return redirect(visit.prospect)
+    return TemplateResponse(request, "prospects/visit_form.html", {"form": form, "visit": visit})
 
 
 @require_POST

@@ -3,6 +3,7 @@ from tests.prospects.factories import (
     make_promise,
     make_prospect,
     make_territory,
+    make_visit,
 )
 
 OWNER_SIDE = frozenset({"owner", "supervisor", "admin"})
@@ -14,6 +15,10 @@ def prospect(people):
 
 def promise(people):
     return {"pk": make_promise(make_prospect(people.owner)).pk}
+
+
+def visit(people):
+    return {"pk": make_visit(make_prospect(people.owner)).pk}
 
 
 def territory(people):
@@ -48,6 +53,7 @@ EXPECTATIONS = [
             "visit-outcome": "no_answer",
         },
     ),
+    Expect("prospects:visit_edit", OWNER_SIDE, kwargs=visit),
     Expect(
         "prospects:hospitality_create",
         OWNER_SIDE,

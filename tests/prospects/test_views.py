@@ -526,3 +526,45 @@ def test_supervisor_draws_a_territory_for_the_team(people, supervisor_client):
         {"name": "城南小商品市场", "kind": "mall", "merchant_count": "5"},
     )
     assert response.context["form"].errors["name"] == ["本支行已有同名片区。"]
+
+
+def test_a_planned_visit_not_yet_recorded_stays_on_the_agenda_until_its_outcome_is(
+    manager, manager_client
+):
+    prospect = make_prospect(manager, name="昨天该去的商行")
+    visit = make_visit(prospect, visited_on=TODAY() - timedelta(days=1), outcome="")
+    page = manager_client.get(reverse("home")).content.decode()
+    assert "昨天该去的商行" in page
+    assert reverse("prospects:visit_edit", args=[visit.pk]) in page
+    response = manager_client.post(
+        reverse("prospects:visit_edit", args=[visit.pk]),
+        {
+            "visit-visited_on": visit.visited_on.isoformat(),
+            "visit-kind": "on_site",
+            "visit-outcome": "met_decision_maker",
+            "visit-learned": "老板同意下周来网点",
+        },
+    )
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.outcome == "met_decision_maker"
+    assert "昨天该去的商行" not in manager_client.get(reverse("home")).content.decode()
+
+
+def test_trainee_home_shows_their_own_agenda(people, trainee_client):
+    make_prospect(people.trainee, name="表哥的店", next_action_date=TODAY())
+    make_prospect(people.owner, name="师傅的客户", next_action_date=TODAY())
+    page = trainee_client.get(reverse("home")).content.decode()
+    assert "表哥的店" in page
+    assert "师傅的客户" not in page
+
+
+def test_calendar_has_follow_ups_and_promises_but_not_colleagues_items(people, manager_client):
+    make_prospect(people.owner, name="我的跟进", next_action_date=TODAY() + timedelta(days=2))
+    make_promise(make_prospect(people.owner, name="我的承诺"))
+    make_prospect(people.teammate, name="同事的跟进", next_action_date=TODAY())
+    ics = manager_client.get(reverse("prospects:calendar")).content.decode()
+    assert "我的跟进" in ics
+    assert "我的承诺" in ics
+    assert "同事的跟进" not in ics
+    assert ics.count("BEGIN:VEVENT") == 2
