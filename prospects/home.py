@@ -50,19 +50,19 @@ def home_panels(request) -> list[Panel]:
             )
         )
     if user.is_supervisor:
-        team_prospects = Prospect.objects.visible_to(user).exclude(owner=user)
-        team_promises = Promise.objects.visible_to(user).exclude(prospect__owner=user)
         panels.append(
             Panel(
                 "prospects/panels/team.html",
                 {
                     "overdue_prospects": list(
-                        team_prospects.overdue(today)
+                        Prospect.objects.of_team(user)
+                        .overdue(today)
                         .select_related("owner")
                         .order_by("next_action_date")[:TEAM_LIMIT]
                     ),
                     "overdue_promises": list(
-                        team_promises.overdue(today)
+                        Promise.objects.of_team(user)
+                        .overdue(today)
                         .select_related("prospect", "prospect__owner")
                         .order_by("due_on")[:TEAM_LIMIT]
                     ),

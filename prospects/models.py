@@ -223,6 +223,10 @@ class ProspectQuerySet(OwnedQuerySet):
         """What a list row shows, in a constant number of queries."""
         return self.select_related("industry", "territory", "owner")
 
+    def of_team(self, supervisor: User):
+        """The supervisor's team's prospects, not their own."""
+        return self.visible_to(supervisor).exclude(owner=supervisor)
+
     def filter_next_action_from(self, day: date):
         return self.filter(next_action_date__gte=day)
 
@@ -641,6 +645,10 @@ class PromiseQuerySet(OwnedQuerySet):
 
     def due_by(self, day: date):
         return self.open().filter(due_on__lte=day)
+
+    def of_team(self, supervisor: User):
+        """The promises of the supervisor's team, not their own."""
+        return self.visible_to(supervisor).exclude(prospect__owner=supervisor)
 
     def for_list(self):
         return self.select_related("prospect", "consulted")
