@@ -1,8 +1,9 @@
 """Reading a merchant list (CSV or .xlsx) and checking it row by row, before anything is saved.
 
-This layer knows files, columns and rows, not the database: the services pass
-in what already exists (names and phones in the branch) and save what passes.
-Row numbers are the ones the user sees in Excel: the header is row 1.
+The first part knows files, columns and rows, not the database (pure, tested
+with crafted files). The last part, `import_preview` and `import_commit`,
+compares the rows with the prospects already in the branch and saves them all
+or none. Row numbers are the ones the user sees in Excel: the header is row 1.
 """
 
 from __future__ import annotations
@@ -30,6 +31,16 @@ CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK/GB18030"))
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
 XLSX_UNPACKED_RATIO = 25
+# What openpyxl raises on a damaged workbook (XML parse errors are SyntaxErrors).
+XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    TypeError,
+    SyntaxError,
+)
 
 
 class ImportFileError(Exception):
@@ -93,7 +104,12 @@ def _decode(data: bytes) -> tuple[str, str]:
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" export.
-        text, encoding = data.decode("utf-16"), "UTF-16"
+        try:
+            text, encoding = data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                _("This file is not a CSV file (it contains binary data).")
+            ) from None
     else:
         for codec, label in CSV_ENCODINGS:
             try:
@@ -135,16 +151,17 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     # A few kilobytes can unpack to gigabytes (a "zip bomb"); real lists stay far below this.
     if unpacked > XLSX_UNPACKED_RATIO * settings.IMPORT_MAX_UPLOAD_BYTES:
         raise ImportFileError(_("This workbook is too large once unpacked."))
+    workbook = None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ImportFileError(_("This file is not a valid Excel (.xlsx) workbook.")) from None
-    try:
         sheet = workbook.worksheets[0]
         for row in sheet.iter_rows(values_only=True):
             yield [_cell_text(value) for value in row]
+    except XLSX_ERRORS:
+        raise ImportFileError(_("This file is not a valid Excel (.xlsx) workbook.")) from None
     finally:
-        workbook.close()
+        if workbook is not None:
+            workbook.close()
 
 
 def _cell_text(value: Any) -> str:

@@ -109,6 +109,22 @@ def test_xlsx_that_unpacks_to_far_more_than_the_limit_is_refused(settings):
         read_sheet(data, "members.xlsx")
 
 
+def test_damaged_files_get_a_message_not_an_error():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types")  # truncated XML
+    with pytest.raises(ImportFileError, match="not a valid Excel"):
+        read_sheet(buffer.getvalue(), "members.xlsx")
+    with pytest.raises(ImportFileError, match="not a CSV"):
+        read_sheet(b"\xff\xfe\x00", "members.csv")  # UTF-16 cut in the middle of a character
+
+
+def test_utf16_tab_separated_text_from_excel_is_read():
+    sheet = read_sheet("名称\t电话\n鑫源服装商行\t13812345678\n".encode("utf-16"), "m.txt")
+    assert sheet.encoding == "UTF-16"
+    assert sheet.rows == [(2, ["鑫源服装商行", "13812345678"])]
+
+
 def test_old_xls_gets_a_clear_message():
     with pytest.raises(ImportFileError, match=r"\.xls"):
         read_sheet(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "members.xls")
