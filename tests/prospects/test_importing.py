@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bench.prospect_import import HEADERS, csv_bytes, merchant_rows, xlsx_bytes
 from prospects.importing import (
@@ -18,6 +21,7 @@ from prospects.importing import (
     guess_mapping,
     mapping_errors,
     match_industry,
+    parse_amount,
     read_sheet,
     summarise,
     validate_rows,
@@ -258,3 +262,35 @@ def test_generated_bench_rows_are_all_valid_and_distinct():
     rows = list(merchant_rows(500))
     _sheet, results = checked(csv_bytes(rows), "members.csv")
     assert summarise(results).ready == 500
+
+
+def test_the_template_offered_for_download_imports_cleanly():
+    from django.conf import settings
+
+    path = settings.BASE_DIR / "static" / "files" / "merchant-list-template.csv"
+    sheet = read_sheet(path.read_bytes(), path.name)
+    choices = Choices(
+        kinds={"个体工商户": "sole_trader", "企业": "enterprise"},
+        industries={"批发贸易": 1, "建材五金": 2},
+    )
+    results = validate_rows(sheet, guess_mapping(sheet.headers), choices)
+    assert summarise(results).ready == 2
+    assert results[0].values["estimated_credit_need"] == Decimal("300000.00")
+    assert results[1].values["kind"] == "enterprise"
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_either_a_valid_phone_or_refused(text):
+    from prospects.models import PHONE_RE
+
+    cleaned = clean_phone(text)
+    assert cleaned is None or re.fullmatch(PHONE_RE, cleaned)
+
+
+@given(st.text(max_size=30))
+def test_any_amount_text_is_a_non_negative_amount_or_a_value_error(text):
+    try:
+        amount = parse_amount(text)
+    except ValueError:
+        return
+    assert Decimal(0) <= amount <= Decimal("999999999999.99")
