@@ -64,10 +64,12 @@ def _preview_page(
     if batch.is_committed:
         return TemplateResponse(request, PREVIEW_TEMPLATE, context)
     sheet = importing.read_batch(batch)
-    preview = importing.import_preview(batch=batch, sheet=sheet)
-    form = ColumnMappingForm(data, headers=preview.headers, initial_mapping=preview.mapping)
-    if sheet is not None and form.is_bound and form.is_valid():
-        preview = importing.import_preview(batch=batch, sheet=sheet, mapping=form.mapping())
+    headers = sheet.headers if sheet else []
+    form = ColumnMappingForm(
+        data, headers=headers, initial_mapping=importing.guess_mapping(headers)
+    )
+    chosen = form.mapping() if form.is_bound and form.is_valid() else None
+    preview = importing.import_preview(batch=batch, sheet=sheet, mapping=chosen)
     context.update(form=form, preview=preview, summary=preview.summary)
     name = "preview"
     template = (
