@@ -105,6 +105,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
                 mapping=form.mapping(),
                 skip_duplicates=form.cleaned_data["skip_duplicates"],
                 actor=request.user,
+                sheet=sheet,
             )
         except importing.ImportRefused as error:
             refused = str(error)

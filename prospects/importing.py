@@ -648,7 +648,12 @@ def read_batch(batch: Any) -> Sheet | None:
 
 
 def import_commit(
-    *, batch: Any, mapping: Mapping_, skip_duplicates: bool, actor: Any = None
+    *,
+    batch: Any,
+    mapping: Mapping_,
+    skip_duplicates: bool,
+    actor: Any = None,
+    sheet: Sheet | None = None,
 ) -> int:
     """Import every good row of the batch, or none: refused while any row is bad.
 
@@ -668,7 +673,9 @@ def import_commit(
         )
         if batch.is_committed:
             raise ImportRefused(_("This file has already been imported."))
-        preview = import_preview(batch=batch, mapping=mapping)
+        # A batch's file never changes until it is committed (checked above, under the lock),
+        # so a sheet the caller has read already is this file.
+        preview = import_preview(batch=batch, mapping=mapping, sheet=sheet)
         if preview.errors:
             raise ImportRefused(preview.errors[0])
         summary = preview.summary
