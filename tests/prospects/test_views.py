@@ -112,7 +112,7 @@ def test_possible_duplicate_is_shown_and_needs_confirmation(people, manager_clie
     response = manager_client.post(reverse("prospects:create"), prospect_data())
     assert response.status_code == 200
     page = response.content.decode()
-    assert "本支行可能重复的客户" in page
+    assert "本网点可能重复的客户" in page
     assert "鑫源 服装商行" in page
     assert Prospect.objects.count() == 1
     response = manager_client.post(
@@ -525,7 +525,7 @@ def test_supervisor_draws_a_territory_for_the_team(people, supervisor_client):
         reverse("prospects:territory_create"),
         {"name": "城南小商品市场", "kind": "mall", "merchant_count": "5"},
     )
-    assert response.context["form"].errors["name"] == ["本支行已有同名片区。"]
+    assert response.context["form"].errors["name"] == ["本网点已有同名片区。"]
 
 
 def test_a_planned_visit_not_yet_recorded_stays_on_the_agenda_until_its_outcome_is(
