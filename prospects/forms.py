@@ -104,7 +104,7 @@ class ProspectForm(forms.ModelForm):
         if not self.errors:
             self.duplicates = list(
                 Prospect.objects.possible_duplicates(
-                    branch=self.user.branch_id,
+                    branch=self.instance.branch_id or self.user.branch_id,
                     names=[cleaned.get("name", "")],
                     phones=[cleaned.get("phone", "")],
                     exclude_pk=self.instance.pk,
