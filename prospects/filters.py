@@ -12,6 +12,10 @@ from accounts.policy import visible_people
 from prospects.models import Industry, Prospect, Source, Stage, Territory
 
 
+class Ordering(django_filters.OrderingFilter):
+    descending_fmt = _("%s, descending")
+
+
 class ProspectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -34,7 +38,7 @@ class ProspectFilter(django_filters.FilterSet):
         method="filter_overdue",
         widget=forms.CheckboxInput,
     )
-    sort = django_filters.OrderingFilter(
+    sort = Ordering(
         label=_("Sort by"),
         fields=(
             ("name", "name"),

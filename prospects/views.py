@@ -61,6 +61,8 @@ def prospect_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
     return TemplateResponse(
         request,
         _partial(request, "prospects/prospect_list.html", "results"),
@@ -68,6 +70,8 @@ def prospect_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "sort": request.GET.get("sort", ""),
             "today": timezone.localdate(),
         },
     )

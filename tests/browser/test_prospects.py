@@ -141,8 +141,15 @@ def test_filter_the_list_and_the_url_follows(people, sign_in, live_server):
     expect(page).to_have_url(re.compile(r"q=9988"))
     expect(results).to_contain_text("宏达五金经营部")
     expect(results).not_to_contain_text("鑫源服装商行")
+    # A column heading sorts, and the sort menu follows.
+    results.get_by_role("link", name="名称").click()
+    expect(page).to_have_url(re.compile(r"sort=name"))
+    expect(page.get_by_label("排序")).to_have_value("name")
+    results.get_by_role("link", name=re.compile("名称")).click()
+    expect(page).to_have_url(re.compile(r"sort=-name"))
+    expect(page.get_by_label("排序")).to_have_value("-name")
     # The back button returns to the earlier filter.
     # (htmx reloads the page on a history miss, so go back through the history API.)
-    page.evaluate("history.go(-2)")
+    page.evaluate("history.go(-4)")
     expect(page).to_have_url(re.compile(r"stage=client"))
     expect(page.locator("#results")).not_to_contain_text("宏达五金经营部")

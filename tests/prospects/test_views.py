@@ -568,3 +568,15 @@ def test_calendar_has_follow_ups_and_promises_but_not_colleagues_items(people, m
     assert "我的承诺" in ics
     assert "同事的跟进" not in ics
     assert ics.count("BEGIN:VEVENT") == 2
+
+
+def test_column_headings_sort_the_list_and_keep_the_filters(manager, manager_client):
+    make_prospect(manager, name="乙商行", stage="client")
+    make_prospect(manager, name="甲商行", stage="client")
+    make_prospect(manager, name="丙商行", stage="lead")
+    response = manager_client.get(reverse("prospects:list"), {"stage": "client", "sort": "name"})
+    assert [p.name for p in response.context["page"]] == sorted(["甲商行", "乙商行"])
+    page = response.content.decode()
+    assert "?stage=client&amp;sort=-name" in page  # clicking again reverses, filter kept
+    response = manager_client.get(reverse("prospects:list"), {"stage": "client", "sort": "-name"})
+    assert [p.name for p in response.context["page"]] == sorted(["甲商行", "乙商行"], reverse=True)
