@@ -62,7 +62,9 @@ def test_import_bad_rows_then_a_good_file_then_filter_and_export(
     expect(results).to_contain_text("鑫源服装商行")
     expect(results).to_contain_text("宏达五金经营部")
 
-    # Filter without a reload, then export what is shown.
+    # Filter without a reload, then export what is shown. (Type only once htmx has
+    # wired up the form: a person cannot type within the first milliseconds.)
+    page.wait_for_load_state("load")
     page.get_by_role("searchbox").fill("鑫源")
     expect(results).not_to_contain_text("宏达五金经营部")
     with page.expect_download() as download:
