@@ -215,6 +215,13 @@ def test_list_filters_by_stage_and_searches_phone(manager, manager_client):
     assert "乙商行" in page and "甲商行" not in page
 
 
+def test_list_filters_start_on_all_not_dashes(manager_client):
+    page = manager_client.get(reverse("prospects:list")).content.decode()
+    assert "---------" not in page
+    assert '<option value="" selected>全部</option>' in page
+    assert "最近更新在前" in page
+
+
 def test_list_filters_overdue_next_actions(manager, manager_client):
     make_prospect(manager, name="逾期商行", next_action_date=TODAY() - timedelta(days=1))
     make_prospect(manager, name="今天商行", next_action_date=TODAY())
@@ -474,6 +481,47 @@ def test_territory_page_shows_penetration(people, manager_client):
     page = response.content.decode()
     assert "10.0%" in page
     assert 'id="penetration-data"' in page
+
+
+@pytest.mark.parametrize(
+    "viewer", ["owner", "teammate", "trainee", "supervisor", "other_supervisor", "other_manager"]
+)
+def test_territory_page_counts_everyone_but_names_no_prospect(people, viewer):
+    """The whole branch sees a territory's counts; nobody reads others' prospects there."""
+    territory = make_territory(branch=people.owner.branch, managers=[people.owner])
+    make_prospect(people.owner, territory=territory, name="鑫源服装商行", phone="13812345678")
+    make_prospect(people.trainee, territory=territory, name="阿强水果店", phone="13987654321")
+    make_prospect(people.other_manager, territory=territory, name="金华火腿专卖", stage="client")
+    response = client_for(getattr(people, viewer)).get(territory.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "100 户商户中已拓展 1 户客户" in page
+    for secret in ("鑫源服装商行", "13812345678", "阿强水果店", "13987654321", "金华火腿专卖"):
+        assert secret not in page
+    for prospect in Prospect.objects.all():
+        assert prospect.get_absolute_url() not in page
+
+
+@pytest.mark.parametrize(
+    ("viewer", "offered"),
+    [("owner", True), ("supervisor", True), ("admin", True), ("trainee", False)],
+)
+def test_territory_page_offers_an_import_to_those_who_import(people, viewer, offered):
+    territory = make_territory(branch=people.owner.branch, managers=[people.owner])
+    page = client_for(getattr(people, viewer)).get(territory.get_absolute_url()).content.decode()
+    link = f"{reverse('prospects:import_upload')}?territory={territory.pk}"
+    assert (link in page) is offered
+
+
+def test_territory_link_opens_the_list_with_only_what_the_viewer_may_see(people, trainee_client):
+    territory = make_territory(branch=people.owner.branch, managers=[people.owner])
+    make_prospect(people.owner, territory=territory, name="鑫源服装商行")
+    make_prospect(people.trainee, territory=territory, name="阿强水果店")
+    page = trainee_client.get(
+        reverse("prospects:list"), {"territory": territory.pk}
+    ).content.decode()
+    assert "阿强水果店" in page
+    assert "鑫源服装商行" not in page
 
 
 def test_supervisor_sees_team_territories_side_by_side(people, supervisor_client):
