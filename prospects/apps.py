@@ -11,6 +11,7 @@ class ProspectsConfig(AppConfig):
 
         from prospects.models import (
             HospitalityEntry,
+            ImportBatch,
             Industry,
             Promise,
             Prospect,
@@ -24,3 +25,5 @@ class ProspectsConfig(AppConfig):
         auditlog.register(Visit)
         auditlog.register(HospitalityEntry)
         auditlog.register(Promise)
+        # Who uploaded which list and when it was imported; the file's bytes are not copied.
+        auditlog.register(ImportBatch, exclude_fields=["data"])
