@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -105,7 +106,9 @@ def prospect_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, prospect: Prospect, **forms: Any) -> dict[str, Any]:
+def _detail_context(
+    request: HttpRequest, prospect: Prospect, *, open_visit: bool = False, **forms: Any
+) -> dict[str, Any]:
     user = request.user
     today = timezone.localdate()
     return {
@@ -120,6 +123,7 @@ def _detail_context(request: HttpRequest, prospect: Prospect, **forms: Any) -> d
         "visit_form": forms.get("visit_form") or VisitForm(),
         "promise_form": forms.get("promise_form") or PromiseForm(user=user),
         "hospitality_form": forms.get("hospitality_form") or HospitalityForm(),
+        "open_visit": open_visit,
     }
 
 
@@ -135,12 +139,16 @@ def prospect_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _activity_response(request: HttpRequest, prospect: Prospect, **forms: Any) -> HttpResponse:
+def _activity_response(
+    request: HttpRequest, prospect: Prospect, *, open_visit: bool = False, **forms: Any
+) -> HttpResponse:
     """After a form on the prospect page: the refreshed activity region (htmx) or the page."""
     template = "prospects/prospect_detail.html"
     if request.htmx:
         template += "#activity"
-    return TemplateResponse(request, template, _detail_context(request, prospect, **forms))
+    return TemplateResponse(
+        request, template, _detail_context(request, prospect, open_visit=open_visit, **forms)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -161,7 +169,8 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
                 "prospects/prospect_detail.html#visit-form",
                 {"prospect": prospect, "visit_form": form},
             )
-        return _activity_response(request, prospect, visit_form=form)
+        # Opened from the agenda ("Log a visit"): the page with the visit form unfolded.
+        return _activity_response(request, prospect, open_visit=True, visit_form=form)
     form = VisitForm(request.POST, instance=None)
     form.instance.prospect = prospect
     if form.is_valid():
@@ -273,7 +282,17 @@ def promise_keep(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Promise kept."))
-    return redirect(promise.prospect.get_absolute_url())
+    return redirect(_back_to(request, promise.prospect.get_absolute_url()))
+
+
+def _back_to(request: HttpRequest, default: str) -> str:
+    """Where a button asked to return to (the agenda), if it is a page of this site."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 @require_http_methods(["GET", "POST"])

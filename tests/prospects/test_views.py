@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -628,3 +629,39 @@ def test_column_headings_sort_the_list_and_keep_the_filters(manager, manager_cli
     assert "?stage=client&amp;sort=-name" in page  # clicking again reverses, filter kept
     response = manager_client.get(reverse("prospects:list"), {"stage": "client", "sort": "-name"})
     assert [p.name for p in response.context["page"]] == sorted(["甲商行", "乙商行"], reverse=True)
+
+
+# --- The agenda: each item one click from its action ----------------------------------------
+
+
+def test_agenda_next_action_opens_the_visit_form_in_one_click(manager, manager_client):
+    prospect = make_prospect(
+        manager, name="兴旺粮油批发", next_action_date=TODAY() - timedelta(days=2)
+    )
+    home = manager_client.get(reverse("home")).content.decode()
+    link = reverse("prospects:visit_create", args=[prospect.pk])
+    assert f'href="{link}#visit-form"' in home
+    page = manager_client.get(link).content.decode()
+    assert re.search(r"<details open>\s*<summary[^>]*>记录拜访</summary>", page)
+
+
+def test_a_promise_is_kept_from_the_agenda_and_the_agenda_comes_back(manager, manager_client):
+    promise = make_promise(make_prospect(manager, name="华联批发"), due_on=TODAY())
+    home = manager_client.get(reverse("home")).content.decode()
+    assert reverse("prospects:promise_keep", args=[promise.pk]) in home
+    assert reverse("prospects:promise_break", args=[promise.pk]) in home
+    response = manager_client.post(
+        reverse("prospects:promise_keep", args=[promise.pk]), {"next": reverse("home")}
+    )
+    assert response["Location"] == reverse("home")
+    promise.refresh_from_db()
+    assert promise.status == "kept"
+    assert "华联批发" not in manager_client.get(reverse("home")).content.decode()
+
+
+def test_keeping_a_promise_never_sends_the_person_off_the_site(manager, manager_client):
+    promise = make_promise(make_prospect(manager))
+    response = manager_client.post(
+        reverse("prospects:promise_keep", args=[promise.pk]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == promise.prospect.get_absolute_url()
