@@ -223,6 +223,13 @@ def test_list_filters_start_on_all_not_dashes(manager_client):
     assert "最近更新在前" in page
 
 
+def test_prospect_form_choices_say_what_empty_means(manager_client):
+    page = manager_client.get(reverse("prospects:create")).content.decode()
+    assert "---------" not in page
+    for label in ("请选择客户来源", "暂不清楚", "不属于任何片区"):
+        assert label in page
+
+
 def test_list_filters_overdue_next_actions(manager, manager_client):
     make_prospect(manager, name="逾期商行", next_action_date=TODAY() - timedelta(days=1))
     make_prospect(manager, name="今天商行", next_action_date=TODAY())
