@@ -153,3 +153,22 @@ def test_filter_the_list_and_the_url_follows(people, sign_in, live_server):
     page.evaluate("history.go(-4)")
     expect(page).to_have_url(re.compile(r"stage=client"))
     expect(page.locator("#results")).not_to_contain_text("宏达五金经营部")
+
+
+def test_the_agenda_leads_straight_to_each_action(people, sign_in, live_server):
+    today = timezone.localdate()
+    late = make_prospect(people.owner, name="兴旺粮油批发", next_action_date=today - timedelta(1))
+    promise = make_promise(make_prospect(people.owner, name="华联批发贸易"), due_on=today)
+    page = sign_in(people.owner)
+    page.goto(f"{live_server.url}/")
+    page.locator("li", has_text="华联批发贸易").get_by_role("button", name="标记为已兑现").click()
+    expect(page.get_by_text("承诺已兑现")).to_be_visible()
+    assert page.url == f"{live_server.url}/"
+    assert Promise.objects.get(pk=promise.pk).status == "kept"
+
+    page.locator("li", has_text="兴旺粮油批发").get_by_role("link", name="记录拜访").click()
+    expect(page.get_by_label("结果")).to_be_visible()  # the form is open, no further click
+    page.get_by_label("结果").select_option(label="无人应答")
+    page.get_by_role("button", name="保存拜访").click()
+    expect(page.get_by_text("拜访已记录")).to_be_visible()
+    assert Visit.objects.filter(prospect=late).exists()
