@@ -303,7 +303,9 @@ def promise_break(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             promise.mark_cannot_keep(on=timezone.localdate(), **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
+            # Per field (no explanation…), or about the whole promise (already closed).
+            messages_by_field = getattr(error, "error_dict", None) and error.message_dict
+            for field, errors in (messages_by_field or {None: error.messages}).items():
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
         else:

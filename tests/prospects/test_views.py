@@ -672,3 +672,17 @@ def test_keeping_a_promise_never_sends_the_person_off_the_site(manager, manager_
         reverse("prospects:promise_keep", args=[promise.pk]), {"next": "https://evil.example/"}
     )
     assert response["Location"] == promise.prospect.get_absolute_url()
+
+
+def test_a_promise_already_kept_cannot_then_be_given_up(manager, manager_client):
+    """Kept in one tab, "cannot keep" submitted from another: a message, not a server error."""
+    promise = make_promise(make_prospect(manager))
+    promise.mark_kept(on=TODAY())
+    response = manager_client.post(
+        reverse("prospects:promise_break", args=[promise.pk]),
+        {"explanation": "当面说明", "compensation": "无"},
+    )
+    assert response.status_code == 200
+    assert "只有未完成的承诺才能关闭。" in response.content.decode()
+    promise.refresh_from_db()
+    assert promise.status == "kept"
