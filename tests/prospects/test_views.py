@@ -11,7 +11,14 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
-from prospects.models import HospitalityEntry, Promise, Prospect, Territory, Visit
+from prospects.models import (
+    HospitalityEntry,
+    Industry,
+    Promise,
+    Prospect,
+    Territory,
+    Visit,
+)
 from tests.conftest import client_for
 from tests.prospects.factories import (
     make_hospitality,
@@ -228,6 +235,18 @@ def test_prospect_form_choices_say_what_empty_means(manager_client):
     assert "---------" not in page
     for label in ("请选择客户来源", "暂不清楚", "不属于任何片区"):
         assert label in page
+
+
+def test_the_industry_choice_carries_the_handbooks_signals(manager, manager_client):
+    page = manager_client.get(reverse("prospects:create")).content.decode()
+    assert "批发贸易 · 优选行业 · 现金流量大</option>" in page
+    assert "房地产 · 有融资需求</option>" in page
+    assert "零售</option>" in page
+    prospect = make_prospect(manager, industry=Industry.objects.get(name="餐饮"))
+    assert (
+        '<span class="badge">现金流量大</span>'
+        in manager_client.get(prospect.get_absolute_url()).content.decode()
+    )
 
 
 def test_list_filters_overdue_next_actions(manager, manager_client):
