@@ -705,3 +705,14 @@ def test_a_promise_already_kept_cannot_then_be_given_up(manager, manager_client)
     assert "只有未完成的承诺才能关闭。" in response.content.decode()
     promise.refresh_from_db()
     assert promise.status == "kept"
+
+
+def test_the_history_of_a_new_prospect_lists_its_fields_not_its_relations(manager, manager_client):
+    response = manager_client.post(reverse("prospects:create"), prospect_data())
+    prospect = Prospect.objects.get()
+    entry = LogEntry.objects.get_for_object(prospect).get()
+    assert entry.changes["name"] == ["None", "鑫源服装商行"]
+    for noise in ("visits", "promises", "hospitality", "referrals", "id", "created_at"):
+        assert noise not in entry.changes
+    page = manager_client.get(response["Location"]).content.decode()
+    assert "prospects.Visit.None" not in page
