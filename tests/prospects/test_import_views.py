@@ -358,7 +358,7 @@ def test_the_result_says_how_many_were_saved_and_how_long_it_took(manager_client
     batch = uploaded(manager_client, territory, csv_bytes(GOOD))
     response = commit(manager_client, batch)
     page = manager_client.get(response["Location"]).content.decode()
-    assert re.search(r"已保存 2 个客户，用时 \d+\.\d 秒", page)
+    assert re.search(r"已保存 2 个潜在客户，用时 \d+\.\d 秒", page)
 
 
 def test_uploads_and_imports_are_in_the_audit_trail_without_the_file(
@@ -392,3 +392,11 @@ def test_a_colleague_importing_the_same_merchant_meanwhile_is_caught_at_commit(
         "宏达五金经营部",
         "鑫源服装商行",
     ]
+
+
+def test_a_file_of_known_merchants_says_there_is_nothing_new(manager_client, territory):
+    commit(manager_client, uploaded(manager_client, territory, csv_bytes(GOOD)))
+    again = uploaded(manager_client, territory, csv_bytes(GOOD))
+    page = manager_client.get(again.get_absolute_url()).content.decode()
+    assert "没有可导入的新商户。" in page
+    assert reverse("prospects:import_commit", args=[again.pk]) not in page
