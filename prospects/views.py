@@ -151,18 +151,21 @@ def _activity_response(
     )
 
 
+def _visit_redraw(request: HttpRequest) -> dict[str, str]:
+    """The outcome changed: the values typed so far, to show the fields that outcome asks for
+    (turned away → what was learned, an intermediary, a proposed date to try again)."""
+    return {
+        name: value
+        for name in VisitForm.base_fields
+        if (value := request.GET.get(f"{VisitForm.prefix}-{name}"))
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     prospect = _prospect_for_detail(request, pk)
     if request.method == "GET":
-        # The outcome changed: show the fields that outcome asks for (turned away → intermediary).
-        form = VisitForm(
-            initial={
-                name: value
-                for name in VisitForm.base_fields
-                if (value := request.GET.get(f"{VisitForm.prefix}-{name}"))
-            }
-        )
+        form = VisitForm(initial=_visit_redraw(request))
         if request.htmx:
             return TemplateResponse(
                 request,
@@ -189,12 +192,19 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(
         Visit.objects.visible_to(request.user).select_related("prospect"), pk=pk
     )
-    form = VisitForm(request.POST or None, instance=visit)
-    if request.method == "POST" and form.is_valid():
-        visit_log(visit=form.save(commit=False), by=request.user)
-        messages.success(request, _("Visit recorded."))
-        return redirect(visit.prospect)
-    return TemplateResponse(request, "prospects/visit_form.html", {"form": form, "visit": visit})
+    if request.method == "POST":
+        form = VisitForm(request.POST, instance=visit)
+        if form.is_valid():
+            visit_log(visit=form.save(commit=False), by=request.user)
+            messages.success(request, _("Visit recorded."))
+            return redirect(visit.prospect)
+    else:
+        form = VisitForm(instance=visit, initial=_visit_redraw(request))
+    return TemplateResponse(
+        request,
+        _partial(request, "prospects/visit_form.html", "visit-form"),
+        {"form": form, "visit": visit},
+    )
 
 
 @require_POST

@@ -172,3 +172,24 @@ def test_the_agenda_leads_straight_to_each_action(people, sign_in, live_server):
     page.get_by_role("button", name="保存拜访").click()
     expect(page.get_by_text("拜访已记录")).to_be_visible()
     assert Visit.objects.filter(prospect=late).exists()
+
+
+def test_record_a_planned_visit_as_turned_away_from_the_agenda(people, sign_in, live_server):
+    prospect = make_prospect(people.owner, name="金悦大酒店")
+    planned = Visit.objects.create(
+        prospect=prospect, recorded_by=people.owner, visited_on=timezone.localdate()
+    )
+    page = sign_in(people.owner)
+    page.locator("li", has_text="金悦大酒店").get_by_role("link", name="记录拜访结果").click()
+    with page.expect_response(lambda response: f"/visits/{planned.pk}/edit/" in response.url):
+        page.locator("#visit-form").get_by_label("结果").select_option(label="被拒之门外")
+    visit = page.locator("#visit-form")
+    expect(visit.get_by_label("谁能为您引荐？（引荐人）")).to_be_visible()
+    proposed = (timezone.localdate() + timedelta(days=7)).isoformat()
+    expect(visit.get_by_label("下一步日期")).to_have_value(proposed)
+    visit.get_by_label("了解到该企业的哪些情况？").fill("门卫说老板周三在")
+    visit.get_by_role("button", name="保存拜访").click()
+    expect(page.get_by_text("拜访已记录")).to_be_visible()
+    planned.refresh_from_db()
+    assert planned.outcome == "turned_away"
+    assert planned.next_step_date.isoformat() == proposed

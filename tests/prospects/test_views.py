@@ -716,3 +716,22 @@ def test_the_history_of_a_new_prospect_lists_its_fields_not_its_relations(manage
         assert noise not in entry.changes
     page = manager_client.get(response["Location"]).content.decode()
     assert "prospects.Visit.None" not in page
+
+
+def test_recording_a_planned_visit_as_turned_away_redraws_the_form_with_a_proposal(
+    manager, manager_client
+):
+    """From the agenda's "record how it went": the same prompts as on the prospect's page."""
+    visit = make_visit(make_prospect(manager), outcome="", visited_on=TODAY())
+    url = reverse("prospects:visit_edit", args=[visit.pk])
+    response = manager_client.get(
+        url,
+        {"visit-outcome": "turned_away", "visit-visited_on": TODAY().isoformat()},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="visit-form",
+    )
+    page = response.content.decode()
+    assert page.lstrip().startswith('<form id="visit-form"')
+    assert "谁能为您引荐" in page
+    assert (TODAY() + timedelta(days=7)).isoformat() in page
+    assert 'hx-trigger="change from:#id_visit-outcome"' in manager_client.get(url).content.decode()
