@@ -735,3 +735,8 @@ def test_recording_a_planned_visit_as_turned_away_redraws_the_form_with_a_propos
     assert "谁能为您引荐" in page
     assert (TODAY() + timedelta(days=7)).isoformat() in page
     assert 'hx-trigger="change from:#id_visit-outcome"' in manager_client.get(url).content.decode()
+
+
+def test_an_empty_register_says_where_meals_and_gifts_are_recorded(manager_client):
+    page = manager_client.get(reverse("prospects:hospitality_list")).content.decode()
+    assert "宴请和礼品在客户页面上登记" in page
