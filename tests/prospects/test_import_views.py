@@ -400,3 +400,22 @@ def test_a_file_of_known_merchants_says_there_is_nothing_new(manager_client, ter
     page = manager_client.get(again.get_absolute_url()).content.decode()
     assert "没有可导入的新商户。" in page
     assert reverse("prospects:import_commit", args=[again.pk]) not in page
+
+
+def test_opened_from_a_market_the_upload_proposes_the_shop_cluster_channel(
+    manager_client, territory, people
+):
+    page = manager_client.get(reverse("prospects:import_upload"), {"territory": territory.pk})
+    assert page.context["form"]["source"].value() == Source.SHOP_CLUSTER
+    assert page.context["form"]["territory"].value() == str(territory.pk)
+    association = Territory.objects.create(
+        name="温州商会",
+        kind=TerritoryKind.ASSOCIATION,
+        branch=people.owner.branch,
+        merchant_count=80,
+    )
+    page = manager_client.get(reverse("prospects:import_upload"), {"territory": association.pk})
+    assert page.context["form"]["source"].value() == Source.ASSOCIATION
+    for junk in ("abc", "99999", ""):
+        response = manager_client.get(reverse("prospects:import_upload"), {"territory": junk})
+        assert response.status_code == 200
