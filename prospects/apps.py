@@ -11,6 +11,7 @@ class ProspectsConfig(AppConfig):
 
         from prospects.models import (
             HospitalityEntry,
+            ImportBatch,
             Industry,
             Promise,
             Prospect,
@@ -18,9 +19,21 @@ class ProspectsConfig(AppConfig):
             Visit,
         )
 
-        auditlog.register(Prospect, exclude_fields=["name_key", "phone_key", "updated_at"])
-        auditlog.register(Territory, m2m_fields={"managers"})
-        auditlog.register(Industry)
-        auditlog.register(Visit)
-        auditlog.register(HospitalityEntry)
-        auditlog.register(Promise)
+        def untracked(model, *fields: str) -> list[str]:
+            # auditlog 3 diffs reverse relations too ("visits: None → prospects.Visit.None");
+            # the id and creation time say nothing the entry's own timestamp does not.
+            reverse = [
+                f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete
+            ]
+            return [*reverse, "id", "created_at", *fields]
+
+        auditlog.register(
+            Prospect, exclude_fields=untracked(Prospect, "name_key", "phone_key", "updated_at")
+        )
+        auditlog.register(Territory, m2m_fields={"managers"}, exclude_fields=untracked(Territory))
+        auditlog.register(Industry, exclude_fields=untracked(Industry))
+        auditlog.register(Visit, exclude_fields=untracked(Visit))
+        auditlog.register(HospitalityEntry, exclude_fields=untracked(HospitalityEntry))
+        auditlog.register(Promise, exclude_fields=untracked(Promise))
+        # Who uploaded which list and when it was imported; the file's bytes are not copied.
+        auditlog.register(ImportBatch, exclude_fields=untracked(ImportBatch, "data"))

@@ -11,6 +11,9 @@ from accounts.models import Role
 from accounts.policy import visible_people
 from prospects.models import Industry, Prospect, Source, Stage, Territory
 
+# The empty choice of a filter reads "all", not django-filter's "---------".
+ALL = _("All")
+
 
 class Ordering(django_filters.OrderingFilter):
     descending_fmt = _("%s, descending")
@@ -24,15 +27,17 @@ class ProspectFilter(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": _("Name, contact or phone")}
         ),
     )
-    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
-    source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices)
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, empty_label=ALL)
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices, empty_label=ALL)
     industry = django_filters.ModelChoiceFilter(
-        label=_("Industry"), queryset=Industry.objects.all()
+        label=_("Industry"), queryset=Industry.objects.all(), empty_label=ALL
     )
     territory = django_filters.ModelChoiceFilter(
-        label=_("Territory"), queryset=Territory.objects.none()
+        label=_("Territory"), queryset=Territory.objects.none(), empty_label=ALL
     )
-    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=None)
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=None, empty_label=_("Everyone")
+    )
     overdue = django_filters.BooleanFilter(
         label=_("Next action overdue"),
         method="filter_overdue",
@@ -40,6 +45,7 @@ class ProspectFilter(django_filters.FilterSet):
     )
     sort = Ordering(
         label=_("Sort by"),
+        empty_label=_("Last updated first"),
         fields=(
             ("name", "name"),
             ("stage", "stage"),

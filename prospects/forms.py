@@ -80,6 +80,18 @@ class ProspectForm(forms.ModelForm):
             referrers = referrers.exclude(pk=self.instance.pk)
         self.fields["referred_by"].queryset = referrers
         self.fields["territory"].queryset = Territory.objects.visible_to(user)
+        # Empty choices say what they mean rather than "---------".
+        self.fields["industry"].empty_label = _("Not known yet")
+        # The handbook's signals beside each industry: 批发贸易 · 优先行业.
+        self.fields["industry"].label_from_instance = lambda industry: " · ".join(
+            [industry.name, *industry.signals]
+        )
+        self.fields["territory"].empty_label = _("No territory")
+        self.fields["referred_by"].empty_label = _("Nobody")
+        self.fields["source"].choices = [
+            ("", _("Choose where the prospect came from")),
+            *Source.choices,
+        ]
         # Shown only once duplicates were found (see clean).
         self.fields["confirm_duplicate"].widget = forms.HiddenInput()
 

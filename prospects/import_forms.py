@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.policy import visible_people
+from prospects import rules
 from prospects.importing import IMPORT_FIELDS, ImportFileError, Mapping_, read_sheet, read_upload
 from prospects.models import ImportBatch, Source, Territory
 
@@ -33,6 +34,12 @@ class ImportUploadForm(forms.ModelForm):
         self.fields["territory"].queryset = Territory.objects.visible_to(user)
         self.fields["territory"].empty_label = None
         self.fields["source"].choices = Source.choices
+        # Opened from a territory's page: its channel follows the kind of territory.
+        territory_pk = str(self.initial.get("territory") or "")
+        if territory_pk.isdigit() and not self.is_bound:
+            territory = self.fields["territory"].queryset.filter(pk=territory_pk).first()
+            if territory is not None:
+                self.initial["source"] = rules.import_source(territory_kind=territory.kind)
         people = visible_people(user).exclude(role=Role.ADMINISTRATOR)
         self.fields["owner"].queryset = people
         self.fields["owner"].initial = user.pk

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -99,8 +102,9 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     refused = _("Check the columns chosen.")
     if sheet is not None and form.is_valid():
+        started = time.perf_counter()
         try:
-            importing.import_commit(
+            count = importing.import_commit(
                 batch=batch,
                 mapping=form.mapping(),
                 skip_duplicates=form.cleaned_data["skip_duplicates"],
@@ -110,6 +114,16 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
         except importing.ImportRefused as error:
             refused = str(error)
         else:
+            # Measured here, so the person sees what the wait was for.
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s prospect saved in %(seconds).1f s.",
+                    "%(count)s prospects saved in %(seconds).1f s.",
+                    count,
+                )
+                % {"count": count, "seconds": time.perf_counter() - started},
+            )
             # The batch's page now says how many were imported, and links to them.
             if request.htmx:
                 return HttpResponseClientRedirect(batch.get_absolute_url())

@@ -164,6 +164,16 @@ class Industry(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def signals(self) -> list[str]:
+        """The handbook's signals this industry carries, as the manager reads them."""
+        flags = (
+            (self.preferred, _("Preferred industry")),
+            (self.large_cash_flow, _("Large cash flow")),
+            (self.financing_need, _("Needs financing")),
+        )
+        return [str(label) for flag, label in flags if flag]
+
 
 # --- Prospects ---------------------------------------------------------------------
 

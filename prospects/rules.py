@@ -13,6 +13,8 @@ from prospects.models import (
     Outcome,
     PaidBy,
     PromiseStatus,
+    Source,
+    TerritoryKind,
 )
 
 # Handbook §1: turned away at the gate → research, find an intermediary, try again.
@@ -65,6 +67,14 @@ def proposed_follow_up(*, outcome: str, visited_on: date) -> date | None:
     if outcome == Outcome.TURNED_AWAY:
         return visited_on + timedelta(days=TURNED_AWAY_FOLLOW_UP_DAYS)
     return None
+
+
+def import_source(*, territory_kind: str) -> str:
+    """Handbook §1's channel of a merchant list imported into a territory: an association's
+    member list, else a cluster of shops (a market, a mall, a street, a park)."""
+    if territory_kind == TerritoryKind.ASSOCIATION:
+        return Source.ASSOCIATION
+    return Source.SHOP_CLUSTER
 
 
 def is_self_referral(*, prospect_pk: int | None, referred_by_pk: int | None) -> bool:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -105,7 +106,9 @@ def prospect_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, prospect: Prospect, **forms: Any) -> dict[str, Any]:
+def _detail_context(
+    request: HttpRequest, prospect: Prospect, *, open_visit: bool = False, **forms: Any
+) -> dict[str, Any]:
     user = request.user
     today = timezone.localdate()
     return {
@@ -120,6 +123,7 @@ def _detail_context(request: HttpRequest, prospect: Prospect, **forms: Any) -> d
         "visit_form": forms.get("visit_form") or VisitForm(),
         "promise_form": forms.get("promise_form") or PromiseForm(user=user),
         "hospitality_form": forms.get("hospitality_form") or HospitalityForm(),
+        "open_visit": open_visit,
     }
 
 
@@ -135,33 +139,41 @@ def prospect_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _activity_response(request: HttpRequest, prospect: Prospect, **forms: Any) -> HttpResponse:
+def _activity_response(
+    request: HttpRequest, prospect: Prospect, *, open_visit: bool = False, **forms: Any
+) -> HttpResponse:
     """After a form on the prospect page: the refreshed activity region (htmx) or the page."""
     template = "prospects/prospect_detail.html"
     if request.htmx:
         template += "#activity"
-    return TemplateResponse(request, template, _detail_context(request, prospect, **forms))
+    return TemplateResponse(
+        request, template, _detail_context(request, prospect, open_visit=open_visit, **forms)
+    )
+
+
+def _visit_redraw(request: HttpRequest) -> dict[str, str]:
+    """The outcome changed: the values typed so far, to show the fields that outcome asks for
+    (turned away → what was learned, an intermediary, a proposed date to try again)."""
+    return {
+        name: value
+        for name in VisitForm.base_fields
+        if (value := request.GET.get(f"{VisitForm.prefix}-{name}"))
+    }
 
 
 @require_http_methods(["GET", "POST"])
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     prospect = _prospect_for_detail(request, pk)
     if request.method == "GET":
-        # The outcome changed: show the fields that outcome asks for (turned away → intermediary).
-        form = VisitForm(
-            initial={
-                name: value
-                for name in VisitForm.base_fields
-                if (value := request.GET.get(f"{VisitForm.prefix}-{name}"))
-            }
-        )
+        form = VisitForm(initial=_visit_redraw(request))
         if request.htmx:
             return TemplateResponse(
                 request,
                 "prospects/prospect_detail.html#visit-form",
                 {"prospect": prospect, "visit_form": form},
             )
-        return _activity_response(request, prospect, visit_form=form)
+        # Opened from the agenda ("Log a visit"): the page with the visit form unfolded.
+        return _activity_response(request, prospect, open_visit=True, visit_form=form)
     form = VisitForm(request.POST, instance=None)
     form.instance.prospect = prospect
     if form.is_valid():
@@ -180,12 +192,19 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(
         Visit.objects.visible_to(request.user).select_related("prospect"), pk=pk
     )
-    form = VisitForm(request.POST or None, instance=visit)
-    if request.method == "POST" and form.is_valid():
-        visit_log(visit=form.save(commit=False), by=request.user)
-        messages.success(request, _("Visit recorded."))
-        return redirect(visit.prospect)
-    return TemplateResponse(request, "prospects/visit_form.html", {"form": form, "visit": visit})
+    if request.method == "POST":
+        form = VisitForm(request.POST, instance=visit)
+        if form.is_valid():
+            visit_log(visit=form.save(commit=False), by=request.user)
+            messages.success(request, _("Visit recorded."))
+            return redirect(visit.prospect)
+    else:
+        form = VisitForm(instance=visit, initial=_visit_redraw(request))
+    return TemplateResponse(
+        request,
+        _partial(request, "prospects/visit_form.html", "visit-form"),
+        {"form": form, "visit": visit},
+    )
 
 
 @require_POST
@@ -273,7 +292,17 @@ def promise_keep(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Promise kept."))
-    return redirect(promise.prospect.get_absolute_url())
+    return redirect(_back_to(request, promise.prospect.get_absolute_url()))
+
+
+def _back_to(request: HttpRequest, default: str) -> str:
+    """Where a button asked to return to (the agenda), if it is a page of this site."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 @require_http_methods(["GET", "POST"])
@@ -284,7 +313,9 @@ def promise_break(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             promise.mark_cannot_keep(on=timezone.localdate(), **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
+            # Per field (no explanation…), or about the whole promise (already closed).
+            messages_by_field = getattr(error, "error_dict", None) and error.message_dict
+            for field, errors in (messages_by_field or {None: error.messages}).items():
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
         else:

@@ -153,3 +153,43 @@ def test_filter_the_list_and_the_url_follows(people, sign_in, live_server):
     page.evaluate("history.go(-4)")
     expect(page).to_have_url(re.compile(r"stage=client"))
     expect(page.locator("#results")).not_to_contain_text("宏达五金经营部")
+
+
+def test_the_agenda_leads_straight_to_each_action(people, sign_in, live_server):
+    today = timezone.localdate()
+    late = make_prospect(people.owner, name="兴旺粮油批发", next_action_date=today - timedelta(1))
+    promise = make_promise(make_prospect(people.owner, name="华联批发贸易"), due_on=today)
+    page = sign_in(people.owner)
+    page.goto(f"{live_server.url}/")
+    page.locator("li", has_text="华联批发贸易").get_by_role("button", name="标记为已兑现").click()
+    expect(page.get_by_text("承诺已兑现")).to_be_visible()
+    assert page.url == f"{live_server.url}/"
+    assert Promise.objects.get(pk=promise.pk).status == "kept"
+
+    page.locator("li", has_text="兴旺粮油批发").get_by_role("link", name="记录拜访").click()
+    expect(page.get_by_label("结果")).to_be_visible()  # the form is open, no further click
+    page.get_by_label("结果").select_option(label="无人应答")
+    page.get_by_role("button", name="保存拜访").click()
+    expect(page.get_by_text("拜访已记录")).to_be_visible()
+    assert Visit.objects.filter(prospect=late).exists()
+
+
+def test_record_a_planned_visit_as_turned_away_from_the_agenda(people, sign_in, live_server):
+    prospect = make_prospect(people.owner, name="金悦大酒店")
+    planned = Visit.objects.create(
+        prospect=prospect, recorded_by=people.owner, visited_on=timezone.localdate()
+    )
+    page = sign_in(people.owner)
+    page.locator("li", has_text="金悦大酒店").get_by_role("link", name="记录拜访结果").click()
+    with page.expect_response(lambda response: f"/visits/{planned.pk}/edit/" in response.url):
+        page.locator("#visit-form").get_by_label("结果").select_option(label="被拒之门外")
+    visit = page.locator("#visit-form")
+    expect(visit.get_by_label("谁能为您引荐？（引荐人）")).to_be_visible()
+    proposed = (timezone.localdate() + timedelta(days=7)).isoformat()
+    expect(visit.get_by_label("下一步日期")).to_have_value(proposed)
+    visit.get_by_label("了解到该企业的哪些情况？").fill("门卫说老板周三在")
+    visit.get_by_role("button", name="保存拜访").click()
+    expect(page.get_by_text("拜访已记录")).to_be_visible()
+    planned.refresh_from_db()
+    assert planned.outcome == "turned_away"
+    assert planned.next_step_date.isoformat() == proposed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from unittest import mock
 
 import pytest
@@ -351,3 +352,70 @@ def test_list_links_to_import_and_to_export_with_its_filters(manager_client, tra
     trainee_page = trainee_client.get(reverse("prospects:list")).content.decode()
     assert reverse("prospects:import_upload") not in trainee_page
     assert reverse("prospects:export", args=["csv"]) in trainee_page
+
+
+def test_the_result_says_how_many_were_saved_and_how_long_it_took(manager_client, territory):
+    batch = uploaded(manager_client, territory, csv_bytes(GOOD))
+    response = commit(manager_client, batch)
+    page = manager_client.get(response["Location"]).content.decode()
+    assert re.search(r"已保存 2 个潜在客户，用时 \d+\.\d 秒", page)
+
+
+def test_uploads_and_imports_are_in_the_audit_trail_without_the_file(
+    manager, manager_client, territory
+):
+    from auditlog.models import LogEntry
+
+    batch = uploaded(manager_client, territory, csv_bytes(GOOD))
+    commit(manager_client, batch)
+    created, committed = LogEntry.objects.get_for_object(batch).order_by("timestamp", "pk")
+    assert created.action == LogEntry.Action.CREATE
+    assert created.changes["file_name"] == ["None", "members.csv"]
+    assert committed.changes["status"] == ["preview", "committed"]
+    assert all("data" not in entry.changes for entry in (created, committed))
+
+
+def test_a_colleague_importing_the_same_merchant_meanwhile_is_caught_at_commit(
+    people, manager_client, territory
+):
+    """Both previews were clean; the second commit finds the first one's rows, without a 500."""
+    mine = uploaded(manager_client, territory, csv_bytes(GOOD))
+    colleague = client_for(people.teammate)
+    theirs = uploaded(colleague, territory, csv_bytes(GOOD[:1]))
+    assert commit(colleague, theirs).status_code == 302
+    response = commit(manager_client, mine)
+    assert response.status_code == 200
+    assert "没有导入任何数据。" in response.content.decode()
+    assert Prospect.objects.count() == 1
+    assert commit(manager_client, mine, skip_duplicates="on").status_code == 302
+    assert sorted(Prospect.objects.values_list("name", flat=True)) == [
+        "宏达五金经营部",
+        "鑫源服装商行",
+    ]
+
+
+def test_a_file_of_known_merchants_says_there_is_nothing_new(manager_client, territory):
+    commit(manager_client, uploaded(manager_client, territory, csv_bytes(GOOD)))
+    again = uploaded(manager_client, territory, csv_bytes(GOOD))
+    page = manager_client.get(again.get_absolute_url()).content.decode()
+    assert "没有可导入的新商户。" in page
+    assert reverse("prospects:import_commit", args=[again.pk]) not in page
+
+
+def test_opened_from_a_market_the_upload_proposes_the_shop_cluster_channel(
+    manager_client, territory, people
+):
+    page = manager_client.get(reverse("prospects:import_upload"), {"territory": territory.pk})
+    assert page.context["form"]["source"].value() == Source.SHOP_CLUSTER
+    assert page.context["form"]["territory"].value() == str(territory.pk)
+    association = Territory.objects.create(
+        name="温州商会",
+        kind=TerritoryKind.ASSOCIATION,
+        branch=people.owner.branch,
+        merchant_count=80,
+    )
+    page = manager_client.get(reverse("prospects:import_upload"), {"territory": association.pk})
+    assert page.context["form"]["source"].value() == Source.ASSOCIATION
+    for junk in ("abc", "99999", ""):
+        response = manager_client.get(reverse("prospects:import_upload"), {"territory": junk})
+        assert response.status_code == 200

@@ -149,3 +149,11 @@ def test_becoming_a_client_records_the_day(manager):
 def test_penetration_as_a_percentage_keeps_one_decimal():
     assert rules.as_percent(rules.penetration(1, 30)) == Decimal("3.3")
     assert rules.as_percent(Decimal(1)) == Decimal("100.0")
+
+
+def test_an_imported_list_comes_from_an_association_or_a_cluster_of_shops():
+    from prospects.models import Source, TerritoryKind
+
+    assert rules.import_source(territory_kind=TerritoryKind.ASSOCIATION) == Source.ASSOCIATION
+    for kind in (TerritoryKind.MARKET, TerritoryKind.MALL, TerritoryKind.STREET):
+        assert rules.import_source(territory_kind=kind) == Source.SHOP_CLUSTER

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,7 +11,14 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
-from prospects.models import HospitalityEntry, Promise, Prospect, Territory, Visit
+from prospects.models import (
+    HospitalityEntry,
+    Industry,
+    Promise,
+    Prospect,
+    Territory,
+    Visit,
+)
 from tests.conftest import client_for
 from tests.prospects.factories import (
     make_hospitality,
@@ -213,6 +221,32 @@ def test_list_filters_by_stage_and_searches_phone(manager, manager_client):
     assert "甲商行" in page and "乙商行" not in page
     page = manager_client.get(reverse("prospects:list"), {"q": "3333"}).content.decode()
     assert "乙商行" in page and "甲商行" not in page
+
+
+def test_list_filters_start_on_all_not_dashes(manager_client):
+    page = manager_client.get(reverse("prospects:list")).content.decode()
+    assert "---------" not in page
+    assert '<option value="" selected>全部</option>' in page
+    assert "最近更新在前" in page
+
+
+def test_prospect_form_choices_say_what_empty_means(manager_client):
+    page = manager_client.get(reverse("prospects:create")).content.decode()
+    assert "---------" not in page
+    for label in ("请选择客户来源", "暂不清楚", "不属于任何片区"):
+        assert label in page
+
+
+def test_the_industry_choice_carries_the_handbooks_signals(manager, manager_client):
+    page = manager_client.get(reverse("prospects:create")).content.decode()
+    assert "批发贸易 · 优选行业 · 现金流量大</option>" in page
+    assert "房地产 · 有融资需求</option>" in page
+    assert "零售</option>" in page
+    prospect = make_prospect(manager, industry=Industry.objects.get(name="餐饮"))
+    assert (
+        '<span class="badge">现金流量大</span>'
+        in manager_client.get(prospect.get_absolute_url()).content.decode()
+    )
 
 
 def test_list_filters_overdue_next_actions(manager, manager_client):
@@ -476,6 +510,47 @@ def test_territory_page_shows_penetration(people, manager_client):
     assert 'id="penetration-data"' in page
 
 
+@pytest.mark.parametrize(
+    "viewer", ["owner", "teammate", "trainee", "supervisor", "other_supervisor", "other_manager"]
+)
+def test_territory_page_counts_everyone_but_names_no_prospect(people, viewer):
+    """The whole branch sees a territory's counts; nobody reads others' prospects there."""
+    territory = make_territory(branch=people.owner.branch, managers=[people.owner])
+    make_prospect(people.owner, territory=territory, name="鑫源服装商行", phone="13812345678")
+    make_prospect(people.trainee, territory=territory, name="阿强水果店", phone="13987654321")
+    make_prospect(people.other_manager, territory=territory, name="金华火腿专卖", stage="client")
+    response = client_for(getattr(people, viewer)).get(territory.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "100 户商户中已拓展 1 户客户" in page
+    for secret in ("鑫源服装商行", "13812345678", "阿强水果店", "13987654321", "金华火腿专卖"):
+        assert secret not in page
+    for prospect in Prospect.objects.all():
+        assert prospect.get_absolute_url() not in page
+
+
+@pytest.mark.parametrize(
+    ("viewer", "offered"),
+    [("owner", True), ("supervisor", True), ("admin", True), ("trainee", False)],
+)
+def test_territory_page_offers_an_import_to_those_who_import(people, viewer, offered):
+    territory = make_territory(branch=people.owner.branch, managers=[people.owner])
+    page = client_for(getattr(people, viewer)).get(territory.get_absolute_url()).content.decode()
+    link = f"{reverse('prospects:import_upload')}?territory={territory.pk}"
+    assert (link in page) is offered
+
+
+def test_territory_link_opens_the_list_with_only_what_the_viewer_may_see(people, trainee_client):
+    territory = make_territory(branch=people.owner.branch, managers=[people.owner])
+    make_prospect(people.owner, territory=territory, name="鑫源服装商行")
+    make_prospect(people.trainee, territory=territory, name="阿强水果店")
+    page = trainee_client.get(
+        reverse("prospects:list"), {"territory": territory.pk}
+    ).content.decode()
+    assert "阿强水果店" in page
+    assert "鑫源服装商行" not in page
+
+
 def test_supervisor_sees_team_territories_side_by_side(people, supervisor_client):
     ours = make_territory(branch=people.owner.branch, name="我们的市场", managers=[people.owner])
     make_territory(branch=people.owner.branch, name="别组的市场", managers=[people.other_manager])
@@ -580,3 +655,88 @@ def test_column_headings_sort_the_list_and_keep_the_filters(manager, manager_cli
     assert "?stage=client&amp;sort=-name" in page  # clicking again reverses, filter kept
     response = manager_client.get(reverse("prospects:list"), {"stage": "client", "sort": "-name"})
     assert [p.name for p in response.context["page"]] == sorted(["甲商行", "乙商行"], reverse=True)
+
+
+# --- The agenda: each item one click from its action ----------------------------------------
+
+
+def test_agenda_next_action_opens_the_visit_form_in_one_click(manager, manager_client):
+    prospect = make_prospect(
+        manager, name="兴旺粮油批发", next_action_date=TODAY() - timedelta(days=2)
+    )
+    home = manager_client.get(reverse("home")).content.decode()
+    link = reverse("prospects:visit_create", args=[prospect.pk])
+    assert f'href="{link}#visit-form"' in home
+    page = manager_client.get(link).content.decode()
+    assert re.search(r"<details open>\s*<summary[^>]*>记录拜访</summary>", page)
+
+
+def test_a_promise_is_kept_from_the_agenda_and_the_agenda_comes_back(manager, manager_client):
+    promise = make_promise(make_prospect(manager, name="华联批发"), due_on=TODAY())
+    home = manager_client.get(reverse("home")).content.decode()
+    assert reverse("prospects:promise_keep", args=[promise.pk]) in home
+    assert reverse("prospects:promise_break", args=[promise.pk]) in home
+    response = manager_client.post(
+        reverse("prospects:promise_keep", args=[promise.pk]), {"next": reverse("home")}
+    )
+    assert response["Location"] == reverse("home")
+    promise.refresh_from_db()
+    assert promise.status == "kept"
+    assert "华联批发" not in manager_client.get(reverse("home")).content.decode()
+
+
+def test_keeping_a_promise_never_sends_the_person_off_the_site(manager, manager_client):
+    promise = make_promise(make_prospect(manager))
+    response = manager_client.post(
+        reverse("prospects:promise_keep", args=[promise.pk]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == promise.prospect.get_absolute_url()
+
+
+def test_a_promise_already_kept_cannot_then_be_given_up(manager, manager_client):
+    """Kept in one tab, "cannot keep" submitted from another: a message, not a server error."""
+    promise = make_promise(make_prospect(manager))
+    promise.mark_kept(on=TODAY())
+    response = manager_client.post(
+        reverse("prospects:promise_break", args=[promise.pk]),
+        {"explanation": "当面说明", "compensation": "无"},
+    )
+    assert response.status_code == 200
+    assert "只有未完成的承诺才能关闭。" in response.content.decode()
+    promise.refresh_from_db()
+    assert promise.status == "kept"
+
+
+def test_the_history_of_a_new_prospect_lists_its_fields_not_its_relations(manager, manager_client):
+    response = manager_client.post(reverse("prospects:create"), prospect_data())
+    prospect = Prospect.objects.get()
+    entry = LogEntry.objects.get_for_object(prospect).get()
+    assert entry.changes["name"] == ["None", "鑫源服装商行"]
+    for noise in ("visits", "promises", "hospitality", "referrals", "id", "created_at"):
+        assert noise not in entry.changes
+    page = manager_client.get(response["Location"]).content.decode()
+    assert "prospects.Visit.None" not in page
+
+
+def test_recording_a_planned_visit_as_turned_away_redraws_the_form_with_a_proposal(
+    manager, manager_client
+):
+    """From the agenda's "record how it went": the same prompts as on the prospect's page."""
+    visit = make_visit(make_prospect(manager), outcome="", visited_on=TODAY())
+    url = reverse("prospects:visit_edit", args=[visit.pk])
+    response = manager_client.get(
+        url,
+        {"visit-outcome": "turned_away", "visit-visited_on": TODAY().isoformat()},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="visit-form",
+    )
+    page = response.content.decode()
+    assert page.lstrip().startswith('<form id="visit-form"')
+    assert "谁能为您引荐" in page
+    assert (TODAY() + timedelta(days=7)).isoformat() in page
+    assert 'hx-trigger="change from:#id_visit-outcome"' in manager_client.get(url).content.decode()
+
+
+def test_an_empty_register_says_where_meals_and_gifts_are_recorded(manager_client):
+    page = manager_client.get(reverse("prospects:hospitality_list")).content.decode()
+    assert "宴请和礼品在客户页面上登记" in page
