@@ -286,12 +286,24 @@ def test_the_command_prints_counts_and_refuses_malformed_files(tmp_path: Path, s
 
 
 @pytest.mark.django_db
-def test_seed_demo_imports_the_sample_once(sample_bytes, people):
-    from playbook.demo import seed
+def test_seed_demo_imports_the_sample_once_and_leaves_the_trainee_part_way_through(
+    sample_bytes, settings
+):
+    from accounts.models import User
+    from playbook import reading
 
-    seed(people)
-    seed(people)
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
     assert Entry.objects.count() == len(parse_handbook(decode(sample_bytes)).entries)
+    trainee = User.objects.get(username="zhaomin")
+    progress = reading.overall_progress(trainee)
+    assert 0 < progress.read < progress.total
+    assert not list(reading.updated_since_read(trainee))
+    # The supervisor's panel shows the trainee's progress.
+    [row] = reading.trainees_with_progress(User.objects.get(username="zhangwei"))
+    assert row == trainee
+    assert row.read_count == progress.read
 
 
 # --- Re-importing an edited structure ------------------------------------------------
