@@ -1,5 +1,37 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from prospects import views
 
 app_name = "prospects"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.prospect_list, name="list"),
+    path("new/", views.prospect_create, name="create"),
+    path("<int:pk>/", views.prospect_detail, name="detail"),
+    path("<int:pk>/edit/", views.prospect_edit, name="edit"),
+    path("<int:pk>/reassign/", views.prospect_reassign, name="reassign"),
+    path("<int:pk>/visits/new/", views.visit_create, name="visit_create"),
+    path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
+    path("<int:pk>/hospitality/new/", views.hospitality_create, name="hospitality_create"),
+    path("<int:pk>/promises/new/", views.promise_create, name="promise_create"),
+    path("promises/", views.promise_list, name="promise_list"),
+    path("promises/<int:pk>/keep/", views.promise_keep, name="promise_keep"),
+    path("promises/<int:pk>/break/", views.promise_break, name="promise_break"),
+    path("hospitality/", views.hospitality_list, name="hospitality_list"),
+    path("referrals/", views.referral_ranking, name="referrals"),
+    path("calendar.ics", views.calendar_download, name="calendar"),
+    path("territories/", views.territory_list, name="territory_list"),
+    path("territories/new/", views.territory_create, name="territory_create"),
+    path("territories/<int:pk>/", views.territory_detail, name="territory_detail"),
+    path("territories/<int:pk>/edit/", views.territory_edit, name="territory_edit"),
+]
+
+# Import and export (prospects-import).
+from prospects import import_views  # noqa: E402
+
+urlpatterns += [
+    path("import/", import_views.import_upload, name="import_upload"),
+    path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
+    path("import/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
+    path("export.<str:file_format>", import_views.prospect_export, name="export"),
+]

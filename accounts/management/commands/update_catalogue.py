@@ -51,7 +51,8 @@ class Command(BaseCommand):
                         entry.msgstr_plural = {0: pairs[entry.msgid]}
                     else:
                         entry.msgstr = pairs[entry.msgid]
-                if "fuzzy" in entry.flags and entry.msgstr:
+                translated = entry.msgstr or any(entry.msgstr_plural.values())
+                if "fuzzy" in entry.flags and translated:
                     entry.flags.remove("fuzzy")
                     entry.previous_msgid = None
             catalogue.metadata["Language"] = "zh_Hans"

@@ -1,0 +1,99 @@
+"""Forms of the merchant-list import: the upload, then the column mapping of the preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.policy import visible_people
+from prospects.importing import IMPORT_FIELDS, ImportFileError, Mapping_, read_sheet, read_upload
+from prospects.models import ImportBatch, Source, Territory
+
+
+class ImportUploadForm(forms.ModelForm):
+    file = forms.FileField(
+        label=_("Merchant list"),
+        help_text=_(
+            "CSV (UTF-8 or GBK, as Excel saves it) or Excel .xlsx; the first row names the columns."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    class Meta:
+        model = ImportBatch
+        fields = ["territory", "source", "association", "owner"]
+        help_texts = {"association": _("For a member list: the association's name.")}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["territory"].queryset = Territory.objects.visible_to(user)
+        self.fields["territory"].empty_label = None
+        self.fields["source"].choices = Source.choices
+        people = visible_people(user).exclude(role=Role.ADMINISTRATOR)
+        self.fields["owner"].queryset = people
+        self.fields["owner"].initial = user.pk
+        self.fields["owner"].empty_label = None
+        self.fields["owner"].help_text = _("Who the imported prospects belong to.")
+        if not user.is_supervisor and not user.is_administrator:
+            # A client manager imports for themselves.
+            del self.fields["owner"]
+        self.data_bytes = b""
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.data_bytes = read_upload(upload)
+            # Refuse unreadable files here, beside the field, before anything is stored.
+            read_sheet(self.data_bytes, upload.name)
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error), code="unreadable") from None
+        return upload
+
+    def save(self, commit: bool = True) -> ImportBatch:
+        batch = super().save(commit=False)
+        batch.created_by = self.user
+        if "owner" not in self.fields:
+            batch.owner = self.user
+        batch.file_name = self.cleaned_data["file"].name[:255]
+        batch.data = self.data_bytes
+        if commit:
+            batch.save()
+        return batch
+
+
+class ColumnMappingForm(forms.Form):
+    """One select per field: which column of the file holds it (or none)."""
+
+    skip_duplicates = forms.BooleanField(
+        label=_("Leave out the rows flagged as duplicates"), required=False
+    )
+
+    def __init__(self, *args: Any, headers: list[str], initial_mapping: Mapping_, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        columns = [("", _("(not imported)"))] + [
+            (str(index), header or _("Column %(number)s") % {"number": index + 1})
+            for index, header in enumerate(headers)
+        ]
+        for import_field in IMPORT_FIELDS:
+            guessed = initial_mapping.get(import_field.key)
+            self.fields[f"map_{import_field.key}"] = forms.TypedChoiceField(
+                label=import_field.label,
+                choices=columns,
+                coerce=int,
+                empty_value=None,
+                required=import_field.required,
+                initial="" if guessed is None else str(guessed),
+            )
+        # The checkbox goes last, beside the commit button.
+        self.order_fields([name for name in self.fields if name != "skip_duplicates"])
+
+    @property
+    def mapping_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("map_")]
+
+    def mapping(self) -> Mapping_:
+        return {f.key: self.cleaned_data.get(f"map_{f.key}") for f in IMPORT_FIELDS}

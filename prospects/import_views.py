@@ -1,0 +1,130 @@
+"""Importing a merchant list into a territory, and exporting the filtered prospect list."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.models import Role
+from accounts.policy import roles_required
+from prospects import exporting, importing
+from prospects.filters import ProspectFilter
+from prospects.import_forms import ColumnMappingForm, ImportUploadForm
+from prospects.models import ImportBatch, Prospect
+
+# The issue: "a manager or supervisor uploads" (trainees work their own prospects by hand).
+IMPORT_ROLES = (Role.CLIENT_MANAGER, Role.SUPERVISOR)
+PREVIEW_TEMPLATE = "prospects/import_preview.html"
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(*IMPORT_ROLES)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        user=request.user,
+        initial={"territory": request.GET.get("territory")},  # from a territory's page
+    )
+    if request.method == "POST" and form.is_valid():
+        # Uploads left unchecked since yesterday are dropped with their files.
+        ImportBatch.objects.visible_to(request.user).stale(
+            before=timezone.now() - timedelta(days=1)
+        ).delete()
+        batch = form.save()
+        if request.htmx:
+            return HttpResponseClientRedirect(batch.get_absolute_url())
+        return redirect(batch)
+    template = "prospects/import_upload.html"
+    return TemplateResponse(
+        request,
+        f"{template}#upload-form" if request.htmx else template,
+        {"form": form, "import_fields": importing.IMPORT_FIELDS},
+    )
+
+
+def _batch(request: HttpRequest, pk: int) -> ImportBatch:
+    return get_object_or_404(
+        ImportBatch.objects.visible_to(request.user).select_related("territory", "owner"), pk=pk
+    )
+
+
+def _preview_page(
+    request: HttpRequest, batch: ImportBatch, data=None, refused: str = ""
+) -> TemplateResponse:
+    """The preview: the file read once, the columns mapped (guessed, or as the user chose)."""
+    context = {"batch": batch, "refused": refused}
+    if batch.is_committed:
+        return TemplateResponse(request, PREVIEW_TEMPLATE, context)
+    sheet = importing.read_batch(batch)
+    headers = sheet.headers if sheet else []
+    form = ColumnMappingForm(
+        data, headers=headers, initial_mapping=importing.guess_mapping(headers)
+    )
+    chosen = form.mapping() if form.is_bound and form.is_valid() else None
+    preview = importing.import_preview(batch=batch, sheet=sheet, mapping=chosen)
+    context.update(form=form, preview=preview, summary=preview.summary)
+    name = "preview"
+    template = (
+        f"{PREVIEW_TEMPLATE}#{name}"
+        if request.htmx and request.htmx.target == name
+        else PREVIEW_TEMPLATE
+    )
+    return TemplateResponse(request, template, context)
+
+
+@require_http_methods(["GET"])
+@roles_required(*IMPORT_ROLES)
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    return _preview_page(request, _batch(request, pk), request.GET or None)
+
+
+@require_POST
+@roles_required(*IMPORT_ROLES)
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    if batch.is_committed:
+        return redirect(batch)
+    sheet = importing.read_batch(batch)
+    headers = sheet.headers if sheet else []
+    form = ColumnMappingForm(
+        request.POST, headers=headers, initial_mapping=importing.guess_mapping(headers)
+    )
+    refused = _("Check the columns chosen.")
+    if sheet is not None and form.is_valid():
+        try:
+            importing.import_commit(
+                batch=batch,
+                mapping=form.mapping(),
+                skip_duplicates=form.cleaned_data["skip_duplicates"],
+                actor=request.user,
+                sheet=sheet,
+            )
+        except importing.ImportRefused as error:
+            refused = str(error)
+        else:
+            # The batch's page now says how many were imported, and links to them.
+            if request.htmx:
+                return HttpResponseClientRedirect(batch.get_absolute_url())
+            return redirect(batch)
+    # Refused: nothing was saved; the preview shows why, as a 200 so htmx swaps it in.
+    return _preview_page(request, batch, request.POST, refused=refused)
+
+
+@require_http_methods(["GET"])
+def prospect_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The list page's filters, applied to every visible prospect (no pagination)."""
+    if file_format not in exporting.CONTENT_TYPES:
+        raise Http404
+    prospects = Prospect.objects.visible_to(request.user).for_list()
+    filterset = ProspectFilter(request.GET or None, queryset=prospects, user=request.user)
+    if filterset.is_bound:
+        prospects = filterset.qs if filterset.is_valid() else prospects.none()
+    return exporting.export_response(prospects, file_format)

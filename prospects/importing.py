@@ -1,0 +1,780 @@
+"""Reading a merchant list (CSV or .xlsx) and checking it row by row, before anything is saved.
+
+The first part knows files, columns and rows, not the database (pure, tested
+with crafted files). The last part, `import_preview` and `import_commit`,
+compares the rows with the prospects already in the branch and saves them all
+or none. Row numbers are the ones the user sees in Excel: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from prospects.models import normalise_name, normalise_phone
+
+NAME_MAX_LENGTH = 200
+# Excel's "CSV (逗号分隔)" on a Chinese Windows writes GBK; GB18030 is its superset.
+CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK/GB18030"))
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+XLSX_UNPACKED_RATIO = 25
+# What openpyxl raises on a damaged workbook (XML parse errors are SyntaxErrors).
+XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    TypeError,
+    SyntaxError,
+)
+
+
+class ImportFileError(Exception):
+    """A file that cannot be read at all; the message is translated and shown beside the field."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    headers: list[str]
+    # (row number as Excel shows it, cells as text)
+    rows: list[tuple[int, list[str]]]
+    encoding: str
+
+
+# --- Reading the file ---------------------------------------------------------------
+def check_size(size: int) -> None:
+    if size == 0:
+        raise ImportFileError(_("The file is empty."))
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise ImportFileError(
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+
+
+def read_upload(upload: Any) -> bytes:
+    """The bytes of an uploaded file, after the size checks (never reads more than the limit)."""
+    check_size(upload.size or 0)
+    upload.seek(0)
+    data = upload.read(settings.IMPORT_MAX_UPLOAD_BYTES + 1)
+    check_size(len(data))
+    return data
+
+
+def read_sheet(data: bytes, filename: str) -> Sheet:
+    """Read a CSV or .xlsx file into a header and rows of text, or raise ImportFileError."""
+    check_size(len(data))
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if data.startswith(OLE_MAGIC) or extension == "xls":
+        raise ImportFileError(
+            _("This is an old Excel .xls file. In Excel, save it as .xlsx or CSV and upload again.")
+        )
+    if extension == "xlsx":
+        rows = _xlsx_rows(data)
+        encoding = "xlsx"
+    elif extension in {"csv", "txt"}:
+        text, encoding = _decode(data)
+        rows = _csv_rows(text)
+    else:
+        raise ImportFileError(_("Upload a CSV or Excel (.xlsx) file."))
+    return _to_sheet(rows, encoding)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(ZIP_MAGIC):
+        raise ImportFileError(
+            _(
+                "This file is not a CSV file (it looks like an Excel or zip file). Upload a .xlsx file as .xlsx."
+            )
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" export.
+        try:
+            text, encoding = data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                _("This file is not a CSV file (it contains binary data).")
+            ) from None
+    else:
+        for codec, label in CSV_ENCODINGS:
+            try:
+                text, encoding = data.decode(codec), label
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ImportFileError(
+                _(
+                    "The file's text encoding is neither UTF-8 nor GBK. In Excel, choose "
+                    "“Save as” → “CSV UTF-8 (comma delimited)” and upload again."
+                )
+            )
+    if "\x00" in text:
+        raise ImportFileError(_("This file is not a CSV file (it contains binary data)."))
+    return text, encoding
+
+
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except csv.Error as error:
+        raise ImportFileError(
+            _("The CSV file is malformed: %(error)s") % {"error": error}
+        ) from None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportFileError(_("This file is not a valid Excel (.xlsx) workbook.")) from None
+    # A few kilobytes can unpack to gigabytes (a "zip bomb"); real lists stay far below this.
+    if unpacked > XLSX_UNPACKED_RATIO * settings.IMPORT_MAX_UPLOAD_BYTES:
+        raise ImportFileError(_("This workbook is too large once unpacked."))
+    workbook = None
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell_text(value) for value in row]
+    except XLSX_ERRORS:
+        raise ImportFileError(_("This file is not a valid Excel (.xlsx) workbook.")) from None
+    finally:
+        if workbook is not None:
+            workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        # Excel stores phone numbers typed as numbers as floats.
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _to_sheet(rows: Iterable[list[str]], encoding: str) -> Sheet:
+    headers: list[str] | None = None
+    body: list[tuple[int, list[str]]] = []
+    for number, cells in enumerate(rows, start=1):
+        cells = [cell.strip() for cell in cells]
+        if not any(cells):
+            continue
+        if headers is None:
+            headers = cells
+        else:
+            body.append((number, cells))
+    if headers is None:
+        raise ImportFileError(_("The file has no rows."))
+    while headers and not headers[-1]:
+        headers.pop()
+    if not body:
+        raise ImportFileError(_("The file has a header row but no merchants below it."))
+    return Sheet(headers=headers, rows=body, encoding=encoding)
+
+
+# --- Columns ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ImportField:
+    key: str
+    label: Any
+    aliases: tuple[str, ...]
+    required: bool = False
+
+
+IMPORT_FIELDS: tuple[ImportField, ...] = (
+    ImportField(
+        "name",
+        gettext_lazy("Name"),
+        (
+            "名称",
+            "商户名称",
+            "企业名称",
+            "公司名称",
+            "客户名称",
+            "单位名称",
+            "会员名称",
+            "店名",
+            "店铺名称",
+            "商户",
+            "会员单位",
+            "name",
+            "company",
+            "merchant",
+        ),
+        required=True,
+    ),
+    ImportField(
+        "kind",
+        gettext_lazy("Kind"),
+        ("类型", "主体类型", "客户类型", "企业类型", "kind", "type"),
+    ),
+    ImportField(
+        "industry",
+        gettext_lazy("Industry"),
+        ("行业", "所属行业", "行业类别", "经营类别", "主营", "industry"),
+    ),
+    ImportField(
+        "address",
+        gettext_lazy("Address"),
+        ("地址", "经营地址", "详细地址", "摊位", "摊位号", "门牌", "address"),
+    ),
+    ImportField(
+        "contact_name",
+        gettext_lazy("Contact"),
+        ("联系人", "负责人", "法人", "法定代表人", "店主", "姓名", "contact", "contact name"),
+    ),
+    ImportField(
+        "contact_role",
+        gettext_lazy("Contact's role"),
+        ("职务", "职位", "联系人职务", "role", "title"),
+    ),
+    ImportField(
+        "phone",
+        gettext_lazy("Phone"),
+        (
+            "电话",
+            "手机",
+            "手机号",
+            "手机号码",
+            "联系电话",
+            "联系方式",
+            "电话号码",
+            "phone",
+            "mobile",
+            "tel",
+            "telephone",
+        ),
+    ),
+    ImportField(
+        "monthly_sales",
+        gettext_lazy("Monthly sales (CNY)"),
+        ("月销售额", "月营业额", "月销售", "月流水", "monthly sales", "sales"),
+    ),
+    ImportField(
+        "estimated_credit_need",
+        gettext_lazy("Estimated credit need (CNY)"),
+        ("融资需求", "资金需求", "贷款需求", "授信需求", "credit need", "loan need"),
+    ),
+)
+FIELDS_BY_KEY = {f.key: f for f in IMPORT_FIELDS}
+NUMBER_FIELDS = ("monthly_sales", "estimated_credit_need")
+# The model's column sizes.
+MAX_LENGTHS = {"address": 255, "contact_name": 100, "contact_role": 100}
+MAX_AMOUNT = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
+
+Mapping_ = dict[str, int | None]
+
+
+def _normalise_header(header: str) -> str:
+    header = re.sub(r"[(（\[【].*?[)）\]】]", "", header)  # units in brackets: 月销售额（万元）
+    return re.sub(r"[\s:：*＊_\-]+", " ", header).strip().lower()
+
+
+def guess_mapping(headers: list[str]) -> Mapping_:
+    """Which column holds which field, guessed from the headers (exact alias first, then contained)."""
+    normalised = [_normalise_header(h) for h in headers]
+    mapping: Mapping_ = {}
+    taken: set[int] = set()
+    for exact in (True, False):
+        for f in IMPORT_FIELDS:
+            if mapping.get(f.key) is not None:
+                continue
+            for index, header in enumerate(normalised):
+                if index in taken or not header:
+                    continue
+                if any(
+                    header == alias if exact else (len(alias) > 1 and alias in header)
+                    for alias in f.aliases
+                ):
+                    mapping[f.key] = index
+                    taken.add(index)
+                    break
+    return {f.key: mapping.get(f.key) for f in IMPORT_FIELDS}
+
+
+def ten_thousands(header: str) -> bool:
+    """A money column whose header says 万元 holds figures in units of 10,000 CNY."""
+    return "万" in header
+
+
+def mapping_errors(mapping: Mapping_, column_count: int) -> list[str]:
+    errors = []
+    if mapping.get("name") is None:
+        errors.append(_("Choose the column that holds the merchant's name."))
+    used = [index for index in mapping.values() if index is not None]
+    if any(index < 0 or index >= column_count for index in used):
+        errors.append(_("A chosen column does not exist in the file."))
+    if len(used) != len(set(used)):
+        errors.append(_("Each column can be used for one field only."))
+    return errors
+
+
+# --- Values -------------------------------------------------------------------------
+PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
+MOBILE = re.compile(r"1[3-9]\d{9}")
+LANDLINE = re.compile(r"0\d{2,3}\d{7,8}")
+
+
+def clean_phone(raw: str) -> str | None:
+    """A mainland mobile or landline number in one canonical form, or None when it is not one."""
+    digits = PHONE_SEPARATORS.sub("", raw)
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix) :]
+    if MOBILE.fullmatch(digits):
+        return digits
+    if LANDLINE.fullmatch(digits):
+        area = 3 if digits[1] in "12" else 4  # 010, 02x: three-digit area codes
+        return f"{digits[:area]}-{digits[area:]}"
+    return None
+
+
+def parse_amount(raw: str, *, scale: int = 1) -> Decimal:
+    """A non-negative amount in CNY; raises ValueError with the reason."""
+    cleaned = re.sub(r"[\s,，¥￥元]", "", raw)
+    if cleaned.endswith("万"):
+        cleaned, scale = cleaned[:-1], 10_000
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError("not a number") from None
+    if not amount.is_finite():
+        raise ValueError("not a number")
+    if amount < 0:
+        raise ValueError("negative")
+    if amount * scale > MAX_AMOUNT:
+        raise ValueError("too large")
+    return (amount * scale).quantize(Decimal("0.01"))
+
+
+# --- Rows ---------------------------------------------------------------------------
+@dataclass
+class RowResult:
+    number: int
+    values: dict[str, Any]
+    errors: list[str] = field(default_factory=list)
+    duplicate: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.duplicate
+
+
+@dataclass(frozen=True)
+class Choices:
+    """How free text in the file maps onto the model's choices (label or value → value)."""
+
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    industries: Mapping[str, Any] = field(default_factory=dict)
+
+
+def validate_rows(
+    sheet: Sheet, mapping: Mapping_, choices: Choices | None = None
+) -> list[RowResult]:
+    """Check every row; each bad one gets its reasons, each repeat within the file is flagged."""
+    choices = choices or Choices()
+    columns = {key: index for key, index in mapping.items() if index is not None}
+    scales = {
+        key: 10_000 if ten_thousands(sheet.headers[columns[key]]) else 1
+        for key in NUMBER_FIELDS
+        if key in columns and columns[key] < len(sheet.headers)
+    }
+    first_by_name: dict[str, int] = {}
+    first_by_phone: dict[str, int] = {}
+    results = []
+    for number, cells in sheet.rows:
+        raw = {key: cells[index] if index < len(cells) else "" for key, index in columns.items()}
+        result = _validate_row(number, raw, scales, choices)
+        name_key = normalise_name(result.values.get("name", ""))
+        phone = normalise_phone(result.values.get("phone", ""))
+        if name_key and name_key in first_by_name:
+            result.duplicate = _("Same name as row %(row)s") % {"row": first_by_name[name_key]}
+        elif phone and phone in first_by_phone:
+            result.duplicate = _("Same phone as row %(row)s") % {"row": first_by_phone[phone]}
+        if name_key:
+            first_by_name.setdefault(name_key, number)
+        if phone:
+            first_by_phone.setdefault(phone, number)
+        results.append(result)
+    return results
+
+
+def _validate_row(
+    number: int, raw: dict[str, str], scales: dict[str, int], choices: Choices
+) -> RowResult:
+    values: dict[str, Any] = {}
+    errors: list[str] = []
+    name = raw.get("name", "")
+    if not name:
+        errors.append(_("The name is missing."))
+    elif len(name) > NAME_MAX_LENGTH:
+        errors.append(_("The name is longer than %(max)s characters.") % {"max": NAME_MAX_LENGTH})
+    values["name"] = name
+    for key, max_length in MAX_LENGTHS.items():
+        text = raw.get(key, "")
+        if len(text) > max_length:
+            errors.append(
+                _("%(field)s is longer than %(max)s characters.")
+                % {"field": FIELDS_BY_KEY[key].label, "max": max_length}
+            )
+        values[key] = text
+    if phone := raw.get("phone", ""):
+        normalised = clean_phone(phone)
+        if normalised is None:
+            errors.append(
+                _("“%(value)s” is not a valid phone number (mobile or landline with area code).")
+                % {"value": phone}
+            )
+        values["phone"] = normalised or ""
+    for key in NUMBER_FIELDS:
+        if text := raw.get(key, ""):
+            try:
+                values[key] = parse_amount(text, scale=scales.get(key, 1))
+            except ValueError as reason:
+                message = {
+                    "negative": _("%(field)s cannot be negative: “%(value)s”."),
+                    "too large": _("%(field)s is too large: “%(value)s”."),
+                }.get(str(reason), _("%(field)s is not a number: “%(value)s”."))
+                errors.append(message % {"field": FIELDS_BY_KEY[key].label, "value": text})
+    if (kind := raw.get("kind", "")) and choices.kinds:
+        value = choices.kinds.get(kind.lower())
+        if value is None:
+            errors.append(_("Unknown kind “%(value)s”.") % {"value": kind})
+        values["kind"] = value
+    if industry := raw.get("industry", ""):
+        values["industry_text"] = industry
+        values["industry"] = match_industry(industry, choices.industries)
+    return RowResult(number=number, values=values, errors=errors)
+
+
+def match_industry(text: str, industries: Mapping[str, Any]) -> Any:
+    """The curated industry a free-text one means, or None.
+
+    Exact name first, then one name inside the other (酒店 → 酒店住宿), then the
+    most shared two-character words (服装批发 → 服装纺织 or 批发贸易: the first in
+    the curated order, which puts the preferred industry first).
+    """
+    key = text.strip().lower()
+    if key in industries:
+        return industries[key]
+    for name, value in industries.items():
+        if name and (name in key or key in name):
+            return value
+    wanted = _bigrams(key)
+    best, best_score = None, 0
+    for name, value in industries.items():
+        score = len(wanted & _bigrams(name))
+        if score > best_score:
+            best, best_score = value, score
+    return best
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def flag_existing(
+    results: list[RowResult], *, names: Mapping[str, str], phones: Mapping[str, str]
+) -> None:
+    """Flag rows whose name or phone already belongs to a prospect in the branch.
+
+    `names` maps normalise_name(name) → how to describe the existing prospect; `phones`
+    maps normalise_phone(phone) likewise (the keys Prospect stores as name_key, phone_key).
+    """
+    for result in results:
+        if result.duplicate:
+            continue
+        existing = names.get(normalise_name(result.values.get("name", "")))
+        if existing is None and result.values.get("phone"):
+            existing = phones.get(normalise_phone(result.values["phone"]))
+        if existing is not None:
+            result.duplicate = _("Already a prospect: %(prospect)s") % {"prospect": existing}
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    bad: int
+    duplicates: int
+
+    @property
+    def ready(self) -> int:
+        return self.total - self.bad - self.duplicates
+
+
+def summarise(results: list[RowResult]) -> Summary:
+    bad = sum(1 for r in results if r.errors)
+    duplicates = sum(1 for r in results if r.duplicate and not r.errors)
+    return Summary(total=len(results), bad=bad, duplicates=duplicates)
+
+
+# --- With the database --------------------------------------------------------------
+# Rows per INSERT: large enough to be fast, small enough for SQLite's variable limit.
+BATCH_SIZE = 500
+KIND_ALIASES = {
+    "企业": "enterprise",
+    "公司": "enterprise",
+    "有限公司": "enterprise",
+    "个体": "sole_trader",
+    "个体户": "sole_trader",
+    "个体工商户": "sole_trader",
+    "个人": "individual",
+    "自然人": "individual",
+}
+
+
+class ImportRefused(Exception):
+    """The commit was refused; nothing was saved. The message is translated."""
+
+
+@dataclass
+class Preview:
+    mapping: Mapping_
+    results: list[RowResult] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    encoding: str = ""
+    # File or column errors: then no row can be imported.
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> Summary:
+        return summarise(self.results)
+
+    @property
+    def bad_rows(self) -> list[RowResult]:
+        return [r for r in self.results if r.errors]
+
+    @property
+    def duplicate_rows(self) -> list[RowResult]:
+        return [r for r in self.results if r.duplicate and not r.errors]
+
+    @property
+    def ready_rows(self) -> list[RowResult]:
+        return [r for r in self.results if r.ok]
+
+    @property
+    def can_commit(self) -> bool:
+        return not self.errors and not self.summary.bad and self.summary.ready > 0
+
+
+def database_choices() -> Choices:
+    from django.utils import translation
+
+    from prospects.models import Industry, ProspectKind
+
+    kinds = dict(KIND_ALIASES)
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            kinds.update({str(label).lower(): value for value, label in ProspectKind.choices})
+    kinds.update({value: value for value in ProspectKind.values})
+    # Industry's ordering puts the preferred industry first, which match_industry relies on.
+    industries = {name.lower(): pk for pk, name in Industry.objects.values_list("pk", "name")}
+    return Choices(kinds=kinds, industries=industries)
+
+
+def existing_prospects(branch_id: int | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Name and phone keys of every prospect in the branch, described for the preview (one query)."""
+    from prospects.models import Prospect
+
+    names: dict[str, str] = {}
+    phones: dict[str, str] = {}
+    rows = Prospect.objects.filter(branch_id=branch_id).values_list(
+        "name", "name_key", "phone_key", "owner__last_name", "owner__first_name"
+    )
+    for name, name_key, phone_key, last_name, first_name in rows:
+        described = f"{name} ({last_name}{first_name})"
+        names.setdefault(name_key, described)
+        if phone_key:
+            phones.setdefault(phone_key, described)
+    return names, phones
+
+
+def import_preview(
+    *, batch: Any, mapping: Mapping_ | None = None, sheet: Sheet | None = None
+) -> Preview:
+    """Read the batch's file, map its columns and check every row against the rules and the branch.
+
+    Pass `sheet` when the file has been read already (the view reads it once for the headers).
+    """
+    if sheet is None:
+        try:
+            sheet = read_sheet(bytes(batch.data), batch.file_name)
+        except ImportFileError as error:
+            return Preview(mapping=mapping or {}, errors=[str(error)])
+    mapping = mapping or guess_mapping(sheet.headers)
+    preview = Preview(mapping=mapping, headers=sheet.headers, encoding=sheet.encoding)
+    preview.errors = mapping_errors(mapping, len(sheet.headers))
+    if preview.errors:
+        return preview
+    preview.results = validate_rows(sheet, mapping, database_choices())
+    names, phones = existing_prospects(batch.owner.branch_id)
+    flag_existing(preview.results, names=names, phones=phones)
+    return preview
+
+
+def read_batch(batch: Any) -> Sheet | None:
+    """The batch's file as a sheet, or None when it cannot be read (import_preview says why)."""
+    try:
+        return read_sheet(bytes(batch.data), batch.file_name)
+    except ImportFileError:
+        return None
+
+
+def import_commit(
+    *,
+    batch: Any,
+    mapping: Mapping_,
+    skip_duplicates: bool,
+    actor: Any = None,
+    sheet: Sheet | None = None,
+) -> int:
+    """Import every good row of the batch, or none: refused while any row is bad.
+
+    Duplicates are imported never; they are left out only when the user agreed
+    to it after seeing them. Returns how many prospects were created.
+    """
+    from django.db import transaction
+
+    from prospects.models import ImportBatch, Prospect, Source, TerritoryKind
+
+    with transaction.atomic():
+        # Locked, so that a double click cannot import the same file twice.
+        batch = (
+            ImportBatch.objects.select_for_update()
+            .select_related("territory", "owner")
+            .get(pk=batch.pk)
+        )
+        if batch.is_committed:
+            raise ImportRefused(_("This file has already been imported."))
+        # A batch's file never changes until it is committed (checked above, under the lock),
+        # so a sheet the caller has read already is this file.
+        preview = import_preview(batch=batch, mapping=mapping, sheet=sheet)
+        if preview.errors:
+            raise ImportRefused(preview.errors[0])
+        summary = preview.summary
+        if summary.bad:
+            raise ImportRefused(
+                _("%(count)s rows have errors. Correct them in the file and upload it again.")
+                % {"count": summary.bad}
+            )
+        if summary.duplicates and not skip_duplicates:
+            raise ImportRefused(
+                _("Confirm that the %(count)s duplicate rows are to be left out.")
+                % {"count": summary.duplicates}
+            )
+        if not summary.ready:
+            raise ImportRefused(_("There is no new merchant to import."))
+        territory = batch.territory
+        association = batch.association
+        if batch.source == Source.ASSOCIATION and not association:
+            association = territory.name if territory.kind == TerritoryKind.ASSOCIATION else ""
+        prospects = [
+            _prospect(row.values, batch=batch, association=association)
+            for row in preview.ready_rows
+        ]
+        Prospect.objects.bulk_create(prospects, batch_size=BATCH_SIZE)
+        _log_created(prospects, actor=actor, batch=batch)
+        batch.mark_committed(count=len(prospects))
+    return len(prospects)
+
+
+AUDITED_FIELDS = (
+    "name",
+    "kind",
+    "industry_id",
+    "territory_id",
+    "address",
+    "contact_name",
+    "contact_role",
+    "phone",
+    "source",
+    "association",
+    "owner_id",
+    "stage",
+    "monthly_sales",
+    "estimated_credit_need",
+)
+
+
+def _log_created(prospects: list[Any], *, actor: Any, batch: Any) -> None:
+    """bulk_create sends no signals, so write the audit trail's "created" entries here.
+
+    The changes are written as auditlog does ({field: ["None", new]}), for the fields an
+    import sets; auditlog's own diff of every field would triple the commit's time.
+    """
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(prospects[0])
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(prospect.pk),
+                object_id=prospect.pk,
+                object_repr=str(prospect),
+                action=LogEntry.Action.CREATE,
+                changes={
+                    # auditlog's keys are field names, its values the ids of related rows.
+                    field.removesuffix("_id"): ["None", str(value)]
+                    for field in AUDITED_FIELDS
+                    if (value := getattr(prospect, field)) not in (None, "")
+                },
+                actor=actor,
+                additional_data={"import": batch.file_name},
+            )
+            for prospect in prospects
+        ],
+        batch_size=BATCH_SIZE,
+    )
+
+
+def _prospect(values: dict[str, Any], *, batch: Any, association: str) -> Any:
+    from prospects.models import Prospect
+
+    # bulk_create skips save(): set what it would derive (keys, branch) here.
+    return Prospect(
+        name=values["name"],
+        name_key=normalise_name(values["name"]),
+        kind=values.get("kind") or Prospect._meta.get_field("kind").default,
+        industry_id=values.get("industry"),
+        territory=batch.territory,
+        address=values.get("address", ""),
+        contact_name=values.get("contact_name", ""),
+        contact_role=values.get("contact_role", ""),
+        phone=values.get("phone", ""),
+        phone_key=normalise_phone(values.get("phone", "")),
+        source=batch.source,
+        association=association[:100],
+        branch_id=batch.owner.branch_id,
+        owner=batch.owner,
+        monthly_sales=values.get("monthly_sales"),
+        estimated_credit_need=values.get("estimated_credit_need"),
+    )

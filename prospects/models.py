@@ -1,0 +1,819 @@
+"""Prospects and clients, the territories they sit in, and the daily record of
+visits, hospitality and promises (handbook §1, 寻找和选择客户 / 增进客户联系)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.policy import OwnedQuerySet
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# Mainland mobile (1[3-9] + 9 digits) or a landline with its area code
+# (010-12345678, 0755 1234 5678, optionally an extension -123).
+PHONE_RE = r"^(?:1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8}(?:-\d{1,6})?)$"
+validate_phone = RegexValidator(
+    PHONE_RE,
+    _("Enter a mainland mobile number (11 digits starting 13–19) or a landline with area code."),
+    code="invalid_phone",
+)
+NOT_NEGATIVE = MinValueValidator(Decimal("0"), _("The amount cannot be negative."))
+
+
+def normalise_name(name: str) -> str:
+    """The form of a name used to spot duplicates: full-width folded, no spaces or punctuation."""
+    folded = unicodedata.normalize("NFKC", name or "").casefold()
+    return re.sub(r"[\s\W_]+", "", folded)
+
+
+def normalise_phone(phone: str) -> str:
+    """Digits only, so '0755-1234 5678' and '075512345678' match."""
+    return re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))
+
+
+# --- Territories -----------------------------------------------------------------
+
+
+class TerritoryKind(models.TextChoices):
+    MARKET = "market", _("Market")
+    MALL = "mall", _("Mall")
+    STREET = "street", _("Street")
+    INDUSTRIAL_PARK = "industrial_park", _("Industrial park")
+    ASSOCIATION = "association", _("Association")
+
+
+class TerritoryQuerySet(models.QuerySet):
+    def visible_to(self, user: User):
+        """Territories are places, not client records: everyone in the branch sees them."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_administrator:
+            return self
+        return self.filter(branch_id=user.branch_id)
+
+    def worked_by_team(self, supervisor: User):
+        """Territories the supervisor or someone in their team works."""
+        return self.filter(Q(managers=supervisor) | Q(managers__supervisor=supervisor)).distinct()
+
+    def with_counts(self):
+        """Annotate clients won and prospects in play (one query for a whole list)."""
+        return self.annotate(
+            clients_won=Count("prospects", filter=Q(prospects__stage=Stage.CLIENT), distinct=True),
+            prospects_total=Count("prospects", distinct=True),
+        )
+
+    def with_stage_counts(self):
+        """Annotate `stage_<value>` with the number of prospects at each stage."""
+        return self.annotate(
+            **{
+                f"stage_{value}": Count(
+                    "prospects", filter=Q(prospects__stage=value), distinct=True
+                )
+                for value in Stage.values
+            }
+        )
+
+
+class Territory(models.Model):
+    """A 片区: a market, mall, street, park or association with a known number of merchants.
+
+    Handbook §1: concentrate on one area before the whole market — the useful
+    figure is penetration, clients won / merchants in the territory.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=TerritoryKind.choices)
+    branch = models.ForeignKey(
+        "accounts.Branch",
+        verbose_name=_("branch"),
+        on_delete=models.PROTECT,
+        related_name="territories",
+    )
+    merchant_count = models.PositiveIntegerField(
+        _("estimated merchants"),
+        validators=[MinValueValidator(1, _("A territory has at least one merchant."))],
+        help_text=_("How many merchants the territory holds, roughly."),
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("managers"),
+        related_name="territories",
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = TerritoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("territory")
+        verbose_name_plural = _("territories")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "name"], name="territory_unique_name"),
+            models.CheckConstraint(
+                condition=Q(merchant_count__gte=1), name="territory_has_merchants"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("prospects:territory_detail", args=[self.pk])
+
+
+# --- Industries --------------------------------------------------------------------
+
+
+class Industry(models.Model):
+    """A curated industry with the handbook's signals (§1, industry research)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    preferred = models.BooleanField(
+        _("preferred industry"), default=False, help_text=_("Wholesale trade (批发贸易).")
+    )
+    large_cash_flow = models.BooleanField(
+        _("large cash flow"), default=False, help_text=_("For example hotels and restaurants.")
+    )
+    financing_need = models.BooleanField(
+        _("needs financing"),
+        default=False,
+        help_text=_("For example investment companies and real estate."),
+    )
+
+    class Meta:
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+        ordering = ["-preferred", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Prospects ---------------------------------------------------------------------
+
+
+class ProspectKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    SOLE_TRADER = "sole_trader", _("Sole trader")
+    INDIVIDUAL = "individual", _("Individual")
+
+
+class Source(models.TextChoices):
+    """The seven channels of handbook §1."""
+
+    INDUSTRY_RESEARCH = "industry_research", _("Industry research")
+    SHOP_CLUSTER = "shop_cluster", _("Shop cluster (mall, wholesale market, hub)")
+    REFERRAL = "referral", _("Client referral")
+    COMPETITOR = "competitor", _("Competitor's client")
+    RELATIVES_FRIENDS = "relatives_friends", _("Relatives and friends")
+    ASSIGNED_ACCOUNT = "assigned_account", _("Assigned territory account")
+    ASSOCIATION = "association", _("Chamber or association")
+
+
+class Stage(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    CONTACTED = "contacted", _("Contacted")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    CLIENT = "client", _("Client")
+    LOST = "lost", _("Lost")
+    DECLINED = "declined", _("Declined")
+
+
+CLOSED_STAGES = frozenset({Stage.LOST, Stage.DECLINED})
+
+
+class ProspectQuerySet(OwnedQuerySet):
+    owner_field = "owner"
+
+    def open(self):
+        """Still being worked: not lost and not declined."""
+        return self.exclude(stage__in=CLOSED_STAGES)
+
+    def clients(self):
+        return self.filter(stage=Stage.CLIENT)
+
+    def overdue(self, today: date):
+        """The next action's date has passed (handbook §1: keep every follow-up)."""
+        return self.open().filter(next_action_date__lt=today)
+
+    def due_on(self, day: date):
+        return self.open().filter(next_action_date=day)
+
+    def due_by(self, day: date):
+        """Overdue or due on `day`: the agenda's next actions."""
+        return self.open().filter(next_action_date__lte=day)
+
+    def for_list(self):
+        """What a list row shows, in a constant number of queries."""
+        return self.select_related("industry", "territory", "owner")
+
+    def of_team(self, supervisor: User):
+        """The supervisor's team's prospects, not their own."""
+        return self.visible_to(supervisor).exclude(owner=supervisor)
+
+    def filter_next_action_from(self, day: date):
+        return self.filter(next_action_date__gte=day)
+
+    def for_detail(self):
+        return self.select_related("industry", "territory", "owner", "referred_by")
+
+    def referred_by(self, prospect: Prospect):
+        """The prospects `prospect` referred (以点带面)."""
+        return self.filter(referred_by=prospect).select_related("owner").order_by("name")
+
+    def client_dates(self) -> list[date]:
+        """The days each client was won, for the penetration history."""
+        return list(
+            self.clients()
+            .exclude(became_client_on__isnull=True)
+            .values_list("became_client_on", flat=True)
+        )
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        digits = normalise_phone(text)
+        query = Q(name__icontains=text) | Q(contact_name__icontains=text) | Q(phone__icontains=text)
+        if len(digits) >= 4:
+            query |= Q(phone_key__contains=digits)
+        return self.filter(query)
+
+    def possible_duplicates(
+        self,
+        *,
+        branch,
+        names: Iterable[str] = (),
+        phones: Iterable[str] = (),
+        exclude_pk: int | None = None,
+    ):
+        """Prospects in `branch` with the same (normalised) name or phone, in one query.
+
+        Not scoped to the user on purpose: a duplicate owned by a colleague is
+        exactly what a manager must be warned about before creating another.
+        """
+        name_keys = {key for key in map(normalise_name, names) if key}
+        phone_keys = {key for key in map(normalise_phone, phones) if key}
+        if not name_keys and not phone_keys:
+            return self.none()
+        queryset = self.filter(
+            Q(name_key__in=name_keys) | Q(phone_key__in=phone_keys), branch=branch
+        ).select_related("owner")
+        if exclude_pk is not None:
+            queryset = queryset.exclude(pk=exclude_pk)
+        return queryset
+
+    def referral_ranking(self):
+        """Referrers ranked by how many prospects they brought and how many became clients."""
+        return (
+            self.annotate(
+                referred_count=Count("referrals", distinct=True),
+                referred_clients=Count(
+                    "referrals", filter=Q(referrals__stage=Stage.CLIENT), distinct=True
+                ),
+            )
+            .filter(referred_count__gt=0)
+            .order_by("-referred_count", "-referred_clients", "name")
+        )
+
+
+class Prospect(models.Model):
+    """A merchant or person the manager courts — a prospect, and later a client."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_key = models.CharField(max_length=200, editable=False, db_index=False)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ProspectKind.choices, default=ProspectKind.SOLE_TRADER
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("industry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="prospects",
+    )
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territory"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="prospects",
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
+    contact_role = models.CharField(_("contact role"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
+    phone_key = models.CharField(max_length=30, editable=False, blank=True)
+
+    source = models.CharField(_("source"), max_length=30, choices=Source.choices)
+    referred_by = models.ForeignKey(
+        "self",
+        verbose_name=_("referred by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        help_text=_("The client who introduced this prospect."),
+    )
+    competitor_bank = models.CharField(_("competing bank"), max_length=100, blank=True)
+    association = models.CharField(_("association"), max_length=100, blank=True)
+
+    branch = models.ForeignKey(
+        "accounts.Branch",
+        verbose_name=_("branch"),
+        on_delete=models.PROTECT,
+        related_name="prospects",
+        editable=False,
+        null=True,
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="prospects",
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.LEAD)
+    closed_reason = models.TextField(
+        _("reason lost or declined"), blank=True, help_text=_("Why it was lost or declined.")
+    )
+    became_client_on = models.DateField(_("became a client on"), null=True, blank=True)
+    is_assigned_account = models.BooleanField(
+        _("assigned territory account"),
+        default=False,
+        help_text=_("An account assigned to your territory (划片账户), to maintain and mine."),
+    )
+
+    # Handbook §1: know each client's 三品.
+    character_notes = models.TextField(_("character (人品)"), blank=True)
+    assets_notes = models.TextField(_("assets (物品)"), blank=True)
+    products_notes = models.TextField(_("products (产品)"), blank=True)
+
+    estimated_credit_need = models.DecimalField(
+        _("estimated credit need (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NOT_NEGATIVE],
+    )
+    monthly_sales = models.DecimalField(
+        _("monthly sales (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NOT_NEGATIVE],
+    )
+    next_action = models.CharField(_("next action"), max_length=200, blank=True)
+    next_action_date = models.DateField(_("next action date"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProspectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("prospect")
+        verbose_name_plural = _("prospects")
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["owner", "stage"], name="prospect_owner_stage"),
+            models.Index(fields=["owner", "next_action_date"], name="prospect_owner_next"),
+            models.Index(fields=["branch", "name_key"], name="prospect_branch_name"),
+            models.Index(fields=["branch", "phone_key"], name="prospect_branch_phone"),
+            models.Index(fields=["territory", "stage"], name="prospect_territory_stage"),
+            models.Index(fields=["source"], name="prospect_source"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(referred_by=F("pk")), name="prospect_not_self_referred"
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_credit_need__isnull=True) | Q(estimated_credit_need__gte=0),
+                name="prospect_credit_need_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_sales__isnull=True) | Q(monthly_sales__gte=0),
+                name="prospect_monthly_sales_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = normalise_name(self.name)
+        self.phone_key = normalise_phone(self.phone)
+        if self.branch_id is None and self.owner_id is not None:
+            self.branch_id = self.owner.branch_id
+        if self.stage == Stage.CLIENT and self.became_client_on is None:
+            self.became_client_on = timezone.localdate()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "name_key",
+                "phone_key",
+                "became_client_on",
+                "updated_at",
+            }
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("prospects:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.pk is not None and self.referred_by_id == self.pk:
+            errors["referred_by"] = _("A prospect cannot refer itself.")
+        if self.stage in CLOSED_STAGES and not self.closed_reason.strip():
+            errors["closed_reason"] = _("Say why the prospect was lost or declined.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage in CLOSED_STAGES
+
+    def reassign(self, *, to: User) -> None:
+        """A supervisor hands the prospect to another person (auditlog records the change)."""
+        self.owner = to
+        self.save(update_fields=["owner"])
+
+
+# --- Visits -------------------------------------------------------------------------
+
+
+class VisitKind(models.TextChoices):
+    ON_SITE = "on_site", _("On site")
+    PHONE = "phone", _("Phone")
+    AT_BRANCH = "at_branch", _("At the branch")
+    EVENT = "event", _("Event")
+
+
+class Outcome(models.TextChoices):
+    # An empty outcome means the visit is planned and has not happened yet.
+    PLANNED = "", _("Planned")
+    MET_DECISION_MAKER = "met_decision_maker", _("Met the decision maker")
+    MET_STAFF = "met_staff", _("Met staff")
+    TURNED_AWAY = "turned_away", _("Turned away at the gate")
+    RESCHEDULED = "rescheduled", _("Rescheduled")
+    NO_ANSWER = "no_answer", _("No answer")
+
+
+class VisitQuerySet(OwnedQuerySet):
+    owner_field = "prospect__owner"
+
+    def planned(self):
+        return self.filter(outcome=Outcome.PLANNED)
+
+    def planned_from(self, day: date):
+        return self.planned().filter(visited_on__gte=day)
+
+    def planned_until(self, day: date):
+        """Planned visits up to `day`, including past ones whose outcome is not yet recorded."""
+        return self.planned().filter(visited_on__lte=day)
+
+
+class Visit(models.Model):
+    """A visit, call or meeting with a prospect (拜访记录), done or planned."""
+
+    prospect = models.ForeignKey(
+        Prospect, verbose_name=_("prospect"), on_delete=models.CASCADE, related_name="visits"
+    )
+    visited_on = models.DateField(_("date"))
+    at_time = models.TimeField(_("time"), null=True, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=VisitKind.choices, default=VisitKind.ON_SITE
+    )
+    appointment = models.BooleanField(_("appointment made"), default=False)
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
+    met_whom = models.CharField(_("who was met"), max_length=100, blank=True)
+    learned = models.TextField(_("what was learned"), blank=True)
+    intermediary = models.CharField(
+        _("intermediary (引荐人)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Someone who knows the management and can introduce you."),
+    )
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    next_step_date = models.DateField(_("next step date"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_on", "-at_time", "-pk"]
+        indexes = [
+            models.Index(fields=["prospect", "visited_on"], name="visit_prospect_date"),
+            models.Index(fields=["outcome", "visited_on"], name="visit_outcome_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prospect} · {self.visited_on}"
+
+    @property
+    def is_planned(self) -> bool:
+        return self.outcome == Outcome.PLANNED
+
+    @property
+    def turned_away(self) -> bool:
+        return self.outcome == Outcome.TURNED_AWAY
+
+
+# --- Hospitality and gifts -------------------------------------------------------------
+
+
+class HospitalityKind(models.TextChoices):
+    MEAL = "meal", _("Meal")
+    GIFT = "gift", _("Gift")
+    OTHER = "other", _("Other")
+
+
+class PaidBy(models.TextChoices):
+    US = "us", _("We paid")
+    CLIENT = "client", _("The client paid")
+    SHARED = "shared", _("Shared")
+
+
+class HospitalityQuerySet(OwnedQuerySet):
+    owner_field = "prospect__owner"
+
+    def flagged(self, threshold: Decimal | None = None):
+        """Handbook §1 (keep a proper distance): the client paid for a meal, or a gift at
+        or above the threshold — the same rule as rules.hospitality_flagged."""
+        if threshold is None:
+            threshold = settings.HOSPITALITY_FLAG_THRESHOLD_CNY
+        return self.filter(
+            Q(kind=HospitalityKind.MEAL, paid_by=PaidBy.CLIENT)
+            | Q(kind=HospitalityKind.GIFT, value__gte=threshold)
+        )
+
+    def for_list(self):
+        return self.select_related("prospect", "prospect__owner", "recorded_by")
+
+
+class HospitalityEntry(models.Model):
+    """An entry in the hospitality and gifts register (宴请与礼品登记)."""
+
+    prospect = models.ForeignKey(
+        Prospect,
+        verbose_name=_("prospect"),
+        on_delete=models.CASCADE,
+        related_name="hospitality",
+    )
+    occurred_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=HospitalityKind.choices)
+    paid_by = models.CharField(_("who paid"), max_length=10, choices=PaidBy.choices)
+    value = models.DecimalField(
+        _("estimated value (CNY)"), max_digits=10, decimal_places=2, validators=[NOT_NEGATIVE]
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = HospitalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hospitality entry")
+        verbose_name_plural = _("hospitality entries")
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["prospect", "occurred_on"], name="hospitality_prospect")]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="hospitality_value_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prospect} · {self.get_kind_display()} · {self.occurred_on}"
+
+    @property
+    def flagged(self) -> bool:
+        from prospects.rules import hospitality_flagged
+
+        return hospitality_flagged(kind=self.kind, paid_by=self.paid_by, value=self.value)
+
+
+# --- Promises ----------------------------------------------------------------------------
+
+
+class PromiseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    KEPT = "kept", _("Kept")
+    CANNOT_KEEP = "cannot_keep", _("Cannot be kept")
+
+
+class PromiseQuerySet(OwnedQuerySet):
+    owner_field = "prospect__owner"
+
+    def open(self):
+        return self.filter(status=PromiseStatus.OPEN)
+
+    def overdue(self, today: date):
+        """Open promises past their date (handbook §1: a promise made must be kept)."""
+        return self.open().filter(due_on__lt=today)
+
+    def due_by(self, day: date):
+        return self.open().filter(due_on__lte=day)
+
+    def of_team(self, supervisor: User):
+        """The promises of the supervisor's team, not their own."""
+        return self.visible_to(supervisor).exclude(prospect__owner=supervisor)
+
+    def for_list(self):
+        return self.select_related("prospect", "consulted")
+
+
+class Promise(models.Model):
+    """What was promised to a client, by when (承诺). Handbook §1: do not promise what you
+    cannot deliver; ask first; keep it; if it cannot be kept, explain and compensate."""
+
+    prospect = models.ForeignKey(
+        Prospect, verbose_name=_("client"), on_delete=models.CASCADE, related_name="promises"
+    )
+    description = models.TextField(_("what was promised"))
+    made_on = models.DateField(_("promised on"), default=timezone.localdate)
+    due_on = models.DateField(_("due by"))
+    consulted = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor consulted"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who you asked before promising (先请示)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PromiseStatus.choices, default=PromiseStatus.OPEN
+    )
+    explanation = models.TextField(_("how it was explained to the client"), blank=True)
+    compensation = models.TextField(_("compensation"), blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PromiseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("promise")
+        verbose_name_plural = _("promises")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"], name="promise_status_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=PromiseStatus.CANNOT_KEEP)
+                | (~Q(explanation="") & ~Q(compensation="")),
+                name="promise_broken_is_explained",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prospect}: {self.description[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == PromiseStatus.OPEN
+
+    def is_overdue(self, today: date) -> bool:
+        from prospects.rules import promise_overdue
+
+        return promise_overdue(status=self.status, due_on=self.due_on, today=today)
+
+    def mark_kept(self, *, on: date) -> None:
+        if not self.is_open:
+            raise ValidationError(_("Only an open promise can be closed."))
+        self.status = PromiseStatus.KEPT
+        self.closed_on = on
+        self.save(update_fields=["status", "closed_on"])
+
+    def mark_cannot_keep(self, *, explanation: str, compensation: str, on: date) -> None:
+        """Handbook §1: a promise that cannot be kept is explained; a loss we caused is compensated."""
+        if not self.is_open:
+            raise ValidationError(_("Only an open promise can be closed."))
+        errors = {}
+        if not explanation.strip():
+            errors["explanation"] = _("Say how it was explained to the client.")
+        if not compensation.strip():
+            errors["compensation"] = _("Say what compensation was offered, or write “none”.")
+        if errors:
+            raise ValidationError(errors)
+        self.status = PromiseStatus.CANNOT_KEEP
+        self.explanation = explanation.strip()
+        self.compensation = compensation.strip()
+        self.closed_on = on
+        self.save(update_fields=["status", "explanation", "compensation", "closed_on"])
+
+
+# --- Import batches (owned by the import feature) -----------------------------------------
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("Being checked")
+    COMMITTED = "committed", _("Imported")
+
+
+class ImportBatchQuerySet(OwnedQuerySet):
+    # Only the person who uploaded a file (and their supervisor) may see or commit it.
+    owner_field = "created_by"
+
+    def stale(self, before):
+        """Uploads never committed, left from earlier days (their files are dropped)."""
+        return self.filter(status=ImportStatus.PREVIEW, created_at__lt=before)
+
+
+class ImportBatch(models.Model):
+    """An uploaded merchant list, kept between the preview and the commit.
+
+    The file's bytes stay in the database until the rows are imported, so the
+    commit checks exactly what the preview showed; nothing is saved before.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territory"),
+        on_delete=models.CASCADE,
+        related_name="import_batches",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner of the imported prospects"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    source = models.CharField(
+        _("source"), max_length=30, choices=Source.choices, default=Source.ASSOCIATION
+    )
+    association = models.CharField(_("association"), max_length=100, blank=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    data = models.BinaryField(editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+    )
+    imported_count = models.PositiveIntegerField(_("prospects imported"), default=0)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("prospects:import_preview", args=[self.pk])
+
+    @property
+    def is_committed(self) -> bool:
+        return self.status == ImportStatus.COMMITTED
+
+    def mark_committed(self, *, count: int) -> None:
+        self.status = ImportStatus.COMMITTED
+        self.imported_count = count
+        self.committed_at = timezone.now()
+        self.data = b""  # the rows now live as prospects; the file is not kept
+        self.save(update_fields=["status", "imported_count", "committed_at", "data"])

@@ -1,0 +1,417 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.models import Role
+from accounts.policy import roles_required
+from prospects import calendar, rules
+from prospects.filters import ProspectFilter
+from prospects.forms import (
+    HospitalityForm,
+    PromiseBrokenForm,
+    PromiseForm,
+    ProspectForm,
+    ReassignForm,
+    TerritoryForm,
+    VisitForm,
+)
+from prospects.models import (
+    HospitalityEntry,
+    Promise,
+    Prospect,
+    Stage,
+    Territory,
+    Visit,
+)
+from prospects.services import visit_log
+from prospects.timeline import timeline
+
+PAGE_SIZE = 25
+
+
+def _partial(request: HttpRequest, template: str, name: str) -> str:
+    """The named partial when htmx swaps that region, else the whole page."""
+    if request.htmx and request.htmx.target == name:
+        return f"{template}#{name}"
+    return template
+
+
+# --- Prospects ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def prospect_list(request: HttpRequest) -> HttpResponse:
+    prospects = Prospect.objects.visible_to(request.user).for_list()
+    filterset = ProspectFilter(request.GET or None, queryset=prospects, user=request.user)
+    results = filterset.qs if filterset.is_bound else prospects
+    if filterset.is_bound and not filterset.is_valid():
+        results = prospects.none()
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    return TemplateResponse(
+        request,
+        _partial(request, "prospects/prospect_list.html", "results"),
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "sort": request.GET.get("sort", ""),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def prospect_create(request: HttpRequest) -> HttpResponse:
+    initial = {"source": request.GET.get("source"), "referred_by": request.GET.get("referred_by")}
+    form = ProspectForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            prospect = form.save(commit=False)
+            prospect.owner = request.user
+            prospect.save()
+        messages.success(request, _("Prospect “%(name)s” saved.") % {"name": prospect.name})
+        return redirect(prospect)
+    return TemplateResponse(request, "prospects/prospect_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def prospect_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    prospect = get_object_or_404(Prospect.objects.visible_to(request.user), pk=pk)
+    form = ProspectForm(request.POST or None, instance=prospect, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("Prospect “%(name)s” saved.") % {"name": prospect.name})
+        return redirect(prospect)
+    return TemplateResponse(
+        request, "prospects/prospect_form.html", {"form": form, "prospect": prospect}
+    )
+
+
+def _detail_context(request: HttpRequest, prospect: Prospect, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    today = timezone.localdate()
+    return {
+        "prospect": prospect,
+        "today": today,
+        "timeline": timeline(prospect),
+        "referrals": list(Prospect.objects.visible_to(user).referred_by(prospect)),
+        "next_action_overdue": rules.next_action_overdue(
+            next_action_date=prospect.next_action_date, today=today
+        ),
+        "can_reassign": user.is_supervisor or user.is_administrator,
+        "visit_form": forms.get("visit_form") or VisitForm(),
+        "promise_form": forms.get("promise_form") or PromiseForm(user=user),
+        "hospitality_form": forms.get("hospitality_form") or HospitalityForm(),
+    }
+
+
+def _prospect_for_detail(request: HttpRequest, pk: int) -> Prospect:
+    return get_object_or_404(Prospect.objects.visible_to(request.user).for_detail(), pk=pk)
+
+
+@require_http_methods(["GET"])
+def prospect_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    prospect = _prospect_for_detail(request, pk)
+    return TemplateResponse(
+        request, "prospects/prospect_detail.html", _detail_context(request, prospect)
+    )
+
+
+def _activity_response(request: HttpRequest, prospect: Prospect, **forms: Any) -> HttpResponse:
+    """After a form on the prospect page: the refreshed activity region (htmx) or the page."""
+    template = "prospects/prospect_detail.html"
+    if request.htmx:
+        template += "#activity"
+    return TemplateResponse(request, template, _detail_context(request, prospect, **forms))
+
+
+@require_http_methods(["GET", "POST"])
+def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    prospect = _prospect_for_detail(request, pk)
+    if request.method == "GET":
+        # The outcome changed: show the fields that outcome asks for (turned away → intermediary).
+        form = VisitForm(
+            initial={
+                name: value
+                for name in VisitForm.base_fields
+                if (value := request.GET.get(f"{VisitForm.prefix}-{name}"))
+            }
+        )
+        if request.htmx:
+            return TemplateResponse(
+                request,
+                "prospects/prospect_detail.html#visit-form",
+                {"prospect": prospect, "visit_form": form},
+            )
+        return _activity_response(request, prospect, visit_form=form)
+    form = VisitForm(request.POST, instance=None)
+    form.instance.prospect = prospect
+    if form.is_valid():
+        visit_log(visit=form.save(commit=False), by=request.user)
+        messages.success(request, _("Visit recorded."))
+        if not request.htmx:
+            return redirect(prospect)
+        prospect = _prospect_for_detail(request, pk)
+        return _activity_response(request, prospect)
+    return _activity_response(request, prospect, visit_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record how a planned visit went (or correct a visit)."""
+    visit = get_object_or_404(
+        Visit.objects.visible_to(request.user).select_related("prospect"), pk=pk
+    )
+    form = VisitForm(request.POST or None, instance=visit)
+    if request.method == "POST" and form.is_valid():
+        visit_log(visit=form.save(commit=False), by=request.user)
+        messages.success(request, _("Visit recorded."))
+        return redirect(visit.prospect)
+    return TemplateResponse(request, "prospects/visit_form.html", {"form": form, "visit": visit})
+
+
+@require_POST
+def hospitality_create(request: HttpRequest, pk: int) -> HttpResponse:
+    prospect = _prospect_for_detail(request, pk)
+    form = HospitalityForm(request.POST)
+    form.instance.prospect = prospect
+    form.instance.recorded_by = request.user
+    if form.is_valid():
+        entry = form.save()
+        if entry.flagged:
+            messages.warning(request, _("Recorded — this entry is flagged for your supervisor."))
+        else:
+            messages.success(request, _("Recorded in the hospitality register."))
+        if not request.htmx:
+            return redirect(prospect)
+        return _activity_response(request, prospect)
+    return _activity_response(request, prospect, hospitality_form=form)
+
+
+@require_POST
+def promise_create(request: HttpRequest, pk: int) -> HttpResponse:
+    prospect = _prospect_for_detail(request, pk)
+    form = PromiseForm(request.POST, user=request.user)
+    form.instance.prospect = prospect
+    form.instance.recorded_by = request.user
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Promise recorded."))
+        if not request.htmx:
+            return redirect(prospect)
+        return _activity_response(request, prospect)
+    return _activity_response(request, prospect, promise_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(Role.SUPERVISOR)
+def prospect_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    prospect = get_object_or_404(
+        Prospect.objects.visible_to(request.user).select_related("owner"), pk=pk
+    )
+    form = ReassignForm(request.POST or None, user=request.user, initial={"owner": prospect.owner})
+    if request.method == "POST" and form.is_valid():
+        prospect.reassign(to=form.cleaned_data["owner"])
+        messages.success(
+            request,
+            _("“%(name)s” now belongs to %(owner)s.")
+            % {"name": prospect.name, "owner": prospect.owner},
+        )
+        return redirect(prospect)
+    return TemplateResponse(
+        request, "prospects/prospect_reassign.html", {"prospect": prospect, "form": form}
+    )
+
+
+@require_http_methods(["GET"])
+def referral_ranking(request: HttpRequest) -> HttpResponse:
+    ranking = Prospect.objects.visible_to(request.user).referral_ranking()[:50]
+    return TemplateResponse(request, "prospects/referral_ranking.html", {"ranking": ranking})
+
+
+# --- Promises ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def promise_list(request: HttpRequest) -> HttpResponse:
+    promises = Promise.objects.visible_to(request.user).for_list()
+    show = request.GET.get("show", "open")
+    if show == "open":
+        promises = promises.open()
+    page = Paginator(promises, PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "prospects/promise_list.html",
+        {"page": page, "show": show, "today": timezone.localdate()},
+    )
+
+
+@require_POST
+def promise_keep(request: HttpRequest, pk: int) -> HttpResponse:
+    promise = get_object_or_404(Promise.objects.visible_to(request.user), pk=pk)
+    try:
+        promise.mark_kept(on=timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Promise kept."))
+    return redirect(promise.prospect.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def promise_break(request: HttpRequest, pk: int) -> HttpResponse:
+    promise = get_object_or_404(Promise.objects.visible_to(request.user).for_list(), pk=pk)
+    form = PromiseBrokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            promise.mark_cannot_keep(on=timezone.localdate(), **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Recorded that the promise cannot be kept."))
+            if request.htmx:
+                return HttpResponseClientRedirect(promise.prospect.get_absolute_url())
+            return redirect(promise.prospect.get_absolute_url())
+    return TemplateResponse(
+        request, "prospects/promise_break.html", {"promise": promise, "form": form}
+    )
+
+
+# --- Hospitality register --------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def hospitality_list(request: HttpRequest) -> HttpResponse:
+    entries = HospitalityEntry.objects.visible_to(request.user).for_list()
+    # A supervisor opens the register on the team's flagged entries.
+    default = "flagged" if request.user.is_supervisor else "all"
+    show = request.GET.get("show", default)
+    if show == "flagged":
+        entries = entries.flagged()
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request, "prospects/hospitality_list.html", {"page": page, "show": show}
+    )
+
+
+# --- Calendar ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def calendar_download(request: HttpRequest) -> HttpResponse:
+    ics = calendar.agenda_calendar(user=request.user, today=timezone.localdate())
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="workbench.ics"'
+    return response
+
+
+# --- Territories --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def territory_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    territories = Territory.objects.visible_to(user)
+    team_only = user.is_supervisor and request.GET.get("all") != "1"
+    if team_only:
+        territories = territories.worked_by_team(user)
+    rows = [
+        (
+            territory,
+            rules.as_percent(rules.penetration(territory.clients_won, territory.merchant_count)),
+        )
+        for territory in territories.with_counts().with_stage_counts()
+    ]
+    return TemplateResponse(
+        request,
+        "prospects/territory_list.html",
+        {"rows": rows, "team_only": team_only, "stages": Stage.choices},
+    )
+
+
+@require_http_methods(["GET"])
+def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    territory = get_object_or_404(
+        Territory.objects.visible_to(request.user).with_counts().with_stage_counts(), pk=pk
+    )
+    today = timezone.localdate()
+    months = rules.monthly_penetration(
+        client_dates=territory.prospects.client_dates(),
+        merchants=territory.merchant_count,
+        today=today,
+    )
+    chart = {
+        "type": "line",
+        "data": {
+            "labels": [month.strftime("%Y-%m") for month, _count, _rate in months],
+            "datasets": [
+                {
+                    "label": _("Penetration (%)"),
+                    "data": [float(rules.as_percent(rate)) for _month, _count, rate in months],
+                }
+            ],
+        },
+        "options": {"scales": {"y": {"beginAtZero": True}}, "maintainAspectRatio": False},
+    }
+    return TemplateResponse(
+        request,
+        "prospects/territory_detail.html",
+        {
+            "territory": territory,
+            "penetration": rules.penetration(territory.clients_won, territory.merchant_count),
+            "penetration_percent": rules.as_percent(
+                rules.penetration(territory.clients_won, territory.merchant_count)
+            ),
+            "stage_counts": [
+                (label, getattr(territory, f"stage_{value}")) for value, label in Stage.choices
+            ],
+            "months": [(month, count, rules.as_percent(rate)) for month, count, rate in months],
+            "chart": chart,
+            "managers": list(territory.managers.all()),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(Role.SUPERVISOR)
+def territory_create(request: HttpRequest) -> HttpResponse:
+    form = TerritoryForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            territory = form.save()
+        return redirect(territory)
+    return TemplateResponse(request, "prospects/territory_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(Role.SUPERVISOR)
+def territory_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    territory = get_object_or_404(Territory.objects.visible_to(request.user), pk=pk)
+    form = TerritoryForm(request.POST or None, instance=territory, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            territory = form.save()
+        return redirect(territory)
+    return TemplateResponse(
+        request, "prospects/territory_form.html", {"form": form, "territory": territory}
+    )

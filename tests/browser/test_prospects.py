@@ -1,0 +1,155 @@
+"""A client manager's day in a real browser: prospects, visits, meals, promises, the list."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from prospects.models import HospitalityEntry, Promise, Prospect, Visit
+from tests.prospects.factories import make_promise, make_prospect
+
+pytestmark = pytest.mark.browser
+
+
+def test_add_a_prospect_referred_by_a_client(people, sign_in, live_server):
+    referrer = make_prospect(people.owner, name="华联批发贸易", stage="client")
+    page = sign_in(people.owner)
+    page.goto(f"{live_server.url}{referrer.get_absolute_url()}")
+    page.get_by_role("link", name="添加该客户转介绍的客户").click()
+    expect(page.get_by_label("来源")).to_have_value("referral")
+    page.get_by_label(re.compile("^名称")).fill("美佳日用品批发部")
+    page.get_by_label("电话").fill("1381234")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("请输入大陆手机号")).to_be_visible()
+    page.get_by_label("电话").fill("13812345678")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("heading", name="美佳日用品批发部")).to_be_visible()
+    expect(page.get_by_role("link", name="华联批发贸易")).to_be_visible()
+    page.get_by_role("link", name="华联批发贸易").click()
+    expect(page.get_by_role("link", name="美佳日用品批发部")).to_be_visible()
+    assert Prospect.objects.get(name="美佳日用品批发部").referred_by == referrer
+
+
+def choose_outcome(page, label: str) -> None:
+    """Choosing an outcome redraws the visit form (htmx); wait for it before typing."""
+    if not page.locator("#visit-form").is_visible():
+        page.get_by_text("记录拜访").click()
+    with page.expect_response(lambda response: "/visits/new/" in response.url):
+        page.locator("#visit-form").get_by_label("结果").select_option(label=label)
+    page.wait_for_load_state()
+
+
+def test_log_a_turned_away_visit_then_its_follow_up(people, sign_in, live_server):
+    prospect = make_prospect(people.owner, name="金悦大酒店")
+    page = sign_in(people.owner)
+    url = f"{live_server.url}{prospect.get_absolute_url()}"
+    page.goto(url)
+    visit = page.locator("#visit-form")
+    choose_outcome(page, "被拒之门外")
+    # The form asks what was learned and for an intermediary, and proposes a date.
+    expect(visit.get_by_label("谁能为您引荐？（引荐人）")).to_be_visible()
+    proposed = (timezone.localdate() + timedelta(days=7)).isoformat()
+    expect(visit.get_by_label("下一步日期")).to_have_value(proposed)
+    visit.get_by_label("了解到该企业的哪些情况？").fill("门卫说财务经理每周三在店")
+    visit.get_by_label("谁能为您引荐？（引荐人）").fill("王建国")
+    visit.get_by_label(re.compile("^下一步[:：]?$")).fill("请王建国引荐后再访")
+    visit.get_by_role("button", name="保存拜访").click()
+    expect(page.locator(".timeline")).to_contain_text("门卫说财务经理每周三在店")
+    expect(page.locator(".timeline")).to_contain_text("被拒之门外")
+    assert page.url == url  # updated in place
+    # The follow-up, a week later through the intermediary.
+    visit = page.locator("#visit-form")
+    choose_outcome(page, "见到决策人")
+    visit.get_by_label("会见对象").fill("孙丽（财务经理）")
+    visit.get_by_label("了解到的情况").fill("宴会厅扩建，需要流动资金")
+    visit.get_by_role("button", name="保存拜访").click()
+    expect(page.locator(".timeline")).to_contain_text("孙丽（财务经理）")
+    assert Visit.objects.filter(prospect=prospect).count() == 2
+    prospect.refresh_from_db()
+    assert prospect.next_action == "请王建国引荐后再访"
+
+
+def test_record_a_meal_the_client_paid_for(people, sign_in, live_server, browser):
+    prospect = make_prospect(people.owner, name="老周家常菜馆")
+    page = sign_in(people.owner)
+    page.goto(f"{live_server.url}{prospect.get_absolute_url()}")
+    page.get_by_text("登记宴请或礼品").click()
+    form = page.locator("form", has=page.get_by_role("button", name="保存登记"))
+    form.get_by_label("类型").select_option(label="宴请")
+    form.get_by_label("付费方").select_option(label="客户付费")
+    form.get_by_label("估计价值（元）").fill("380")
+    form.get_by_label("备注").fill("老板坚持请吃午饭")
+    form.get_by_role("button", name="保存登记").click()
+    expect(page.locator(".timeline .badge-flag")).to_have_text("已标记")
+    assert HospitalityEntry.objects.get().flagged
+    # The supervisor sees it on their home page.
+    context = browser.new_context(locale="zh-CN")
+    other = context.new_page()
+    other.goto(f"{live_server.url}/accounts/login/")
+    other.get_by_label("用户名").fill(people.supervisor.username)
+    from tests.conftest import PASSWORD
+
+    other.get_by_label("密码").fill(PASSWORD)
+    other.get_by_role("button", name="登录").click()
+    expect(other.locator(".panel.team")).to_contain_text("老周家常菜馆")
+    context.close()
+
+
+def test_keep_one_promise_and_break_another(people, sign_in, live_server):
+    prospect = make_prospect(people.owner, name="华联批发贸易")
+    broken = make_promise(prospect, description="一周内答复提额")
+    page = sign_in(people.owner)
+    page.goto(f"{live_server.url}{prospect.get_absolute_url()}")
+    page.get_by_text("记录承诺").click()
+    form = page.locator("form", has=page.get_by_role("button", name="保存承诺"))
+    form.get_by_label("承诺内容").fill("下周送来结算产品说明")
+    form.get_by_label("到期日").fill((timezone.localdate() + timedelta(days=5)).isoformat())
+    form.get_by_label("请示过的主管").select_option(label=str(people.supervisor))
+    form.get_by_role("button", name="保存承诺").click()
+    kept = page.locator("article", has_text="下周送来结算产品说明")
+    expect(kept).to_be_visible()
+    kept.get_by_role("button", name="标记为已兑现").click()
+    expect(page.locator("article", has_text="下周送来结算产品说明")).to_contain_text("已兑现")
+
+    page.locator(f"#promise-{broken.pk}").get_by_role("link", name="无法兑现").click()
+    page.get_by_role("button", name="记录").click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+    page.get_by_label("如何向客户解释的？").fill("总行额度收紧，当面说明")
+    page.get_by_label("对我方造成损失的补偿").fill("无")
+    page.get_by_role("button", name="记录").click()
+    expect(page.locator(f"#promise-{broken.pk}")).to_contain_text("无法兑现")
+    assert Promise.objects.get(pk=broken.pk).status == "cannot_keep"
+
+
+def test_filter_the_list_and_the_url_follows(people, sign_in, live_server):
+    make_prospect(people.owner, name="鑫源服装商行", stage="client")
+    make_prospect(people.owner, name="宏达五金经营部", stage="lead", phone="13999998888")
+    page = sign_in(people.owner)
+    page.goto(f"{live_server.url}/prospects/")
+    results = page.locator("#results")
+    expect(results).to_contain_text("宏达五金经营部")
+    page.get_by_label("阶段").select_option(label="客户")
+    expect(page).to_have_url(re.compile(r"stage=client"))
+    expect(results).not_to_contain_text("宏达五金经营部")
+    expect(results).to_contain_text("鑫源服装商行")
+    page.get_by_label("阶段").select_option(index=0)
+    page.get_by_label("搜索").fill("9988")
+    expect(page).to_have_url(re.compile(r"q=9988"))
+    expect(results).to_contain_text("宏达五金经营部")
+    expect(results).not_to_contain_text("鑫源服装商行")
+    # A column heading sorts, and the sort menu follows.
+    results.get_by_role("link", name="名称").click()
+    expect(page).to_have_url(re.compile(r"sort=name"))
+    expect(page.get_by_label("排序")).to_have_value("name")
+    results.get_by_role("link", name=re.compile("名称")).click()
+    expect(page).to_have_url(re.compile(r"sort=-name"))
+    expect(page.get_by_label("排序")).to_have_value("-name")
+    # The back button returns to the earlier filter.
+    # (htmx reloads the page on a history miss, so go back through the history API.)
+    page.evaluate("history.go(-4)")
+    expect(page).to_have_url(re.compile(r"stage=client"))
+    expect(page.locator("#results")).not_to_contain_text("宏达五金经营部")

@@ -1,0 +1,141 @@
+from tests.access import EVERYONE, Expect
+from tests.prospects.factories import (
+    make_promise,
+    make_prospect,
+    make_territory,
+    make_visit,
+)
+
+OWNER_SIDE = frozenset({"owner", "supervisor", "admin"})
+
+
+def prospect(people):
+    return {"pk": make_prospect(people.owner).pk}
+
+
+def promise(people):
+    return {"pk": make_promise(make_prospect(people.owner)).pk}
+
+
+def visit(people):
+    return {"pk": make_visit(make_prospect(people.owner)).pk}
+
+
+def territory(people):
+    return {"pk": make_territory(branch=people.owner.branch, managers=[people.owner]).pk}
+
+
+EXPECTATIONS = [
+    Expect("prospects:list", EVERYONE),
+    Expect("prospects:list", EVERYONE, query="?stage=lead&overdue=on&q=138"),
+    Expect("prospects:create", EVERYONE),
+    Expect("prospects:detail", OWNER_SIDE, kwargs=prospect),
+    Expect("prospects:edit", OWNER_SIDE, kwargs=prospect),
+    Expect(
+        "prospects:edit",
+        OWNER_SIDE,
+        kwargs=prospect,
+        method="post",
+        data=lambda people: {"name": "", "source": "referral"},
+    ),
+    Expect("prospects:reassign", frozenset({"supervisor", "admin"}), kwargs=prospect),
+    Expect(
+        "prospects:visit_create", OWNER_SIDE, kwargs=prospect, query="?visit-outcome=turned_away"
+    ),
+    Expect(
+        "prospects:visit_create",
+        OWNER_SIDE,
+        kwargs=prospect,
+        method="post",
+        data=lambda people: {
+            "visit-visited_on": "2020-01-01",
+            "visit-kind": "phone",
+            "visit-outcome": "no_answer",
+        },
+    ),
+    Expect("prospects:visit_edit", OWNER_SIDE, kwargs=visit),
+    Expect(
+        "prospects:hospitality_create",
+        OWNER_SIDE,
+        kwargs=prospect,
+        method="post",
+        data=lambda people: {
+            "hospitality-occurred_on": "2020-01-01",
+            "hospitality-kind": "meal",
+            "hospitality-paid_by": "us",
+            "hospitality-value": "100",
+        },
+    ),
+    Expect(
+        "prospects:promise_create",
+        OWNER_SIDE,
+        kwargs=prospect,
+        method="post",
+        data=lambda people: {
+            "promise-description": "x",
+            "promise-made_on": "2020-01-01",
+            "promise-due_on": "2020-01-02",
+        },
+    ),
+    Expect("prospects:promise_list", EVERYONE),
+    Expect("prospects:promise_keep", OWNER_SIDE, kwargs=promise, method="post"),
+    Expect("prospects:promise_break", OWNER_SIDE, kwargs=promise),
+    Expect("prospects:hospitality_list", EVERYONE),
+    Expect("prospects:referrals", EVERYONE),
+    Expect("prospects:calendar", EVERYONE),
+    Expect("prospects:territory_list", EVERYONE),
+    # Territories are places, not client records: the whole branch sees them.
+    Expect("prospects:territory_detail", EVERYONE, kwargs=territory),
+    Expect("prospects:territory_create", frozenset({"supervisor", "other_supervisor", "admin"})),
+    Expect(
+        "prospects:territory_edit",
+        frozenset({"supervisor", "other_supervisor", "admin"}),
+        kwargs=territory,
+    ),
+]
+
+
+# --- Import and export (prospects-import) ---------------------------------------------
+IMPORTERS = frozenset(
+    {"owner", "teammate", "supervisor", "other_manager", "other_supervisor", "admin"}
+)
+
+
+def import_batch(people):
+    from prospects.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        created_by=people.owner,
+        owner=people.owner,
+        territory=make_territory(branch=people.owner.branch),
+        file_name="members.csv",
+        data="商户名称,电话\n鑫源服装商行,13812345678\n".encode(),
+    )
+    return {"pk": batch.pk}
+
+
+EXPECTATIONS += [
+    # The issue: "a manager or supervisor uploads" — trainees do not import.
+    Expect("prospects:import_upload", IMPORTERS),
+    Expect(
+        "prospects:import_upload",
+        IMPORTERS,
+        method="post",
+        data=lambda people: {"source": "association"},  # no file: the form comes back
+    ),
+    Expect("prospects:import_preview", OWNER_SIDE, kwargs=import_batch),
+    Expect(
+        "prospects:import_commit",
+        OWNER_SIDE,
+        kwargs=import_batch,
+        method="post",
+        data=lambda people: {"map_name": "0", "map_phone": "1"},
+    ),
+    Expect("prospects:export", EVERYONE, kwargs=lambda people: {"file_format": "csv"}),
+    Expect(
+        "prospects:export",
+        EVERYONE,
+        kwargs=lambda people: {"file_format": "xlsx"},
+        query="?stage=client&q=138",
+    ),
+]

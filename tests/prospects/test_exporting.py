@@ -1,0 +1,132 @@
+"""Exporting the filtered prospect list to CSV and .xlsx."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from prospects.importing import guess_mapping, read_sheet
+from prospects.models import Prospect, Source, Stage, Territory, TerritoryKind
+from tests.conftest import client_for
+
+
+def add(owner, name: str, **fields) -> Prospect:
+    fields.setdefault("source", Source.SHOP_CLUSTER)
+    return Prospect.objects.create(name=name, owner=owner, **fields)
+
+
+@pytest.fixture
+def prospects(people):
+    market = Territory.objects.create(
+        name="城南批发市场",
+        kind=TerritoryKind.MARKET,
+        branch=people.owner.branch,
+        merchant_count=200,
+    )
+    return [
+        add(
+            people.owner,
+            "鑫源服装商行",
+            phone="13812345678",
+            territory=market,
+            stage=Stage.CLIENT,
+            monthly_sales=Decimal("125000.00"),
+            contact_name="王伟",
+        ),
+        add(people.owner, "宏达五金经营部", stage=Stage.LEAD, source=Source.REFERRAL),
+        add(people.teammate, "同事的客户", stage=Stage.CLIENT),
+        add(people.other_manager, "别队的客户", stage=Stage.CLIENT),
+    ]
+
+
+def export(client, file_format: str, **filters):
+    response = client.get(reverse("prospects:export", args=[file_format]), filters)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    return response
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_csv_starts_with_a_bom_so_excel_reads_chinese(manager_client, prospects):
+    response = export(manager_client, "csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = csv_rows(response)
+    names = sorted(row[0] for row in rows[1:])
+    assert names == ["宏达五金经营部", "鑫源服装商行"]  # own prospects only
+    xinyuan = next(row for row in rows if row[0] == "鑫源服装商行")
+    assert "13812345678" in xinyuan and "王伟" in xinyuan and "125000.00" in xinyuan
+
+
+def test_xlsx_opens_in_openpyxl_with_the_same_rows(manager_client, prospects):
+    response = export(manager_client, "xlsx")
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 3
+    assert sorted(row[0] for row in rows[1:]) == ["宏达五金经营部", "鑫源服装商行"]
+    xinyuan = next(row for row in rows if row[0] == "鑫源服装商行")
+    assert 125000 in xinyuan  # a number, not text
+
+
+def test_the_list_filters_are_honoured(manager_client, prospects):
+    clients = csv_rows(export(manager_client, "csv", stage=Stage.CLIENT))
+    assert [row[0] for row in clients[1:]] == ["鑫源服装商行"]
+    referred = csv_rows(export(manager_client, "csv", source=Source.REFERRAL))
+    assert [row[0] for row in referred[1:]] == ["宏达五金经营部"]
+    searched = csv_rows(export(manager_client, "csv", q="1381234"))
+    assert [row[0] for row in searched[1:]] == ["鑫源服装商行"]
+
+
+def test_supervisor_exports_the_team_not_the_other_team(people, prospects):
+    rows = csv_rows(export(client_for(people.supervisor), "csv", stage=Stage.CLIENT))
+    assert sorted(row[0] for row in rows[1:]) == ["同事的客户", "鑫源服装商行"]
+
+
+def test_trainee_exports_only_their_own(people, prospects):
+    add(people.trainee, "亲友的小店")
+    rows = csv_rows(export(client_for(people.trainee), "csv"))
+    assert [row[0] for row in rows[1:]] == ["亲友的小店"]
+
+
+def test_an_invalid_filter_exports_nothing_rather_than_everything(manager_client, prospects):
+    rows = csv_rows(export(manager_client, "csv", stage="no-such-stage"))
+    assert rows[1:] == []
+
+
+def test_unknown_format_is_404(manager_client):
+    assert manager_client.get(reverse("prospects:export", args=["pdf"])).status_code == 404
+
+
+def test_cells_that_excel_would_run_as_formulas_are_defused(manager, manager_client):
+    add(manager, '=HYPERLINK("http://evil")')
+    rows = csv_rows(export(manager_client, "csv"))
+    assert rows[1][0] == '\'=HYPERLINK("http://evil")'
+    sheet = load_workbook(io.BytesIO(export(manager_client, "xlsx").content)).worksheets[0]
+    assert sheet["A2"].data_type == "s"
+
+
+def test_an_export_can_be_imported_again(manager_client, prospects):
+    response = export(manager_client, "xlsx")
+    sheet = read_sheet(response.content, "prospects.xlsx")
+    mapping = guess_mapping(sheet.headers)
+    assert sheet.headers[mapping["name"]] == sheet.headers[0]
+    assert mapping["phone"] is not None and mapping["contact_name"] is not None
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_export_queries_do_not_grow_with_rows(
+    manager, manager_client, prospects, extra, django_assert_num_queries
+):
+    for number in range(extra):
+        add(manager, f"商户{number}")
+    # session, user, the prospects (with industry, territory and owner joined)
+    with django_assert_num_queries(3):
+        export(manager_client, "xlsx", stage=Stage.LEAD)

@@ -1,0 +1,582 @@
+"""What a manager, a supervisor and a trainee see and do on the prospect pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+from django.utils import timezone
+
+from prospects.models import HospitalityEntry, Promise, Prospect, Territory, Visit
+from tests.conftest import client_for
+from tests.prospects.factories import (
+    make_hospitality,
+    make_promise,
+    make_prospect,
+    make_territory,
+    make_visit,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate
+
+
+def prospect_data(**overrides) -> dict[str, str]:
+    data = {
+        "name": "鑫源服装商行",
+        "kind": "sole_trader",
+        "source": "shop_cluster",
+        "stage": "lead",
+        "phone": "13812345678",
+        "contact_name": "王建国",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- Creating and editing -------------------------------------------------------------
+
+
+def test_manager_adds_a_referred_prospect(manager, manager_client):
+    referrer = make_prospect(manager, name="华联批发", stage="client")
+    response = manager_client.post(
+        reverse("prospects:create"),
+        prospect_data(source="referral", referred_by=referrer.pk),
+    )
+    prospect = Prospect.objects.get(name="鑫源服装商行")
+    assert response.status_code == 302
+    assert response["Location"] == prospect.get_absolute_url()
+    assert prospect.owner == manager
+    assert prospect.branch == manager.branch
+    page = manager_client.get(referrer.get_absolute_url()).content.decode()
+    assert "鑫源服装商行" in page  # the client's page lists whom it referred
+
+
+def test_referral_without_a_referrer_is_refused_beside_the_field(manager_client):
+    response = manager_client.post(reverse("prospects:create"), prospect_data(source="referral"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["referred_by"] == ["请选择推荐该客户的老客户。"]
+    assert not Prospect.objects.exists()
+
+
+def test_self_referral_is_refused(manager, manager_client):
+    prospect = make_prospect(manager, name="鑫源服装商行")
+    response = manager_client.post(
+        reverse("prospects:edit", args=[prospect.pk]),
+        prospect_data(source="referral", referred_by=prospect.pk),
+    )
+    assert response.status_code == 200
+    # It is not even offered, so the choice is rejected as invalid.
+    assert response.context["form"].errors["referred_by"]
+    prospect.refresh_from_db()
+    assert prospect.referred_by is None
+
+
+@pytest.mark.parametrize("phone", ["12345", "1381234567", "23812345678", "电话", "0571-123"])
+def test_bad_phone_numbers_are_refused_in_chinese(manager_client, phone):
+    response = manager_client.post(reverse("prospects:create"), prospect_data(phone=phone))
+    assert response.status_code == 200
+    assert "请输入大陆手机号" in response.context["form"].errors["phone"][0]
+    assert "请输入大陆手机号" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "phone", ["13812345678", "0571-87654321", "010 12345678", "0755-1234567-88"]
+)
+def test_good_phone_numbers_are_accepted(manager_client, phone):
+    response = manager_client.post(reverse("prospects:create"), prospect_data(phone=phone))
+    assert response.status_code == 302
+
+
+def test_negative_amounts_are_refused(manager_client):
+    response = manager_client.post(
+        reverse("prospects:create"),
+        prospect_data(estimated_credit_need="-1", monthly_sales="-5"),
+    )
+    errors = response.context["form"].errors
+    assert "金额不能为负数。" in errors["estimated_credit_need"]
+    assert "金额不能为负数。" in errors["monthly_sales"]
+
+
+def test_lost_needs_a_reason(manager_client):
+    response = manager_client.post(reverse("prospects:create"), prospect_data(stage="lost"))
+    assert response.context["form"].errors["closed_reason"] == ["请说明流失或被拒绝的原因。"]
+
+
+def test_possible_duplicate_is_shown_and_needs_confirmation(people, manager_client):
+    make_prospect(people.teammate, name="鑫源 服装商行", phone="13900000000")
+    response = manager_client.post(reverse("prospects:create"), prospect_data())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "本网点可能重复的客户" in page
+    assert "鑫源 服装商行" in page
+    assert Prospect.objects.count() == 1
+    response = manager_client.post(
+        reverse("prospects:create"), prospect_data(confirm_duplicate="on")
+    )
+    assert response.status_code == 302
+    assert Prospect.objects.count() == 2
+
+
+def test_duplicate_by_phone_is_shown(people, manager_client):
+    make_prospect(people.other_manager, name="别的名字", phone="138-1234-5678")
+    response = manager_client.post(reverse("prospects:create"), prospect_data())
+    assert "别的名字" in response.content.decode()
+
+
+# --- Who sees what ----------------------------------------------------------------------
+
+
+def test_manager_cannot_see_or_change_anothers_prospect(people, manager_client):
+    theirs = make_prospect(people.teammate, name="别人的客户")
+    assert manager_client.get(theirs.get_absolute_url()).status_code == 404
+    response = manager_client.post(
+        reverse("prospects:edit", args=[theirs.pk]), prospect_data(name="改掉")
+    )
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.name == "别人的客户"
+    response = manager_client.post(
+        reverse("prospects:visit_create", args=[theirs.pk]),
+        {
+            "visit-visited_on": TODAY().isoformat(),
+            "visit-kind": "phone",
+            "visit-outcome": "no_answer",
+        },
+    )
+    assert response.status_code == 404
+    assert not Visit.objects.exists()
+    assert "别人的客户" not in manager_client.get(reverse("prospects:list")).content.decode()
+
+
+def test_supervisor_sees_the_team_only(people, supervisor_client):
+    make_prospect(people.owner, name="组员客户")
+    make_prospect(people.trainee, name="实习生客户")
+    make_prospect(people.other_manager, name="别组客户")
+    page = supervisor_client.get(reverse("prospects:list")).content.decode()
+    assert "组员客户" in page
+    assert "实习生客户" in page
+    assert "别组客户" not in page
+
+
+def test_trainee_sees_own_prospects_only(people, trainee_client):
+    mine = make_prospect(people.trainee, name="亲戚的小店")
+    make_prospect(people.owner, name="师傅的客户")
+    page = trainee_client.get(reverse("prospects:list")).content.decode()
+    assert "亲戚的小店" in page
+    assert "师傅的客户" not in page
+    assert trainee_client.get(mine.get_absolute_url()).status_code == 200
+
+
+def test_supervisor_reassigns_and_the_history_records_it(people, supervisor_client):
+    prospect = make_prospect(people.owner)
+    response = supervisor_client.post(
+        reverse("prospects:reassign", args=[prospect.pk]), {"owner": people.teammate.pk}
+    )
+    assert response.status_code == 302
+    prospect.refresh_from_db()
+    assert prospect.owner == people.teammate
+    entry = LogEntry.objects.get_for_object(prospect).filter(changes__icontains="owner").first()
+    assert entry is not None
+    assert entry.actor == people.supervisor
+
+
+def test_supervisor_cannot_reassign_to_another_team(people, supervisor_client):
+    prospect = make_prospect(people.owner)
+    response = supervisor_client.post(
+        reverse("prospects:reassign", args=[prospect.pk]), {"owner": people.other_manager.pk}
+    )
+    assert response.status_code == 200
+    prospect.refresh_from_db()
+    assert prospect.owner == people.owner
+
+
+def test_manager_cannot_reassign(people, manager_client):
+    prospect = make_prospect(people.owner)
+    response = manager_client.post(
+        reverse("prospects:reassign", args=[prospect.pk]), {"owner": people.teammate.pk}
+    )
+    assert response.status_code == 404
+
+
+# --- The list -------------------------------------------------------------------------------
+
+
+def test_list_filters_by_stage_and_searches_phone(manager, manager_client):
+    make_prospect(manager, name="甲商行", stage="client", phone="13811112222")
+    make_prospect(manager, name="乙商行", stage="lead", phone="13833334444")
+    page = manager_client.get(reverse("prospects:list"), {"stage": "client"}).content.decode()
+    assert "甲商行" in page and "乙商行" not in page
+    page = manager_client.get(reverse("prospects:list"), {"q": "3333"}).content.decode()
+    assert "乙商行" in page and "甲商行" not in page
+
+
+def test_list_filters_overdue_next_actions(manager, manager_client):
+    make_prospect(manager, name="逾期商行", next_action_date=TODAY() - timedelta(days=1))
+    make_prospect(manager, name="今天商行", next_action_date=TODAY())
+    page = manager_client.get(reverse("prospects:list"), {"overdue": "on"}).content.decode()
+    assert "逾期商行" in page and "今天商行" not in page
+
+
+def test_list_htmx_request_returns_only_the_results(manager, manager_client):
+    make_prospect(manager, name="甲商行")
+    response = manager_client.get(
+        reverse("prospects:list"),
+        {"q": "甲"},
+        headers={"HX-Request": "true", "HX-Target": "results"},
+    )
+    page = response.content.decode()
+    assert "甲商行" in page
+    assert "<html" not in page
+    assert 'id="results"' in page
+
+
+def test_list_bad_filter_value_does_not_crash(manager_client):
+    response = manager_client.get(reverse("prospects:list"), {"stage": "nonsense", "page": "x"})
+    assert response.status_code == 200
+
+
+def test_owner_filter_is_for_supervisors_only(manager_client, supervisor_client):
+    assert (
+        "owner" not in manager_client.get(reverse("prospects:list")).context["filter"].form.fields
+    )
+    assert "owner" in supervisor_client.get(reverse("prospects:list")).context["filter"].form.fields
+
+
+# --- Visits -----------------------------------------------------------------------------------
+
+
+def test_turned_away_visit_asks_what_was_learned_and_a_follow_up(manager, manager_client):
+    prospect = make_prospect(manager)
+    url = reverse("prospects:visit_create", args=[prospect.pk])
+    response = manager_client.post(
+        url,
+        {
+            "visit-visited_on": TODAY().isoformat(),
+            "visit-kind": "on_site",
+            "visit-outcome": "turned_away",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["visit_form"].errors
+    assert errors["learned"] == ["请填写了解到的企业情况。"]
+    assert errors["next_step_date"] == ["请设定再次拜访的日期。"]
+    assert not Visit.objects.exists()
+
+
+def test_choosing_turned_away_proposes_a_follow_up_date(manager, manager_client):
+    prospect = make_prospect(manager)
+    response = manager_client.get(
+        reverse("prospects:visit_create", args=[prospect.pk]),
+        {"visit-outcome": "turned_away"},
+        headers={"HX-Request": "true", "HX-Target": "visit-form"},
+    )
+    page = response.content.decode()
+    assert "谁能为您引荐" in page
+    assert (TODAY() + timedelta(days=7)).isoformat() in page
+    assert "<html" not in page
+
+
+def test_logged_visit_updates_the_page_and_the_next_action(manager, manager_client):
+    prospect = make_prospect(manager)
+    follow_up = TODAY() + timedelta(days=7)
+    response = manager_client.post(
+        reverse("prospects:visit_create", args=[prospect.pk]),
+        {
+            "visit-visited_on": TODAY().isoformat(),
+            "visit-kind": "on_site",
+            "visit-outcome": "turned_away",
+            "visit-learned": "门卫说老板每周三在",
+            "visit-intermediary": "王建国",
+            "visit-next_step": "请王建国引荐",
+            "visit-next_step_date": follow_up.isoformat(),
+        },
+        headers={"HX-Request": "true", "HX-Target": "activity"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "门卫说老板每周三在" in page
+    assert "<html" not in page
+    prospect.refresh_from_db()
+    assert prospect.next_action_date == follow_up
+    assert prospect.next_action == "请王建国引荐"
+    assert prospect.stage == "contacted"
+
+
+def test_a_visit_with_an_outcome_cannot_be_in_the_future(manager, manager_client):
+    prospect = make_prospect(manager)
+    response = manager_client.post(
+        reverse("prospects:visit_create", args=[prospect.pk]),
+        {
+            "visit-visited_on": (TODAY() + timedelta(days=1)).isoformat(),
+            "visit-kind": "phone",
+            "visit-outcome": "no_answer",
+        },
+    )
+    assert response.context["visit_form"].errors["visited_on"] == [
+        "已有结果的拜访不能是将来的日期。"
+    ]
+
+
+def test_a_planned_visit_is_in_the_agenda_and_the_calendar(manager, manager_client):
+    prospect = make_prospect(manager, name="明天拜访的商行", address="城南市场12号")
+    response = manager_client.post(
+        reverse("prospects:visit_create", args=[prospect.pk]),
+        {
+            "visit-visited_on": (TODAY() + timedelta(days=1)).isoformat(),
+            "visit-at_time": "10:00",
+            "visit-kind": "on_site",
+        },
+    )
+    assert response.status_code == 302
+    assert "明天拜访的商行" in manager_client.get(reverse("home")).content.decode()
+    response = manager_client.get(reverse("prospects:calendar"))
+    assert response["Content-Type"].startswith("text/calendar")
+    ics = response.content.decode()
+    assert "BEGIN:VEVENT" in ics
+    assert "明天拜访的商行" in ics
+
+
+# --- Hospitality --------------------------------------------------------------------------
+
+
+def test_client_paid_meal_is_flagged_for_the_supervisor(people, manager_client, supervisor_client):
+    prospect = make_prospect(people.owner, name="老周菜馆")
+    response = manager_client.post(
+        reverse("prospects:hospitality_create", args=[prospect.pk]),
+        {
+            "hospitality-occurred_on": TODAY().isoformat(),
+            "hospitality-kind": "meal",
+            "hospitality-paid_by": "client",
+            "hospitality-value": "380",
+            "hospitality-note": "老板坚持请客",
+        },
+        follow=True,
+    )
+    assert "已标记" in response.content.decode()
+    assert HospitalityEntry.objects.get().flagged
+    assert (
+        "老周菜馆" in supervisor_client.get(reverse("prospects:hospitality_list")).content.decode()
+    )
+    assert "老周菜馆" in supervisor_client.get(reverse("home")).content.decode()
+    other = client_for(people.other_supervisor)
+    assert "老周菜馆" not in other.get(reverse("prospects:hospitality_list")).content.decode()
+
+
+def test_hospitality_in_the_future_or_negative_is_refused(manager, manager_client):
+    prospect = make_prospect(manager)
+    response = manager_client.post(
+        reverse("prospects:hospitality_create", args=[prospect.pk]),
+        {
+            "hospitality-occurred_on": (TODAY() + timedelta(days=1)).isoformat(),
+            "hospitality-kind": "gift",
+            "hospitality-paid_by": "us",
+            "hospitality-value": "-1",
+        },
+    )
+    errors = response.context["hospitality_form"].errors
+    assert errors["occurred_on"] == ["宴请或礼品应在发生后登记，不能提前登记。"]
+    assert errors["value"] == ["金额不能为负数。"]
+    assert not HospitalityEntry.objects.exists()
+
+
+def test_register_shows_only_flagged_for_a_supervisor_by_default(people, supervisor_client):
+    prospect = make_prospect(people.owner)
+    make_hospitality(prospect, paid_by="us", note="我方请客")
+    make_hospitality(prospect, kind="gift", paid_by="us", value=Decimal("500"), note="贵重礼品")
+    response = supervisor_client.get(reverse("prospects:hospitality_list"))
+    assert [entry.note for entry in response.context["page"]] == ["贵重礼品"]
+
+
+# --- Promises -----------------------------------------------------------------------------
+
+
+def test_record_and_keep_a_promise(people, manager_client):
+    prospect = make_prospect(people.owner)
+    response = manager_client.post(
+        reverse("prospects:promise_create", args=[prospect.pk]),
+        {
+            "promise-description": "三天内答复额度",
+            "promise-made_on": TODAY().isoformat(),
+            "promise-due_on": (TODAY() + timedelta(days=3)).isoformat(),
+            "promise-consulted": people.supervisor.pk,
+        },
+    )
+    assert response.status_code == 302
+    promise = Promise.objects.get()
+    assert promise.consulted == people.supervisor
+    manager_client.post(reverse("prospects:promise_keep", args=[promise.pk]))
+    promise.refresh_from_db()
+    assert promise.status == "kept"
+    assert promise.closed_on == TODAY()
+
+
+def test_a_promise_that_cannot_be_kept_needs_explanation_and_compensation(manager, manager_client):
+    promise = make_promise(make_prospect(manager))
+    url = reverse("prospects:promise_break", args=[promise.pk])
+    response = manager_client.post(url, {"explanation": "", "compensation": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors["explanation"]
+    promise.refresh_from_db()
+    assert promise.is_open
+    response = manager_client.post(
+        url, {"explanation": "当面说明原因", "compensation": "免一年手续费"}
+    )
+    assert response.status_code == 302
+    promise.refresh_from_db()
+    assert promise.status == "cannot_keep"
+    assert promise.compensation == "免一年手续费"
+
+
+def test_promise_made_in_the_future_or_due_before_it_was_made_is_refused(manager, manager_client):
+    prospect = make_prospect(manager)
+    response = manager_client.post(
+        reverse("prospects:promise_create", args=[prospect.pk]),
+        {
+            "promise-description": "x",
+            "promise-made_on": (TODAY() + timedelta(days=2)).isoformat(),
+            "promise-due_on": (TODAY() + timedelta(days=1)).isoformat(),
+        },
+    )
+    errors = response.context["promise_form"].errors
+    assert errors["made_on"] == ["承诺日期不能是将来。"]
+    assert not Promise.objects.exists()
+
+
+def test_overdue_promise_shows_on_the_agenda_and_the_supervisors_home(
+    people, manager_client, supervisor_client
+):
+    promise = make_promise(
+        make_prospect(people.owner, name="华联批发"),
+        made_on=TODAY() - timedelta(days=10),
+        due_on=TODAY() - timedelta(days=1),
+    )
+    page = manager_client.get(reverse("home")).content.decode()
+    assert "华联批发" in page
+    assert f"#promise-{promise.pk}" in page
+    assert "华联批发" in supervisor_client.get(reverse("home")).content.decode()
+
+
+# --- Territories and referrals ---------------------------------------------------------------
+
+
+def test_territory_page_shows_penetration(people, manager_client):
+    territory = make_territory(branch=people.owner.branch, merchants=40, managers=[people.owner])
+    for _ in range(4):
+        make_prospect(people.owner, territory=territory, stage="client")
+    make_prospect(people.teammate, territory=territory, stage="lead")
+    response = manager_client.get(territory.get_absolute_url())
+    assert response.context["penetration"] == Decimal("0.1")
+    page = response.content.decode()
+    assert "10.0%" in page
+    assert 'id="penetration-data"' in page
+
+
+def test_supervisor_sees_team_territories_side_by_side(people, supervisor_client):
+    ours = make_territory(branch=people.owner.branch, name="我们的市场", managers=[people.owner])
+    make_territory(branch=people.owner.branch, name="别组的市场", managers=[people.other_manager])
+    response = supervisor_client.get(reverse("prospects:territory_list"))
+    assert [territory for territory, _rate in response.context["rows"]] == [ours]
+
+
+def test_referral_ranking_counts_referrals_and_clients(manager, manager_client):
+    star = make_prospect(manager, name="金牌客户", stage="client")
+    make_prospect(manager, name="普通客户", stage="client")
+    make_prospect(manager, referred_by=star, source="referral", stage="client")
+    make_prospect(manager, referred_by=star, source="referral")
+    ranking = list(manager_client.get(reverse("prospects:referrals")).context["ranking"])
+    assert [(c.name, c.referred_count, c.referred_clients) for c in ranking] == [("金牌客户", 2, 1)]
+
+
+def test_detail_shows_timeline_of_visits_promises_and_hospitality(manager, manager_client):
+    prospect = make_prospect(manager)
+    make_visit(prospect, learned="拜访记录甲")
+    make_promise(prospect, description="承诺记录乙")
+    make_hospitality(prospect, note="宴请记录丙")
+    page = manager_client.get(prospect.get_absolute_url()).content.decode()
+    for text in ("拜访记录甲", "承诺记录乙", "宴请记录丙"):
+        assert text in page
+
+
+def test_supervisor_draws_a_territory_for_the_team(people, supervisor_client):
+    response = supervisor_client.post(
+        reverse("prospects:territory_create"),
+        {"name": "城南小商品市场", "kind": "market", "merchant_count": "0"},
+    )
+    assert response.context["form"].errors["merchant_count"]
+    response = supervisor_client.post(
+        reverse("prospects:territory_create"),
+        {
+            "name": "城南小商品市场",
+            "kind": "market",
+            "merchant_count": "320",
+            "managers": [people.owner.pk],
+        },
+    )
+    assert response.status_code == 302
+    territory = Territory.objects.get()
+    assert territory.branch == people.supervisor.branch
+    assert list(territory.managers.all()) == [people.owner]
+    response = supervisor_client.post(
+        reverse("prospects:territory_create"),
+        {"name": "城南小商品市场", "kind": "mall", "merchant_count": "5"},
+    )
+    assert response.context["form"].errors["name"] == ["本网点已有同名片区。"]
+
+
+def test_a_planned_visit_not_yet_recorded_stays_on_the_agenda_until_its_outcome_is(
+    manager, manager_client
+):
+    prospect = make_prospect(manager, name="昨天该去的商行")
+    visit = make_visit(prospect, visited_on=TODAY() - timedelta(days=1), outcome="")
+    page = manager_client.get(reverse("home")).content.decode()
+    assert "昨天该去的商行" in page
+    assert reverse("prospects:visit_edit", args=[visit.pk]) in page
+    response = manager_client.post(
+        reverse("prospects:visit_edit", args=[visit.pk]),
+        {
+            "visit-visited_on": visit.visited_on.isoformat(),
+            "visit-kind": "on_site",
+            "visit-outcome": "met_decision_maker",
+            "visit-learned": "老板同意下周来网点",
+        },
+    )
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.outcome == "met_decision_maker"
+    assert "昨天该去的商行" not in manager_client.get(reverse("home")).content.decode()
+
+
+def test_trainee_home_shows_their_own_agenda(people, trainee_client):
+    make_prospect(people.trainee, name="表哥的店", next_action_date=TODAY())
+    make_prospect(people.owner, name="师傅的客户", next_action_date=TODAY())
+    page = trainee_client.get(reverse("home")).content.decode()
+    assert "表哥的店" in page
+    assert "师傅的客户" not in page
+
+
+def test_calendar_has_follow_ups_and_promises_but_not_colleagues_items(people, manager_client):
+    make_prospect(people.owner, name="我的跟进", next_action_date=TODAY() + timedelta(days=2))
+    make_promise(make_prospect(people.owner, name="我的承诺"))
+    make_prospect(people.teammate, name="同事的跟进", next_action_date=TODAY())
+    ics = manager_client.get(reverse("prospects:calendar")).content.decode()
+    assert "我的跟进" in ics
+    assert "我的承诺" in ics
+    assert "同事的跟进" not in ics
+    assert ics.count("BEGIN:VEVENT") == 2
+
+
+def test_column_headings_sort_the_list_and_keep_the_filters(manager, manager_client):
+    make_prospect(manager, name="乙商行", stage="client")
+    make_prospect(manager, name="甲商行", stage="client")
+    make_prospect(manager, name="丙商行", stage="lead")
+    response = manager_client.get(reverse("prospects:list"), {"stage": "client", "sort": "name"})
+    assert [p.name for p in response.context["page"]] == sorted(["甲商行", "乙商行"])
+    page = response.content.decode()
+    assert "?stage=client&amp;sort=-name" in page  # clicking again reverses, filter kept
+    response = manager_client.get(reverse("prospects:list"), {"stage": "client", "sort": "-name"})
+    assert [p.name for p in response.context["page"]] == sorted(["甲商行", "乙商行"], reverse=True)
