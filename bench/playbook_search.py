@@ -5,8 +5,9 @@
     .venv/bin/python -m bench.playbook_search --entries 2000 --queries 100
 
 Each backend runs in its own process against a throwaway database (a temp
-SQLite file; PostgreSQL database `wb_bench_search`, dropped and recreated),
-never the development database. Entries are generated from the sample
+SQLite file; PostgreSQL database `wb_bench_search`, or $BENCH_POSTGRES_DB when
+several people share the server, dropped and recreated), never the development
+database. Entries are generated from the sample
 handbook's vocabulary plus banking words, drawn with Zipf-like weights so
 common words (客户) hit thousands of entries and rare ones a few, and are
 written through the importer's bulk path. Target: median < 10 ms, p95 < 30 ms.
@@ -28,7 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = "wb_bench_search"
+# A throwaway database, dropped and recreated: name one that is yours alone.
+PG_DATABASE = os.environ.get("BENCH_POSTGRES_DB", "wb_bench_search")
 TARGET_MEDIAN_MS = 10.0
 TARGET_P95_MS = 30.0
 

@@ -1,14 +1,31 @@
-"""Demo data for `seed_demo`: the sample handbook (importing it again changes nothing)."""
+"""Demo data for `seed_demo`: the sample handbook and a trainee part-way through it.
+
+Seeding again changes nothing: the import is an upsert, and reading records and
+bookmarks are only added where missing.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
 
+from django.utils import timezone
+
 from playbook.importer import import_text
+from playbook.models import Bookmark, Entry, ReadingRecord
 
 SAMPLE_HANDBOOK = Path(__file__).parent / "data" / "sample_handbook.txt"
+# The trainee has read the first section and the start of the second, so the
+# supervisor's progress panel and the trainee's "next unread" have something to show.
+TRAINEE_READ = (1, 2, 3, 5, 6, 7, 8)
+TRAINEE_BOOKMARKS = (15,)
 
 
 def seed(people: SimpleNamespace) -> None:
     import_text(SAMPLE_HANDBOOK.read_bytes())
+    trainee = people.zhaomin
+    now = timezone.now()
+    for entry in Entry.objects.filter(number__in=TRAINEE_READ):
+        ReadingRecord.objects.get_or_create(user=trainee, entry=entry, defaults={"read_at": now})
+    for entry in Entry.objects.filter(number__in=TRAINEE_BOOKMARKS):
+        Bookmark.objects.get_or_create(user=trainee, entry=entry)

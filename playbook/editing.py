@@ -58,12 +58,12 @@ class EntryForm(forms.ModelForm):
                 .exists()
             )
             if taken:
-                self.add_error(
-                    "number",
-                    _("Another entry of this part already has number %(number)s.")
-                    % {"number": number},
-                )
+                self.add_error("number", self.number_taken_message(number))
         return cleaned
+
+    @staticmethod
+    def number_taken_message(number: int) -> str:
+        return _("Another entry of this part already has number %(number)s.") % {"number": number}
 
 
 class NoteForm(forms.Form):

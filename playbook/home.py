@@ -22,6 +22,15 @@ def nav_items(user) -> list[NavItem]:
                 active_prefix="/playbook/progress/",
             )
         )
+    if user.is_administrator:
+        items.append(
+            NavItem(
+                _("Import the handbook"),
+                reverse("playbook:import"),
+                order=520,
+                active_prefix="/playbook/import/",
+            )
+        )
     return items
 
 

@@ -27,12 +27,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from playbook.models import Chapter, Entry, Part, Section
 
 PART_HEADING = re.compile(r"^[^\s，,。.．:：;；？?、（）()0-9]{1,18}篇$")
 SECTION_HEADING = re.compile(r"^([一二三四五六七八九十百零〇两]{1,4})\s*、\s*(\S.{0,59})$")
@@ -228,6 +229,14 @@ def parse_handbook(text: str) -> Handbook:
     for line_number, line in _logical_lines(text):
         if PART_HEADING.match(line):
             finish_entry()
+            for earlier in handbook.parts:
+                if earlier.name == line:
+                    raise HandbookFormatError(
+                        line_number,
+                        _("a new part (%(name)s is already on line %(line)d)")
+                        % {"name": line, "line": earlier.line},
+                        line,
+                    )
             part = ParsedPart(line, line_number)
             handbook.parts.append(part)
             chapter = section = None
@@ -249,6 +258,7 @@ def parse_handbook(text: str) -> Handbook:
         if heading and not _ends_sentence(line):
             finish_entry()
             section = ParsedSection(heading.group(1), heading.group(2).strip(), line_number)
+            _refuse_repeated_section(chapter, section)
             chapter.sections.append(section)
             continue
         if section is None:
@@ -294,6 +304,18 @@ def parse_handbook(text: str) -> Handbook:
     return handbook
 
 
+def _refuse_repeated_section(chapter: ParsedChapter, section: ParsedSection) -> None:
+    """Sections are known by their numeral, and their titles are unique in a chapter."""
+    for earlier in chapter.sections:
+        if section.numeral == earlier.numeral or section.title == earlier.title:
+            raise HandbookFormatError(
+                section.line,
+                _("a new section (%(section)s repeats the section on line %(line)d)")
+                % {"section": f"{section.numeral}、{section.title}", "line": earlier.line},
+                f"{section.numeral}、{section.title}",
+            )
+
+
 # --- Topics ------------------------------------------------------------------
 
 
@@ -311,6 +333,11 @@ class ImportResult:
     created: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
+    # Stored entries the file no longer has: kept (readers' notes and progress
+    # hang on them), and reported so that an administrator can remove them.
+    missing: list[Entry] = field(default_factory=list)
+    # Chapters and sections the file no longer has and that are left empty: removed.
+    removed: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -339,27 +366,40 @@ def import_handbook(
                 raise _DryRunRollback
     except _DryRunRollback:
         pass
+    except IntegrityError:
+        # The parser refuses what would clash; this is the last guard (e.g. a
+        # concurrent edit): the transaction is rolled back, nothing is half-imported.
+        raise HandbookFormatError(
+            1, _("a handbook that does not clash with the stored one; nothing was imported")
+        ) from None
     return result
 
 
 def _import_part(
     parsed: ParsedPart, *, order: int, editor: User | None, result: ImportResult
 ) -> None:
-    from playbook.models import Chapter, Entry, EntryRevision, Part, Topic
+    from playbook.models import Entry, EntryRevision, Part, Section, Topic
 
     part, _created = Part.objects.get_or_create(name=parsed.name, defaults={"order": order})
-    existing = {entry.number: entry for entry in Entry.objects.filter(part=part)}
+    existing = {
+        entry.number: entry for entry in Entry.objects.filter(part=part).select_related("part")
+    }
     keywords = {topic.slug: topic.keyword_list for topic in Topic.objects.all()}
     now = timezone.now()
     to_create: list[Entry] = []
     to_update: list[Entry] = []
 
+    kept_sections: set[int] = set()
+    kept_chapters: set[int] = set()
     for chapter_order, parsed_chapter in enumerate(parsed.chapters, start=1):
-        chapter, _created = Chapter.objects.update_or_create(
-            part=part, title=parsed_chapter.title, defaults={"order": chapter_order}
-        )
+        chapter = _upsert_chapter(part, parsed, parsed_chapter, chapter_order, kept_chapters)
+        kept_chapters.add(chapter.pk)
+        stored_sections = list(Section.objects.filter(chapter=chapter).order_by("order", "pk"))
         for section_order, parsed_section in enumerate(parsed_chapter.sections, start=1):
-            section = _upsert_section(chapter, parsed_section, section_order)
+            section = _upsert_section(
+                chapter, parsed_chapter, parsed_section, section_order, stored_sections
+            )
+            kept_sections.add(section.pk)
             for parsed_entry in parsed_section.entries:
                 entry = existing.get(parsed_entry.number)
                 if entry is None:
@@ -438,6 +478,15 @@ def _import_part(
         batch_size=500,
     )
 
+    numbers = {e.number for e in parsed.entries}
+    result.missing.extend(
+        sorted(
+            (entry for number, entry in existing.items() if number not in numbers),
+            key=lambda entry: entry.number,
+        )
+    )
+    _remove_empty(part, kept_chapters=kept_chapters, kept_sections=kept_sections, result=result)
+
     topic_ids = dict(Topic.objects.values_list("slug", "pk"))
     through = Entry.topics.through
     through.objects.bulk_create(
@@ -450,20 +499,85 @@ def _import_part(
     )
 
 
-def _upsert_section(chapter, parsed: ParsedSection, order: int):
+def _upsert_chapter(
+    part: Part, parsed_part: ParsedPart, parsed: ParsedChapter, order: int, kept: set[int]
+) -> Chapter:
+    """The chapter of this title, else the one at this position the file has retitled."""
+    from playbook.models import Chapter
+
+    titles = {c.title for c in parsed_part.chapters}
+    stored = list(Chapter.objects.filter(part=part).order_by("order", "pk"))
+    chapter = next((c for c in stored if c.title == parsed.title), None)
+    if chapter is None:
+        retitled = [c for c in stored if c.pk not in kept and c.title not in titles]
+        chapter = next((c for c in retitled if c.order == order), None)
+    if chapter is None:
+        return Chapter.objects.create(part=part, title=parsed.title, order=order)
+    if (chapter.title, chapter.order) != (parsed.title, order):
+        chapter.title = parsed.title
+        chapter.order = order
+        chapter.save(update_fields=["title", "order"])
+    return chapter
+
+
+def _upsert_section(
+    chapter: Chapter,
+    parsed_chapter: ParsedChapter,
+    parsed: ParsedSection,
+    order: int,
+    stored: list[Section],
+) -> Section:
+    """The section of this title (renumbered if need be), else the retitled one of this numeral.
+
+    Titles are unique in a chapter, so a section is renamed only to a title no
+    stored section has: two sections trading titles, or a section taking the
+    title of one the file dropped, never clash.
+    """
     from playbook.models import Section
 
-    # A section is known by its numeral, so a retitled section is updated in place.
-    section = Section.objects.filter(chapter=chapter, numeral=parsed.numeral).first()
+    titles = {s.title for s in parsed_chapter.sections}
+    section = next((s for s in stored if s.title == parsed.title), None)
     if section is None:
-        return Section.objects.create(
+        section = next(
+            (
+                s
+                for s in stored
+                if s.numeral == parsed.numeral
+                and s.title not in titles
+                and not getattr(s, "claimed", False)
+            ),
+            None,
+        )
+    if section is None:
+        section = Section.objects.create(
             chapter=chapter, numeral=parsed.numeral, title=parsed.title, order=order
         )
-    if (section.title, section.order) != (parsed.title, order):
+    elif (section.numeral, section.title, section.order) != (parsed.numeral, parsed.title, order):
+        section.numeral = parsed.numeral
         section.title = parsed.title
         section.order = order
-        section.save(update_fields=["title", "order"])
+        section.save(update_fields=["numeral", "title", "order"])
+    section.claimed = True
     return section
+
+
+def _remove_empty(
+    part: Part, *, kept_chapters: set[int], kept_sections: set[int], result: ImportResult
+) -> None:
+    """Remove the chapters and sections the file no longer has, once no entry is left in them."""
+    from playbook.models import Chapter, Section
+
+    empty_sections = Section.objects.filter(chapter__part=part, entries__isnull=True).exclude(
+        pk__in=kept_sections
+    )
+    for section in empty_sections.select_related("chapter"):
+        result.removed.append(f"{section.chapter.title} · {section}")
+    empty_sections.delete()
+    empty_chapters = Chapter.objects.filter(part=part, sections__isnull=True).exclude(
+        pk__in=kept_chapters
+    )
+    result.removed.extend(chapter.title for chapter in empty_chapters)
+    empty_chapters.delete()
 
 
 def _last_revision_numbers(entry_ids: list[int]) -> dict[int, int]:

@@ -106,6 +106,12 @@ def handbook_import(request) -> HttpResponse:
                     )
                     % result.counts,
                 )
+                if result.missing:
+                    messages.warning(
+                        request,
+                        _("Entries not in the file were kept: %(numbers)s.")
+                        % {"numbers": ", ".join(str(entry.number) for entry in result.missing)},
+                    )
                 return redirect("playbook:import")
     elif request.method == "POST":
         form = HandbookUploadForm(request.POST, request.FILES)

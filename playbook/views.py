@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -175,9 +176,15 @@ def entry_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     entry = get_object_or_404(Entry.objects.visible_to(request.user), pk=pk) if pk else None
     form = EntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
-        saved = entry_save(entry=form.instance, editor=request.user)
-        messages.success(request, _("The entry is saved."))
-        return redirect(saved)
+        try:
+            saved = entry_save(entry=form.instance, editor=request.user)
+        except IntegrityError:
+            # Another save took this part's number between the form's check and
+            # ours; entry_save rolled back, so nothing is half-saved.
+            form.add_error("number", form.number_taken_message(form.cleaned_data["number"]))
+        else:
+            messages.success(request, _("The entry is saved."))
+            return redirect(saved)
     return TemplateResponse(request, "playbook/entry_form.html", {"form": form, "entry": entry})
 
 

@@ -167,3 +167,23 @@ def test_revision_pages_queries_are_constant(
         admin_client_.get(reverse("playbook:revisions", kwargs={"pk": entry.pk}))
     with django_assert_num_queries(4):
         admin_client_.get(reverse("playbook:revision", kwargs={"pk": latest.pk}))
+
+
+def test_a_save_racing_for_the_same_number_shows_the_form_error(admin_client_, monkeypatch):
+    """Two saves pass the form's check at once; the loser sees the error, not a 500."""
+    from django import forms
+
+    from playbook.editing import EntryForm
+
+    entry = make_entry(number=7)
+    other = make_entry(number=8, section=entry.section)
+    # The rival save lands between the form's check and ours.
+    monkeypatch.setattr(EntryForm, "clean", forms.ModelForm.clean)
+    response = admin_client_.post(
+        edit_url(other), form_data(other, number=7, question="改过的问题？")
+    )
+    assert response.status_code == 200
+    assert "本篇已有编号为 7 的条目" in response.text
+    other.refresh_from_db()
+    assert (other.number, other.question) != (7, "改过的问题？")
+    assert not other.revisions.exists()

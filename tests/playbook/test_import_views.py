@@ -87,3 +87,45 @@ def test_a_lost_preview_is_reported(admin_client_):
     response = admin_client_.post(IMPORT, {"confirm": ""})
     assert response.status_code == 200
     assert response.context["error"]
+
+
+def test_the_preview_lists_entries_missing_from_the_file_and_confirm_keeps_them(admin_client_):
+    from playbook.importer import import_text
+
+    sample = SAMPLE_HANDBOOK.read_text(encoding="utf-8")
+    import_text(sample)
+    without_twelve = "\n".join(
+        line
+        for line in sample.splitlines()
+        if not line.startswith("12.") and not line.startswith("答：不懂不要装懂")
+    )
+    response = upload(admin_client_, without_twelve.encode())
+    html = response.content.decode()
+    assert "文件中没有的条目" in html
+    assert 'data-entry-number="12"' in html
+    assert "条目编号：" not in html  # nothing new, nothing updated
+    text = response.context["confirm"].initial["text"]
+    response = admin_client_.post(IMPORT, {"text": text, "confirm": ""}, follow=True)
+    assert "12" in response.content.decode()
+    assert Entry.objects.filter(number=12).exists()
+
+
+def test_a_duplicated_section_is_refused_with_its_line_not_a_server_error(admin_client_):
+    text = "市场营销篇\n客户营销\n一、寻找客户\n1.问？\n答。\n二、寻找客户\n2.问？\n答。\n"
+    response = upload(admin_client_, text.encode())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "第 6 行" in html
+    assert not Entry.objects.exists()
+
+
+def test_the_preview_names_the_entries_it_would_create_and_update(admin_client_):
+    from playbook.importer import import_text
+
+    sample = SAMPLE_HANDBOOK.read_text(encoding="utf-8")
+    import_text(sample)
+    edited = sample.replace("先道歉，再倾听。", "先诚恳道歉，再耐心倾听。")
+    edited = edited.replace("15.客户投诉", "16.新的问题？\n答：新的回答。\n15.客户投诉")
+    html = upload(admin_client_, edited.encode()).content.decode()
+    assert "条目编号： 16" in html
+    assert "条目编号： 15" in html

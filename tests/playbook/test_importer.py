@@ -16,7 +16,7 @@ from playbook.importer import (
     parse_handbook,
     propose_topics,
 )
-from playbook.models import Entry, EntryRevision, Section
+from playbook.models import Chapter, Entry, EntryRevision, Section
 from playbook.search import search_entries
 
 HEAD = "市场营销篇\n客户营销\n一、寻找和选择客户\n"
@@ -286,9 +286,103 @@ def test_the_command_prints_counts_and_refuses_malformed_files(tmp_path: Path, s
 
 
 @pytest.mark.django_db
-def test_seed_demo_imports_the_sample_once(sample_bytes, people):
-    from playbook.demo import seed
+def test_seed_demo_imports_the_sample_once_and_leaves_the_trainee_part_way_through(
+    sample_bytes, settings
+):
+    from accounts.models import User
+    from playbook import reading
 
-    seed(people)
-    seed(people)
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
     assert Entry.objects.count() == len(parse_handbook(decode(sample_bytes)).entries)
+    trainee = User.objects.get(username="zhaomin")
+    progress = reading.overall_progress(trainee)
+    assert 0 < progress.read < progress.total
+    assert not list(reading.updated_since_read(trainee))
+    # The supervisor's panel shows the trainee's progress.
+    [row] = reading.trainees_with_progress(User.objects.get(username="zhangwei"))
+    assert row == trainee
+    assert row.read_count == progress.read
+
+
+# --- Re-importing an edited structure ------------------------------------------------
+
+TWO_SECTIONS = (
+    "市场营销篇\n客户营销\n一、寻找客户\n1.甲问？\n答：甲。\n2.乙问？\n答：乙。\n"
+    "二、联系客户\n3.丙问？\n答：丙。\n"
+)
+
+
+@pytest.mark.django_db
+def test_a_retitled_chapter_is_renamed_in_place_and_leaves_no_empty_husk():
+    import_text(TWO_SECTIONS)
+    chapter_pk = Entry.objects.get(number=1).section.chapter_id
+    result = import_text(TWO_SECTIONS.replace("客户营销", "客户营销与维护"))
+    assert result.counts == {"created": 0, "updated": 0, "unchanged": 3}
+    assert list(Chapter.objects.values_list("pk", "title")) == [(chapter_pk, "客户营销与维护")]
+    assert Section.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_retitled_section_keeps_its_entries_and_readers():
+    import_text(TWO_SECTIONS)
+    section_pk = Entry.objects.get(number=3).section_id
+    import_text(TWO_SECTIONS.replace("二、联系客户", "二、保持客户联系"))
+    assert Section.objects.get(pk=section_pk).title == "保持客户联系"
+    assert Section.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_section_may_take_the_title_of_a_dropped_section():
+    """Dropping section 一 and renumbering 二 → 一 once failed with a database error."""
+    import_text(TWO_SECTIONS)
+    edited = "市场营销篇\n客户营销\n一、联系客户\n1.甲问？\n答：甲。\n2.乙问？\n答：乙。\n3.丙问？\n答：丙。\n"
+    result = import_text(edited)
+    assert result.updated == [1, 2]
+    assert list(Section.objects.values_list("numeral", "title")) == [("一", "联系客户")]
+    assert result.removed == ["客户营销 · 一、寻找客户"]
+    assert set(Entry.objects.values_list("section__title", flat=True)) == {"联系客户"}
+
+
+@pytest.mark.django_db
+def test_two_sections_may_trade_titles():
+    import_text(TWO_SECTIONS)
+    swapped = TWO_SECTIONS.replace("一、寻找客户", "一、X").replace("二、联系客户", "二、寻找客户")
+    swapped = swapped.replace("一、X", "一、联系客户")
+    import_text(swapped)
+    assert list(Section.objects.values_list("numeral", "title")) == [
+        ("一", "联系客户"),
+        ("二", "寻找客户"),
+    ]
+    assert Entry.objects.get(number=1).section.title == "联系客户"
+
+
+@pytest.mark.django_db
+def test_entries_missing_from_the_file_are_kept_and_reported(tmp_path: Path):
+    import_text(TWO_SECTIONS)
+    without_three = TWO_SECTIONS.replace("3.丙问？\n答：丙。\n", "4.丁问？\n答：丁。\n")
+    result = import_text(without_three, dry_run=True)
+    assert [entry.number for entry in result.missing] == [3]
+    path = tmp_path / "handbook.txt"
+    path.write_text(without_three, encoding="utf-8")
+    out = StringIO()
+    call_command("import_handbook", str(path), stdout=out)
+    assert "Not in the file, kept: 市场营销篇 3" in out.getvalue()
+    assert Entry.objects.filter(number=3).exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (HEAD + "1.问？\n答。\n二、寻找和选择客户\n2.问？\n答。\n", 6),
+        (HEAD + "1.问？\n答。\n一、另一个节\n2.问？\n答。\n", 6),
+        (HEAD + "1.问？\n答。\n市场营销篇\n客户营销\n一、节\n2.问？\n答。\n", 6),
+    ],
+)
+@pytest.mark.django_db
+def test_a_repeated_section_or_part_is_refused_with_its_line(text, line):
+    with pytest.raises(HandbookFormatError) as caught:
+        import_text(text)
+    assert caught.value.line == line
+    assert not Entry.objects.exists()

@@ -127,6 +127,13 @@ def test_navigation_offers_progress_to_trainees_and_supervisors(people):
     assert "学习进度" not in manager_html
 
 
+def test_navigation_offers_the_handbook_import_to_administrators_only(people):
+    import_link = f'href="{reverse("playbook:import")}"'
+    assert import_link in client_for(people.admin).get(reverse("home")).text
+    for viewer in (people.supervisor, people.owner, people.trainee):
+        assert import_link not in client_for(viewer).get(reverse("home")).text
+
+
 @pytest.mark.parametrize("size", [2, 8])
 def test_progress_page_queries_are_constant(size, people, django_assert_num_queries):
     for index in range(size):

@@ -51,10 +51,11 @@ class Command(BaseCommand):
                         entry.msgstr_plural = {0: pairs[entry.msgid]}
                     else:
                         entry.msgstr = pairs[entry.msgid]
-                translated = entry.msgstr or any(entry.msgstr_plural.values())
-                if "fuzzy" in entry.flags and translated:
+                # A guess msgmerge made stays fuzzy (untranslated) until a translation is supplied.
+                if entry.msgid in pairs and "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
                     entry.previous_msgid = None
+                    entry.previous_msgid_plural = None
             catalogue.metadata["Language"] = "zh_Hans"
             catalogue.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
             catalogue.save(str(po_path))

@@ -31,3 +31,10 @@ class Command(BaseCommand):
             f"{prefix}{counts['created']} created, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged."
         )
+        if result.missing:
+            self.stdout.write(
+                "Not in the file, kept: "
+                + ", ".join(f"{entry.part.name} {entry.number}" for entry in result.missing)
+            )
+        if result.removed:
+            self.stdout.write("Removed, no longer in the file: " + ", ".join(result.removed))
