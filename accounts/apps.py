@@ -11,5 +11,18 @@ class AccountsConfig(AppConfig):
 
         from accounts.models import Branch, User
 
-        auditlog.register(User, exclude_fields=["password", "last_login"])
+        # Named fields only: never the password, nor reverse relations other apps add.
+        auditlog.register(
+            User,
+            include_fields=[
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "role",
+                "branch",
+                "supervisor",
+                "is_active",
+            ],
+        )
         auditlog.register(Branch)

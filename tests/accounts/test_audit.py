@@ -33,3 +33,13 @@ def test_history_tag_renders_the_changes(people):
         Context({"person": people.owner})
     )
     assert "新名" in html
+
+
+def test_history_speaks_chinese_and_hides_empty_values(people):
+    people.owner.first_name = "新名"
+    people.owner.save()
+    html = Template("{% load audit %}{% object_history person %}").render(
+        Context({"person": people.owner})
+    )
+    assert "修改" in html
+    assert "None" not in html and "update" not in html

@@ -181,6 +181,7 @@ def test_record_a_planned_visit_as_turned_away_from_the_agenda(people, sign_in, 
     )
     page = sign_in(people.owner)
     page.locator("li", has_text="金悦大酒店").get_by_role("link", name="记录拜访结果").click()
+    page.wait_for_load_state("load")  # htmx wires the form up once the page has loaded
     with page.expect_response(lambda response: f"/visits/{planned.pk}/edit/" in response.url):
         page.locator("#visit-form").get_by_label("结果").select_option(label="被拒之门外")
     visit = page.locator("#visit-form")
