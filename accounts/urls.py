@@ -1,9 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import views
 from accounts.forms import SignInForm
 
 urlpatterns = [
+    path("calendar.ics", views.calendar_download, name="calendar"),
     path(
         "login/",
         auth_views.LoginView.as_view(

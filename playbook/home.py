@@ -1,11 +1,11 @@
-"""What the playbook adds to the navigation and to the home pages (see accounts.navigation)."""
+"""What the playbook adds to the navigation and to the home pages (see accounts.contributions)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.navigation import NavItem, Panel
+from accounts.contributions import NavItem, Panel
 from playbook import reading
 
 

@@ -1,16 +1,23 @@
-"""What the prospects app adds to the navigation and the home page (see accounts.navigation)."""
+"""What the prospects app contributes to the shared screens (see accounts.contributions)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.navigation import NavItem, Panel
-from prospects.models import HospitalityEntry, Promise, Prospect
-from prospects.timeline import agenda
+from accounts.contributions import AgendaSection, CalendarEvent, NavItem, Panel, TimelineEntry
+from prospects.models import HospitalityEntry, Promise, Prospect, Visit
 
 TEAM_LIMIT = 20
+AGENDA_LIMIT = 50
+# Planned visits this far ahead show on today's agenda (earlier ones not yet recorded too).
+AGENDA_DAYS_AHEAD = 7
 
 
 def nav_items(user) -> list[NavItem]:
@@ -39,46 +46,139 @@ def nav_items(user) -> list[NavItem]:
 
 def home_panels(request) -> list[Panel]:
     user = request.user
+    if not user.is_supervisor:
+        return []
     today = timezone.localdate()
-    panels: list[Panel] = []
-    if user.is_client_manager or user.is_trainee:
-        panels.append(
-            Panel(
-                "prospects/panels/agenda.html",
-                {"sections": agenda(user, today), "today": today},
-                order=10,
+    return [
+        Panel(
+            "prospects/panels/team.html",
+            {
+                "overdue_prospects": list(
+                    Prospect.objects.of_team(user)
+                    .overdue(today)
+                    .select_related("owner")
+                    .order_by("next_action_date")[:TEAM_LIMIT]
+                ),
+                "overdue_promises": list(
+                    Promise.objects.of_team(user)
+                    .overdue(today)
+                    .select_related("prospect", "prospect__owner")
+                    .order_by("due_on")[:TEAM_LIMIT]
+                ),
+                "flagged": list(
+                    HospitalityEntry.objects.visible_to(user).flagged().for_list()[:TEAM_LIMIT]
+                ),
+                "today": today,
+            },
+            order=10,
+        )
+    ]
+
+
+def agenda_sections(user, today: date) -> list[AgendaSection]:
+    """The person's own follow-ups, planned visits and promises (never their team's)."""
+    own = Prospect.objects.filter(owner=user)
+    return [
+        AgendaSection(
+            _("Next actions due"),
+            "prospects/agenda/next_actions.html",
+            list(
+                own.due_by(today)
+                .select_related("territory")
+                .order_by("next_action_date")[:AGENDA_LIMIT]
+            ),
+            order=10,
+        ),
+        AgendaSection(
+            _("Planned visits"),
+            "prospects/agenda/visits.html",
+            list(
+                Visit.objects.filter(prospect__owner=user)
+                .planned_until(today + timedelta(days=AGENDA_DAYS_AHEAD))
+                .select_related("prospect")
+                .order_by("visited_on", "at_time")[:AGENDA_LIMIT]
+            ),
+            order=20,
+        ),
+        AgendaSection(
+            _("Promises due"),
+            "prospects/agenda/promises.html",
+            list(
+                Promise.objects.filter(prospect__owner=user)
+                .due_by(today)
+                .select_related("prospect")
+                .order_by("due_on")[:AGENDA_LIMIT]
+            ),
+            order=30,
+        ),
+    ]
+
+
+def timeline_entries(prospect: Prospect, user) -> list[TimelineEntry]:
+    visits = [
+        TimelineEntry(visit.visited_on, "visit", "prospects/timeline/visit.html", visit)
+        for visit in prospect.visits.all()
+    ]
+    promises = [
+        TimelineEntry(promise.made_on, "promise", "prospects/timeline/promise.html", promise)
+        for promise in prospect.promises.select_related("consulted")
+    ]
+    hospitality = [
+        TimelineEntry(
+            entry.occurred_on, "hospitality", "prospects/timeline/hospitality.html", entry
+        )
+        for entry in prospect.hospitality.all()
+    ]
+    return [*visits, *promises, *hospitality]
+
+
+def calendar_events(user, start: date, end: date) -> list[CalendarEvent]:
+    """Planned visits, follow-ups and open promises of the person's own clients."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    events: list[CalendarEvent] = []
+    visits = (
+        Visit.objects.filter(prospect__owner=user, visited_on__lte=end)
+        .planned_from(start)
+        .select_related("prospect")
+    )
+    for visit in visits:
+        when: date | datetime = visit.visited_on
+        if visit.at_time:
+            when = datetime.combine(visit.visited_on, visit.at_time, tzinfo=zone)
+        events.append(
+            CalendarEvent(
+                f"visit-{visit.pk}",
+                gettext("Visit: %(name)s") % {"name": visit.prospect.name},
+                when,
+                visit.prospect.address,
             )
         )
-    if user.is_supervisor:
-        panels.append(
-            Panel(
-                "prospects/panels/team.html",
-                {
-                    "overdue_prospects": list(
-                        Prospect.objects.of_team(user)
-                        .overdue(today)
-                        .select_related("owner")
-                        .order_by("next_action_date")[:TEAM_LIMIT]
-                    ),
-                    "overdue_promises": list(
-                        Promise.objects.of_team(user)
-                        .overdue(today)
-                        .select_related("prospect", "prospect__owner")
-                        .order_by("due_on")[:TEAM_LIMIT]
-                    ),
-                    "flagged": list(
-                        HospitalityEntry.objects.visible_to(user).flagged().for_list()[:TEAM_LIMIT]
-                    ),
-                    "today": today,
-                },
-                order=10,
+    follow_ups = (
+        Prospect.objects.filter(owner=user, next_action_date__lte=end)
+        .open()
+        .filter_next_action_from(start)
+    )
+    for prospect in follow_ups:
+        events.append(
+            CalendarEvent(
+                f"next-action-{prospect.pk}-{prospect.next_action_date:%Y%m%d}",
+                gettext("Follow up: %(name)s") % {"name": prospect.name},
+                prospect.next_action_date,
+                prospect.next_action,
             )
         )
-        panels.append(
-            Panel(
-                "prospects/panels/agenda.html",
-                {"sections": agenda(user, today), "today": today, "own": True},
-                order=15,
+    promises = (
+        Promise.objects.filter(prospect__owner=user, due_on__lte=end)
+        .open()
+        .select_related("prospect")
+    )
+    for promise in promises:
+        events.append(
+            CalendarEvent(
+                f"promise-{promise.pk}",
+                gettext("Promise due: %(name)s") % {"name": promise.prospect.name},
+                promise.due_on,
+                promise.description,
             )
         )
-    return panels
+    return events

@@ -19,7 +19,6 @@ urlpatterns = [
     path("promises/<int:pk>/break/", views.promise_break, name="promise_break"),
     path("hospitality/", views.hospitality_list, name="hospitality_list"),
     path("referrals/", views.referral_ranking, name="referrals"),
-    path("calendar.ics", views.calendar_download, name="calendar"),
     path("territories/", views.territory_list, name="territory_list"),
     path("territories/new/", views.territory_create, name="territory_create"),
     path("territories/<int:pk>/", views.territory_detail, name="territory_detail"),

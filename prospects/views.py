@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.contributions import prospect_actions, timeline
 from accounts.models import Role
 from accounts.policy import roles_required
-from prospects import calendar, rules
+from prospects import rules
 from prospects.filters import ProspectFilter
 from prospects.forms import (
     HospitalityForm,
@@ -37,7 +38,6 @@ from prospects.models import (
     Visit,
 )
 from prospects.services import visit_log
-from prospects.timeline import timeline
 
 PAGE_SIZE = 25
 
@@ -114,7 +114,8 @@ def _detail_context(
     return {
         "prospect": prospect,
         "today": today,
-        "timeline": timeline(prospect),
+        "timeline": timeline(prospect, user),
+        "actions": prospect_actions(prospect, user),
         "referrals": list(Prospect.objects.visible_to(user).referred_by(prospect)),
         "next_action_overdue": rules.next_action_overdue(
             next_action_date=prospect.next_action_date, today=today
@@ -343,17 +344,6 @@ def hospitality_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request, "prospects/hospitality_list.html", {"page": page, "show": show}
     )
-
-
-# --- Calendar ---------------------------------------------------------------------------
-
-
-@require_http_methods(["GET"])
-def calendar_download(request: HttpRequest) -> HttpResponse:
-    ics = calendar.agenda_calendar(user=request.user, today=timezone.localdate())
-    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="workbench.ics"'
-    return response
 
 
 # --- Territories --------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from tests.access import EVERYONE, Expect
 
 EXPECTATIONS = [
     Expect("home", EVERYONE),
+    Expect("calendar", EVERYONE),
     Expect("healthz", EVERYONE, public=True),
     Expect("login", EVERYONE, public=True),
     Expect("logout", EVERYONE, method="post"),

@@ -82,7 +82,6 @@ EXPECTATIONS = [
     Expect("prospects:promise_break", OWNER_SIDE, kwargs=promise),
     Expect("prospects:hospitality_list", EVERYONE),
     Expect("prospects:referrals", EVERYONE),
-    Expect("prospects:calendar", EVERYONE),
     Expect("prospects:territory_list", EVERYONE),
     # Territories are places, not client records: the whole branch sees them.
     Expect("prospects:territory_detail", EVERYONE, kwargs=territory),

@@ -62,7 +62,7 @@ PAGES = [
     ("owner", lambda hub, territory: reverse("prospects:referrals")),
     ("supervisor", lambda hub, territory: reverse("prospects:territory_list")),
     ("owner", lambda hub, territory: territory.get_absolute_url()),
-    ("owner", lambda hub, territory: reverse("prospects:calendar")),
+    ("owner", lambda hub, territory: reverse("calendar")),
     ("owner", lambda hub, territory: reverse("home")),
     ("supervisor", lambda hub, territory: reverse("home")),
 ]

@@ -368,7 +368,7 @@ def test_a_planned_visit_is_in_the_agenda_and_the_calendar(manager, manager_clie
     )
     assert response.status_code == 302
     assert "明天拜访的商行" in manager_client.get(reverse("home")).content.decode()
-    response = manager_client.get(reverse("prospects:calendar"))
+    response = manager_client.get(reverse("calendar"))
     assert response["Content-Type"].startswith("text/calendar")
     ics = response.content.decode()
     assert "BEGIN:VEVENT" in ics
@@ -638,7 +638,7 @@ def test_calendar_has_follow_ups_and_promises_but_not_colleagues_items(people, m
     make_prospect(people.owner, name="我的跟进", next_action_date=TODAY() + timedelta(days=2))
     make_promise(make_prospect(people.owner, name="我的承诺"))
     make_prospect(people.teammate, name="同事的跟进", next_action_date=TODAY())
-    ics = manager_client.get(reverse("prospects:calendar")).content.decode()
+    ics = manager_client.get(reverse("calendar")).content.decode()
     assert "我的跟进" in ics
     assert "我的承诺" in ics
     assert "同事的跟进" not in ics

@@ -1,0 +1,158 @@
+"""What each app contributes to the screens the apps share, found by discovery.
+
+An app contributes by defining any of these functions in its own `home.py`;
+nothing is registered and no app imports another to contribute:
+
+    nav_items(user) -> list[NavItem]                            the navigation
+    home_panels(request) -> list[Panel]                         a role's home page
+    agenda_sections(user, today) -> list[AgendaSection]         today's agenda, across apps
+    timeline_entries(prospect, user) -> list[TimelineEntry]     a client's timeline
+    calendar_events(user, start, end) -> list[CalendarEvent]    the person's calendar feed
+    prospect_actions(prospect, user) -> list[Action]            buttons on a client's page
+    promise_broken_actions(promise, user) -> list[Action]       offers once a promise cannot be kept
+
+`collect(hook, *args)` is the one loop over the apps; the functions below it
+only sort what it returns. Each contribution must run a fixed number of SQL
+queries, so a shared page's query count does not grow with its rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+from django.apps import apps
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.module_loading import module_has_submodule
+
+CONTRIBUTION_MODULE = "home"
+HOOKS = frozenset(
+    {
+        "nav_items",
+        "home_panels",
+        "agenda_sections",
+        "timeline_entries",
+        "calendar_events",
+        "prospect_actions",
+        "promise_broken_actions",
+    }
+)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    order: int = 100
+    # The URL prefix that marks this item as the current section.
+    active_prefix: str = ""
+    # A count shown beside the label (e.g. unread notifications); 0 shows nothing.
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+@dataclass
+class AgendaSection:
+    title: str
+    template: str  # renders `items` (and `today`)
+    items: list[Any] = field(default_factory=list)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: date
+    kind: str  # "visit", "promise", "hospitality", "investigation", "complaint", …
+    template: str  # renders `obj`
+    obj: Any
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str  # stable across downloads, unique across apps: "<kind>-<pk>"
+    summary: str
+    start: date | datetime  # a date is an all-day event
+    description: str = ""
+    minutes: int = 60  # length of a timed event
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    url: str
+    order: int = 100
+
+
+@cache
+def _contribution_modules() -> tuple[ModuleType, ...]:
+    return tuple(
+        import_module(f"{config.name}.{CONTRIBUTION_MODULE}")
+        for config in apps.get_app_configs()
+        if module_has_submodule(config.module, CONTRIBUTION_MODULE)
+    )
+
+
+@receiver(setting_changed)
+def _forget_contributors(*, setting: str, **kwargs: Any) -> None:
+    if setting == "INSTALLED_APPS":
+        _contribution_modules.cache_clear()
+
+
+def contributors(hook: str) -> Iterator[ModuleType]:
+    if hook not in HOOKS:
+        raise ValueError(f"Unknown contribution hook {hook!r}; known: {sorted(HOOKS)}")
+    for module in _contribution_modules():
+        if hasattr(module, hook):
+            yield module
+
+
+def collect(hook: str, *args: Any) -> list[Any]:
+    """Everything the installed apps contribute to `hook`, in app order."""
+    return [item for module in contributors(hook) for item in getattr(module, hook)(*args)]
+
+
+def nav_items(user) -> list[NavItem]:
+    return sorted(collect("nav_items", user), key=lambda item: item.order)
+
+
+def home_panels(request) -> list[Panel]:
+    return sorted(collect("home_panels", request), key=lambda panel: panel.order)
+
+
+def agenda(user, today: date) -> list[AgendaSection]:
+    return sorted(collect("agenda_sections", user, today), key=lambda section: section.order)
+
+
+def timeline(prospect, user) -> list[TimelineEntry]:
+    """Newest first; entries of one day keep their app's order."""
+    return sorted(
+        collect("timeline_entries", prospect, user), key=lambda entry: entry.day, reverse=True
+    )
+
+
+def calendar_events(user, start: date, end: date) -> list[CalendarEvent]:
+    def when(event: CalendarEvent) -> tuple[date, str]:
+        day = event.start.date() if isinstance(event.start, datetime) else event.start
+        return day, event.uid
+
+    return sorted(collect("calendar_events", user, start, end), key=when)
+
+
+def prospect_actions(prospect, user) -> list[Action]:
+    return sorted(collect("prospect_actions", prospect, user), key=lambda action: action.order)
+
+
+def promise_broken_actions(promise, user) -> list[Action]:
+    return sorted(collect("promise_broken_actions", promise, user), key=lambda action: action.order)
