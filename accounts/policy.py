@@ -1,10 +1,17 @@
-"""Who may see what — the one place every app asks.
+"""Who may see what, and whose work whom may decide on — the one place every app asks.
 
-A client manager sees their own records, a supervisor those of their team
-(and their own), a trainee the playbook and their own prospects, an
+Seeing: a client manager sees their own records, a supervisor those of their
+team (and their own), a trainee the playbook and their own prospects, an
 administrator everything. Records are fetched through a queryset filtered by
-`owner_scope`, so anything outside it answers 404, never a 403 that would
-confirm it exists.
+`owner_scope` (minus what a model's queryset hides from a person, e.g. a
+complaint from the colleague it is about), so anything outside it answers 404,
+never a 403 that would confirm it exists.
+
+Acting is a separate question, answered by small pure predicates (`can_…`)
+beside each app's rules; a visible record the person may not act on answers
+403 or a message beside the form. Four eyes: nobody decides on their own work.
+A manager's work is decided by their supervisor; a supervisor has no supervisor,
+so their own work (and the work of anyone without one) goes to an administrator.
 """
 
 from __future__ import annotations
@@ -56,6 +63,26 @@ def can_see_owner(user: User, owner: User | None, roles: Collection[str] = ALL_R
     return owner.pk == user.pk or (user.is_supervisor and owner.supervisor_id == user.pk)
 
 
+def decides_on_work_of(reviewer: User, author: User | None) -> bool:
+    """Four eyes: may `reviewer` approve, return or decline what `author` submitted?
+
+    Never their own work; a supervisor decides on their team's; an administrator on
+    anyone's (their queue holds the work of supervisors, who have no supervisor).
+    """
+    if author is None or not reviewer.is_authenticated or not reviewer.is_active:
+        return False
+    if reviewer.pk == author.pk:
+        return False
+    if reviewer.is_administrator:
+        return True
+    return reviewer.is_supervisor and author.supervisor_id == reviewer.pk
+
+
+def needs_administrator_review(author: User) -> bool:
+    """Work nobody but an administrator can decide on: its author has no supervisor."""
+    return author.supervisor_id is None
+
+
 def visible_people(user: User):
     """The people whose records `user` may see (themselves included)."""
     from accounts.models import User as UserModel
@@ -78,7 +105,13 @@ class OwnedQuerySet(models.QuerySet):
     visible_roles: Collection[str] = ALL_ROLES
 
     def visible_to(self, user: User):
-        return self.filter(owner_scope(user, self.owner_field, self.visible_roles))
+        visible = self.filter(owner_scope(user, self.owner_field, self.visible_roles))
+        hidden = self.hidden_from(user)
+        return visible if hidden is None else visible.exclude(hidden)
+
+    def hidden_from(self, user: User) -> Q | None:
+        """Records this person must not see even though they are in scope (None: none)."""
+        return None
 
 
 def roles_required(*roles: str) -> Callable:
