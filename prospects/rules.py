@@ -6,9 +6,8 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
-
-from prospects.models import (
+from prospects.choices import (
+    CLOSED_STAGES,
     HospitalityKind,
     Outcome,
     PaidBy,
@@ -37,29 +36,30 @@ def as_percent(rate: Decimal) -> Decimal:
     return (rate * 100).quantize(Decimal("0.1"))
 
 
-def hospitality_flagged(
-    *, kind: str, paid_by: str, value: Decimal, threshold: Decimal | None = None
-) -> bool:
+def hospitality_flagged(*, kind: str, paid_by: str, value: Decimal, threshold: Decimal) -> bool:
     """Handbook §1 (keep a proper distance): better that we treat the client than the
     client treats us; gifts are a judgment call a supervisor should see.
 
-    Flagged: a meal the client paid for, or a gift worth at least the threshold.
+    Flagged: a meal the client paid for, or a gift worth at least the threshold
+    (settings.HOSPITALITY_FLAG_THRESHOLD_CNY). HospitalityQuerySet.flagged is the same
+    rule in SQL (tests/prospects/test_rules_sql.py proves them equal).
     """
-    if threshold is None:
-        threshold = settings.HOSPITALITY_FLAG_THRESHOLD_CNY
     if kind == HospitalityKind.MEAL and paid_by == PaidBy.CLIENT:
         return True
     return kind == HospitalityKind.GIFT and value >= threshold
 
 
 def promise_overdue(*, status: str, due_on: date, today: date) -> bool:
-    """Handbook §1: a promise made must be kept — an open one past its date is overdue."""
+    """Handbook §1: a promise made must be kept — an open one past its date is overdue
+    (due today is not yet). The SQL form is PromiseQuerySet.overdue."""
     return status == PromiseStatus.OPEN and due_on < today
 
 
-def next_action_overdue(*, next_action_date: date | None, today: date) -> bool:
-    """A follow-up whose date has passed (due today is not yet overdue)."""
-    return next_action_date is not None and next_action_date < today
+def prospect_overdue(*, stage: str, next_action_date: date | None, today: date) -> bool:
+    """A follow-up whose date has passed (due today is not yet overdue); a lost or
+    declined prospect is no longer worked, so never overdue. The SQL form is
+    ProspectQuerySet.overdue."""
+    return stage not in CLOSED_STAGES and next_action_date is not None and next_action_date < today
 
 
 def proposed_follow_up(*, outcome: str, visited_on: date) -> date | None:

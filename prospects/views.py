@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -16,8 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.contributions import prospect_actions, timeline
-from accounts.models import Role
-from accounts.policy import roles_required
 from prospects import rules
 from prospects.filters import ProspectFilter
 from prospects.forms import (
@@ -36,6 +34,11 @@ from prospects.models import (
     Stage,
     Territory,
     Visit,
+)
+from prospects.permissions import (
+    can_create_territory,
+    can_edit_territory,
+    can_reassign,
 )
 from prospects.services import visit_log
 
@@ -117,10 +120,8 @@ def _detail_context(
         "timeline": timeline(prospect, user),
         "actions": prospect_actions(prospect, user),
         "referrals": list(Prospect.objects.visible_to(user).referred_by(prospect)),
-        "next_action_overdue": rules.next_action_overdue(
-            next_action_date=prospect.next_action_date, today=today
-        ),
-        "can_reassign": user.is_supervisor or user.is_administrator,
+        "next_action_overdue": prospect.is_overdue(today),
+        "can_reassign": can_reassign(user, prospect),
         "visit_form": forms.get("visit_form") or VisitForm(),
         "promise_form": forms.get("promise_form") or PromiseForm(user=user),
         "hospitality_form": forms.get("hospitality_form") or HospitalityForm(),
@@ -242,11 +243,12 @@ def promise_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@roles_required(Role.SUPERVISOR)
 def prospect_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     prospect = get_object_or_404(
         Prospect.objects.visible_to(request.user).select_related("owner"), pk=pk
     )
+    if not can_reassign(request.user, prospect):
+        raise PermissionDenied
     form = ReassignForm(request.POST or None, user=request.user, initial={"owner": prospect.owner})
     if request.method == "POST" and form.is_valid():
         prospect.reassign(to=form.cleaned_data["owner"])
@@ -366,7 +368,12 @@ def territory_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "prospects/territory_list.html",
-        {"rows": rows, "team_only": team_only, "stages": Stage.choices},
+        {
+            "rows": rows,
+            "team_only": team_only,
+            "stages": Stage.choices,
+            "can_create": can_create_territory(user),
+        },
     )
 
 
@@ -409,13 +416,15 @@ def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "months": [(month, count, rules.as_percent(rate)) for month, count, rate in months],
             "chart": chart,
             "managers": list(territory.managers.all()),
+            "can_edit": can_edit_territory(request.user, territory),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@roles_required(Role.SUPERVISOR)
 def territory_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_territory(request.user):
+        raise Http404  # no record to refuse: for others the page is not there
     form = TerritoryForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -425,9 +434,10 @@ def territory_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@roles_required(Role.SUPERVISOR)
 def territory_edit(request: HttpRequest, pk: int) -> HttpResponse:
     territory = get_object_or_404(Territory.objects.visible_to(request.user), pk=pk)
+    if not can_edit_territory(request.user, territory):
+        raise PermissionDenied
     form = TerritoryForm(request.POST or None, instance=territory, user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

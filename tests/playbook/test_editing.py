@@ -119,8 +119,9 @@ def test_bad_input_comes_back_with_errors_and_saves_nothing(bad, admin_client_):
 def test_trainees_and_managers_cannot_edit(viewer, people):
     entry = make_entry()
     client = client_for(getattr(people, viewer))
-    assert client.get(edit_url(entry)).status_code == 404
-    assert client.post(edit_url(entry), form_data(entry, answer="改")).status_code == 404
+    # They read the entry, so editing it is refused openly; a new entry's page is not there.
+    assert client.get(edit_url(entry)).status_code == 403
+    assert client.post(edit_url(entry), form_data(entry, answer="改")).status_code == 403
     assert client.get(reverse("playbook:entry_create")).status_code == 404
     entry.refresh_from_db()
     assert entry.answer != "改"

@@ -203,12 +203,14 @@ def test_supervisor_cannot_reassign_to_another_team(people, supervisor_client):
     assert prospect.owner == people.owner
 
 
-def test_manager_cannot_reassign(people, manager_client):
+def test_manager_cannot_reassign_their_own_prospect(people, manager_client):
     prospect = make_prospect(people.owner)
     response = manager_client.post(
         reverse("prospects:reassign", args=[prospect.pk]), {"owner": people.teammate.pk}
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
+    prospect.refresh_from_db()
+    assert prospect.owner == people.owner
 
 
 # --- The list -------------------------------------------------------------------------------
