@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -38,14 +38,17 @@ from prospects.choices import (
 if TYPE_CHECKING:
     from accounts.models import User
 
-# Mainland mobile (1[3-9] + 9 digits) or a landline with its area code
-# (010-12345678, 0755 1234 5678, optionally an extension -123).
-PHONE_RE = r"^(?:1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8}(?:-\d{1,6})?)$"
-validate_phone = RegexValidator(
-    PHONE_RE,
-    _("Enter a mainland mobile number (11 digits starting 13–19) or a landline with area code."),
-    code="invalid_phone",
+PHONE_INVALID = _(
+    "Enter a mainland mobile number (11 digits starting 13–19) or a landline with area code."
 )
+
+
+def validate_phone(value: str) -> None:
+    """The phone rule (rules.canonical_phone): anything it cannot read is refused."""
+    if value and rules.canonical_phone(value) is None:
+        raise ValidationError(PHONE_INVALID, code="invalid_phone")
+
+
 NOT_NEGATIVE = MinValueValidator(Decimal("0"), _("The amount cannot be negative."))
 
 
@@ -56,8 +59,10 @@ def normalise_name(name: str) -> str:
 
 
 def normalise_phone(phone: str) -> str:
-    """Digits only, so '0755-1234 5678' and '075512345678' match."""
-    return re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))
+    """Digits of the canonical number, so '+86 138 1234 5678' and '13812345678' match
+    (digits only for what is not a whole number, such as a search for '1234')."""
+    text = rules.canonical_phone(phone) or phone
+    return re.sub(r"\D", "", unicodedata.normalize("NFKC", text or ""))
 
 
 # --- Territories -----------------------------------------------------------------

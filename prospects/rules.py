@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+
+import phonenumbers
 
 from prospects.choices import (
     CLOSED_STAGES,
@@ -16,8 +20,50 @@ from prospects.choices import (
     TerritoryKind,
 )
 
+PHONE_REGION = "CN"
+MAINLAND = 86
+# Digits and the separators people type ("+86 (0755) 1234-5678"); letters are not a phone
+# here, although the library would read them as a keypad's.
+PHONE_CHARACTERS = re.compile(r"[\d\s\-+().]+")
+# An extension after the number: "0755-12345678-88", "0755 12345678 转 88".
+PHONE_EXTENSION = re.compile(r"(?P<number>.+?)\s*(?:-|转|ext\.?|x)\s*(?P<extension>\d{1,6})", re.I)
+
 # Handbook §1: turned away at the gate → research, find an intermediary, try again.
 TURNED_AWAY_FOLLOW_UP_DAYS = 7
+
+
+def _mainland_number(text: str) -> phonenumbers.PhoneNumber | None:
+    if not PHONE_CHARACTERS.fullmatch(text):
+        return None
+    try:
+        number = phonenumbers.parse(text, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != MAINLAND or not phonenumbers.is_valid_number(number):
+        return None
+    return number
+
+
+def canonical_phone(raw: str) -> str | None:
+    """A mainland mobile or landline number in one canonical form, or None when it is not one.
+
+    The one phone rule of the project (the form, the model and the import use it), after
+    Google's libphonenumber for region CN: "+86 138 1234 5678" → "13812345678",
+    "0755 1234 5678" → "0755-12345678", "010-12345678-123" keeps its extension.
+    """
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    number, extension = _mainland_number(text), ""
+    if number is None and (match := PHONE_EXTENSION.fullmatch(text)):
+        number, extension = _mainland_number(match["number"]), match["extension"]
+    if number is None:
+        return None
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE:
+        canonical = phonenumbers.national_significant_number(number)
+    else:
+        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        area, _space, rest = national.partition(" ")
+        canonical = f"{area}-{rest.replace(' ', '')}"
+    return f"{canonical}-{extension}" if extension else canonical
 
 
 def penetration(clients_won: int, merchants: int) -> Decimal:
