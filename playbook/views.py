@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from playbook import reading
-from playbook.editing import EntryForm, NoteForm, compare_with_previous, entry_save
+from playbook.editing import compare_with_previous, entry_save
+from playbook.forms import EntryForm, NoteForm
 from playbook.models import Entry, Section
 from playbook.permissions import can_edit_handbook, can_follow_trainees
 from playbook.rendering import answer_blocks

@@ -204,9 +204,6 @@ class ProspectQuerySet(OwnedQuerySet):
         same rule as rules.prospect_overdue."""
         return self.open().filter(next_action_date__lt=today)
 
-    def due_on(self, day: date):
-        return self.open().filter(next_action_date=day)
-
     def due_by(self, day: date):
         """Overdue or due on `day`: the agenda's next actions."""
         return self.open().filter(next_action_date__lte=day)

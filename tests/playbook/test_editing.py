@@ -174,7 +174,7 @@ def test_a_save_racing_for_the_same_number_shows_the_form_error(admin_client_, m
     """Two saves pass the form's check at once; the loser sees the error, not a 500."""
     from django import forms
 
-    from playbook.editing import EntryForm
+    from playbook.forms import EntryForm
 
     entry = make_entry(number=7)
     other = make_entry(number=8, section=entry.section)
