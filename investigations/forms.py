@@ -21,6 +21,7 @@ from investigations.models import (
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
 MONEY_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"})
+AMOUNT_TOO_LARGE = _("More than 1 billion yuan cannot be right.")
 COMPUTED_MESSAGE = _(
     "Net assets are computed from total assets and total liabilities: type those instead."
 )
@@ -37,8 +38,20 @@ def _yes_no(label) -> forms.TypedChoiceField:
     )
 
 
+TOO_LARGE = _("That amount is too large to be right.")
+
+
 class RefusesComputedFields:
-    """Bad input (issue 8): net assets typed where they are computed get a clear message."""
+    """Bad input (issue 8): net assets typed where they are computed get a clear message;
+    absurd amounts get the domain's message, not a count of digits."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DecimalField):
+                message = AMOUNT_TOO_LARGE if name == "amount" else TOO_LARGE
+                field.error_messages["max_digits"] = message
+                field.error_messages["max_whole_digits"] = message
 
     def clean(self):
         cleaned = super().clean()
@@ -70,9 +83,6 @@ class InvestigationStartForm(RefusesComputedFields, forms.ModelForm):
         model = Investigation
         fields = ["amount", "term_months", "product", "purpose", "existing_loans"]
         widgets = {"purpose": SHORT_TEXT, "amount": MONEY_INPUT, "existing_loans": MONEY_INPUT}
-        error_messages = {
-            "amount": {"max_digits": _("More than 1 billion yuan cannot be right.")},
-        }
 
 
 class InvestigationForm(RefusesComputedFields, forms.ModelForm):
@@ -248,7 +258,7 @@ class GuarantorForm(RefusesComputedFields, forms.ModelForm):
         }
 
 
-class CollateralForm(forms.ModelForm):
+class CollateralForm(RefusesComputedFields, forms.ModelForm):
     class Meta:
         model = Collateral
         fields = [
