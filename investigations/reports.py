@@ -7,6 +7,7 @@ must be installed (see README and .ci/run).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.contrib.staticfiles import finders
@@ -56,11 +57,19 @@ def _no_fetching(url: str, *args: Any, **kwargs: Any):
     raise ValueError(f"The report does not load external resources ({url}).")
 
 
+@cache
+def _stylesheet():
+    # Parsed once per process: the print stylesheet only changes with a deployment.
+    # (It declares no @font-face, so no font configuration is shared between threads.)
+    from weasyprint import CSS
+
+    return CSS(filename=finders.find(PRINT_CSS))
+
+
 def render_pdf(investigation: Investigation, *, request: HttpRequest | None = None) -> bytes:
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
 
     html = render_to_string(
         "investigations/report_pdf.html", {**context(investigation), "pdf": True}, request=request
     )
-    stylesheet = CSS(filename=finders.find(PRINT_CSS))
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[stylesheet])
+    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[_stylesheet()])
