@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -67,6 +68,16 @@ def _for_edit(request: HttpRequest, pk: int) -> Investigation | HttpResponse:
         return investigation
     messages.error(request, services.not_editable_message(investigation))
     return redirect(investigation)
+
+
+def _attempt(request: HttpRequest, change: Callable[[], object], done: str) -> None:
+    """Make a change; its refusal (or its success) is the message at the top of the next page."""
+    try:
+        change()
+    except services.Refused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, done)
 
 
 def _refused(form: forms.Form, refused: services.Refused) -> None:
@@ -164,12 +175,12 @@ def investigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return investigation
     form = InvestigationForm(request.POST or None, instance=investigation)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.investigation_save(investigation=form.save(commit=False), by=request.user)
-        except services.Refused as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, _("Investigation saved."))
+        edited = form.save(commit=False)
+        _attempt(
+            request,
+            lambda: services.investigation_save(investigation=edited, by=request.user),
+            _("Investigation saved."),
+        )
         return redirect(investigation)
     return TemplateResponse(
         request,
@@ -272,14 +283,12 @@ def child_form(
         instance = get_object_or_404(model.objects.filter(investigation=investigation), pk=child_pk)
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.child_save(
-                obj=form.save(commit=False), investigation=investigation, by=request.user
-            )
-        except services.Refused as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, _("Saved."))
+        obj = form.save(commit=False)
+        _attempt(
+            request,
+            lambda: services.child_save(obj=obj, investigation=investigation, by=request.user),
+            _("Saved."),
+        )
         return redirect(f"{investigation.get_absolute_url()}#{kind}")
     context: dict[str, Any] = {
         "form": form,
@@ -315,12 +324,7 @@ def child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> Htt
     if isinstance(investigation, HttpResponse):
         return investigation
     obj = get_object_or_404(model.objects.filter(investigation=investigation), pk=child_pk)
-    try:
-        services.child_delete(obj=obj, by=request.user)
-    except services.Refused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("Removed."))
+    _attempt(request, lambda: services.child_delete(obj=obj, by=request.user), _("Removed."))
     return redirect(f"{investigation.get_absolute_url()}#{kind}")
 
 
@@ -383,12 +387,9 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     investigation = file.investigation
-    try:
-        services.evidence_delete(file=file, by=request.user)
-    except services.Refused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("File removed."))
+    _attempt(
+        request, lambda: services.evidence_delete(file=file, by=request.user), _("File removed.")
+    )
     return redirect(f"{investigation.get_absolute_url()}#evidence")
 
 
