@@ -25,6 +25,7 @@ AMOUNT_TOO_LARGE = _("More than 1 billion yuan cannot be right.")
 COMPUTED_MESSAGE = _(
     "Net assets are computed from total assets and total liabilities: type those instead."
 )
+STALE_FORM = _("This page is out of date: open it again and retry.")
 BOOLEAN_CHOICES = [("", _("Not checked yet")), ("true", _("Yes")), ("false", _("No"))]
 
 
@@ -305,7 +306,22 @@ class EvidenceForm(forms.Form):
 class VersionForm(forms.Form):
     """The version the page showed: an action on a stale page is refused."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    seen_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": STALE_FORM,
+            "invalid": STALE_FORM,
+            "min_value": STALE_FORM,
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        # A hidden field's error is shown at the top of the form, where it can be read.
+        if "seen_version" in self.errors:
+            self.add_error(None, self.errors.pop("seen_version"))
+        return cleaned
 
 
 class SubmitForm(VersionForm):

@@ -44,6 +44,8 @@ from prospects.models import Prospect
 
 CASEWORK = (Role.CLIENT_MANAGER, Role.SUPERVISOR)
 LIST_LIMIT = 200
+# Figures typed into the cover preview beyond what a form accepts show no cover.
+TYPED_LIMIT = Decimal("1e12")
 
 # The investigation's own records edited on their own small pages: URL word → model, form.
 CHILDREN: dict[str, tuple[type[models.Model], type[forms.ModelForm]]] = {
@@ -265,7 +267,7 @@ def _typed_net(data) -> Decimal | None:
         liabilities = Decimal(str(data.get("total_liabilities", "")).strip())
     except InvalidOperation:
         return None
-    if not (assets.is_finite() and liabilities.is_finite()):
+    if not all(v.is_finite() and abs(v) < TYPED_LIMIT for v in (assets, liabilities)):
         return None
     return rules.net_assets(assets, liabilities)
 

@@ -395,3 +395,30 @@ def test_fill_checklist_helper_records_authorization(people):
     authorize_credit_query(investigation)
     fill_checklist(investigation)
     assert all(item.is_done for item in refresh(investigation).items.all())
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?total_assets=1e999999&total_liabilities=0",
+        "?total_assets=NaN&total_liabilities=1",
+        "?total_assets=abc",
+        "?guarantor=x&total_assets=5&total_liabilities=1",
+    ],
+)
+def test_the_cover_preview_survives_any_input(people, query):
+    investigation = make_investigation(people.owner)
+    response = client_for(people.owner).get(
+        reverse("investigations:cover", args=[investigation.pk]) + query
+    )
+    assert response.status_code == 200
+
+
+def test_a_decision_without_the_pages_version_is_refused_at_the_top(people):
+    investigation = submitted(people.owner)
+    response = client_for(people.supervisor).post(
+        reverse("investigations:review", args=[investigation.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert refresh(investigation).status == Status.SUBMITTED
