@@ -7,6 +7,7 @@ DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see README).
 from __future__ import annotations
 
 import sys
+import tempfile
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -177,6 +178,20 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Investigation evidence: private, outside static and media URLs (served only by a view
+    # that checks visibility); production may point it at an object store (django-storages).
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str(
+                "EVIDENCE_ROOT",
+                # Tests write to a throwaway directory, never the checkout.
+                tempfile.mkdtemp(prefix="evidence-")
+                if TESTING
+                else str(BASE_DIR / "private" / "evidence"),
+            )
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -236,3 +251,4 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Handbook §1: gifts at or above this value are flagged for the supervisor.
 HOSPITALITY_FLAG_THRESHOLD_CNY = Decimal(env_str("HOSPITALITY_FLAG_THRESHOLD_CNY", "200"))
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
