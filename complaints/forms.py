@@ -99,20 +99,22 @@ class ReasonForm(StepForm):
 
 
 class CloseForm(StepForm):
-    solution = forms.CharField(label=_("solution"), widget=SHORT_TEXT)
+    # Not required here: Case.apply says what each action needs, beside the field.
+    solution = forms.CharField(label=_("solution"), widget=SHORT_TEXT, required=False)
     client_told = forms.CharField(
         label=_("what the client was told"),
         widget=SHORT_TEXT,
         help_text=Case._meta.get_field("client_told").help_text,
+        required=False,
     )
-    root_cause = forms.CharField(label=_("root cause"), widget=SHORT_TEXT)
-    fix = forms.CharField(label=_("fix against recurrence"), widget=SHORT_TEXT)
+    root_cause = forms.CharField(label=_("root cause"), widget=SHORT_TEXT, required=False)
+    fix = forms.CharField(label=_("fix against recurrence"), widget=SHORT_TEXT, required=False)
 
     field_order = ["solution", "client_told", "root_cause", "fix", "at", "note"]
 
 
 class AnswerForm(StepForm):
-    answer = forms.CharField(label=_("answer"), widget=SHORT_TEXT)
+    answer = forms.CharField(label=_("answer"), widget=SHORT_TEXT, required=False)
 
     field_order = ["answer", "at", "note"]
 

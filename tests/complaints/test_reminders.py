@@ -128,9 +128,9 @@ def test_reminders_show_as_a_count_in_the_navigation_until_read(emails):
     case = backdate(make_case(people.owner), 2)
     sweep(timezone.now())
     client = client_for(people.owner)
-    assert 'aria-label="1 条新提醒"' in client.get(reverse("home")).text
+    assert 'aria-label="1 条新消息"' in client.get(reverse("home")).text
     client.get(case.get_absolute_url())
-    assert "条新提醒" not in client.get(reverse("home")).text
+    assert "条新消息" not in client.get(reverse("home")).text
 
 
 @pytest.mark.django_db(transaction=True)
@@ -149,7 +149,7 @@ def test_two_concurrent_runs_send_each_reminder_once(emails):
         try:
             barrier.wait()
             sweep(timezone.now())
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()

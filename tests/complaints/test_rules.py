@@ -56,12 +56,14 @@ def test_received_monday_afternoon(now, state):
 
 def test_the_same_instants_in_utc_give_the_same_answer():
     # Wednesday 00:00 Shanghai is Tuesday 16:00 UTC: still overdue, not "due today".
-    assert feedback_state(
-        MONDAY_1600.astimezone(UTC), datetime(2026, 11, 17, 16, 0, tzinfo=UTC)
-    ) == "overdue"
-    assert feedback_state(
-        MONDAY_1600.astimezone(UTC), datetime(2026, 11, 17, 15, 59, 59, tzinfo=UTC)
-    ) == "due_today"
+    assert (
+        feedback_state(MONDAY_1600.astimezone(UTC), datetime(2026, 11, 17, 16, 0, tzinfo=UTC))
+        == "overdue"
+    )
+    assert (
+        feedback_state(MONDAY_1600.astimezone(UTC), datetime(2026, 11, 17, 15, 59, 59, tzinfo=UTC))
+        == "due_today"
+    )
 
 
 def test_contact_logged_tuesday_2359_makes_wednesday_the_due_day():
@@ -119,8 +121,12 @@ def test_naive_datetimes_are_refused():
 def test_badge_prefers_a_late_decision_to_feedback():
     received = sh(2026, 11, 2, 9, 0)
     decide_by = resolution_deadline(received, 0)
-    assert rules.badge(last_contact=received, decide_by=decide_by, now=sh(2026, 11, 18, 9)) == "late"
-    assert rules.badge(last_contact=received, decide_by=decide_by, now=sh(2026, 11, 4, 9)) == "overdue"
+    assert (
+        rules.badge(last_contact=received, decide_by=decide_by, now=sh(2026, 11, 18, 9)) == "late"
+    )
+    assert (
+        rules.badge(last_contact=received, decide_by=decide_by, now=sh(2026, 11, 4, 9)) == "overdue"
+    )
     assert rules.badge(last_contact=received, decide_by=decide_by, now=sh(2026, 11, 2, 10)) is None
 
 
