@@ -14,7 +14,6 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -27,9 +26,6 @@ from django.utils.translation import gettext as _
 
 from complaints import rules
 from complaints.models import Case, Reminder
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 # Cases listed in one email; the rest are summed up (the in-app list has them all).
 EMAIL_CASE_LIMIT = 30
@@ -81,28 +77,35 @@ def _insert_select(selection, person: str, now: datetime, run: str) -> None:
         )
 
 
-def _email(person: User, reminders: list[Reminder], base_url: str) -> EmailMessage:
-    lines = []
-    for reminder in reminders[:EMAIL_CASE_LIMIT]:
-        case = reminder.case
-        lines.append(
-            f"- [{reminder.get_reason_display()}] {case.client_label}: {case.first_point}\n"
-            f"  {base_url}{reverse('complaints:detail', args=[case.pk])}"
-        )
-    if len(reminders) > EMAIL_CASE_LIMIT:
-        lines.append(
-            _("… and %(count)d more in the workbench.")
-            % {"count": len(reminders) - EMAIL_CASE_LIMIT}
+@dataclass
+class _Line:
+    case_id: int
+    reason: str
+    client: str
+    points: str
+
+    @property
+    def first_point(self) -> str:
+        return (self.points.strip().splitlines() or [""])[0][:60]
+
+
+def _email(address: str, lines: list[_Line], base_url: str) -> EmailMessage:
+    labels = dict(Reminder.Reason.choices)
+    # The case URL without a reverse() per line: a sweep may list thousands.
+    detail = base_url + reverse("complaints:detail", args=[0]).removesuffix("0/")
+    text = [
+        f"- [{labels[line.reason]}] {line.client}: {line.first_point}\n  {detail}{line.case_id}/"
+        for line in lines[:EMAIL_CASE_LIMIT]
+    ]
+    if len(lines) > EMAIL_CASE_LIMIT:
+        text.append(
+            _("… and %(count)d more in the workbench.") % {"count": len(lines) - EMAIL_CASE_LIMIT}
         )
     body = "\n".join(
-        [
-            _("Clients who must hear from us today (handbook: at least once a day):"),
-            "",
-            *lines,
-        ]
+        [_("Clients who must hear from us today (handbook: at least once a day):"), "", *text]
     )
-    subject = _("%(count)d client(s) waiting for feedback") % {"count": len(reminders)}
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+    subject = _("%(count)d client(s) waiting for feedback") % {"count": len(lines)}
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
 
 
 def sweep(now: datetime, *, base_url: str = "") -> SweepReport:
@@ -118,27 +121,43 @@ def sweep(now: datetime, *, base_url: str = "") -> SweepReport:
     )
     _insert_select(escalated, "handler__supervisor_id", now, run)
 
-    mine = list(
+    # Tuples, not model instances: one row per reminder, possibly a great many.
+    mine = (
         Reminder.objects.filter(run=run)
-        .select_related("person", "case", "case__prospect")
         .order_by("person_id", "case__last_contact_at", "case_id")
+        .values_list(
+            "person_id",
+            "person__email",
+            "person__last_name",
+            "person__first_name",
+            "person__username",
+            "case_id",
+            "reason",
+            "case__client_name",
+            "case__prospect__name",
+            "case__points",
+        )
     )
-    report = SweepReport(created=len(mine))
-    by_person: dict[int, list[Reminder]] = defaultdict(list)
-    for reminder in mine:
-        by_person[reminder.person_id].append(reminder)
+    lines: dict[int, list[_Line]] = defaultdict(list)
+    people: dict[int, tuple[str, str]] = {}
+    created = 0
+    for person_id, email, last, first, username, case_id, reason, client, prospect, points in mine:
+        created += 1
+        people[person_id] = (email, f"{last}{first}" or username)
+        lines[person_id].append(_Line(case_id, reason, prospect or client, points))
+    report = SweepReport(created=created)
 
     sent: list[int] = []
     failed: dict[int, str] = {}
     mail = get_connection(fail_silently=False)
     with translation.override(settings.LANGUAGE_CODE):
-        for person_id, reminders in by_person.items():
-            person = reminders[0].person
-            if not person.email:
+        for person_id, person_lines in lines.items():
+            address = people[person_id][0]
+            if not address:
                 failed[person_id] = _("no email address")
                 continue
             try:
-                mail.send_messages([_email(person, reminders, base_url)])
+                mail.send_messages([_email(address, person_lines, base_url)])
             except Exception as error:
                 failed[person_id] = f"{type(error).__name__}: {error}"[:300]
             else:
@@ -159,6 +178,5 @@ def sweep(now: datetime, *, base_url: str = "") -> SweepReport:
             )
         )
     report.emails_sent = len(sent)
-    people = {r.person_id: r.person for r in mine}
-    report.failures.extend((str(people[pk]), why) for pk, why in failed.items())
+    report.failures.extend((people[pk][1], why) for pk, why in failed.items())
     return report
