@@ -121,7 +121,8 @@ def contact_time_error(*, at: datetime, received: datetime, now: datetime) -> st
 
     if at > now:
         return _("A contact cannot be dated in the future.")
-    if at < received:
+    # Forms give times to the minute: a step in the minute of receipt is not "before" it.
+    if at < received.replace(second=0, microsecond=0):
         return _("A contact cannot be dated before the complaint was received.")
     return None
 
