@@ -538,8 +538,6 @@ class Reminder(models.Model):
     reason = models.CharField(max_length=20, choices=Reason.choices)
     # Which run inserted the row: a run sends only the rows carrying its own token.
     run = models.CharField(max_length=32)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -557,3 +555,25 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.case_id} · {self.day}"
+
+
+class ReminderEmail(models.Model):
+    """One email of one run to one person: sent, or why not (one row per person, not per
+    case, so recording the outcome costs the same whatever the number of cases)."""
+
+    run = models.CharField(max_length=32)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    cases = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder email")
+        verbose_name_plural = _("reminder emails")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "person"], name="reminder_email_once_per_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.day} · {self.sent_at or self.error}"

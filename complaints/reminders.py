@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from complaints import rules
-from complaints.models import Case, Reminder
+from complaints.models import Case, Reminder, ReminderEmail
 
 # Cases listed in one email; the rest are summed up (the in-app list has them all).
 EMAIL_CASE_LIMIT = 30
@@ -60,15 +60,13 @@ def _insert_select(selection, person: str, now: datetime, run: str) -> None:
             r_day=Value(rules.bank_day(now), output_field=DateField()),
             r_reason=_reason(now),
             r_run=Value(run, output_field=CharField()),
-            r_error=Value("", output_field=CharField()),
         )
-        .values_list("r_person", "r_case", "r_day", "r_reason", "r_run", "r_error")
+        .values_list("r_person", "r_case", "r_day", "r_reason", "r_run")
     )
     select_sql, params = rows.query.sql_with_params()
     table = connection.ops.quote_name(Reminder._meta.db_table)
     columns = ", ".join(
-        connection.ops.quote_name(name)
-        for name in ("person_id", "case_id", "day", "reason", "run", "error")
+        connection.ops.quote_name(name) for name in ("person_id", "case_id", "day", "reason", "run")
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -167,16 +165,18 @@ def sweep(now: datetime, *, base_url: str = "") -> SweepReport:
     except Exception as error:
         report.failures.append(("-", f"{type(error).__name__}: {error}"))
 
-    if sent:
-        Reminder.objects.filter(run=run, person_id__in=sent).update(sent_at=now)
-    if failed:
-        Reminder.objects.filter(run=run, person_id__in=list(failed)).update(
-            error=SqlCase(
-                *(When(person_id=pk, then=Value(why)) for pk, why in failed.items()),
-                default=Value(""),
-                output_field=CharField(),
-            )
+    day = rules.bank_day(now)
+    ReminderEmail.objects.bulk_create(
+        ReminderEmail(
+            run=run,
+            person_id=person_id,
+            day=day,
+            cases=len(person_lines),
+            sent_at=now if person_id not in failed else None,
+            error=failed.get(person_id, ""),
         )
+        for person_id, person_lines in lines.items()
+    )
     report.emails_sent = len(sent)
     report.failures.extend((people[pk][1], why) for pk, why in failed.items())
     return report

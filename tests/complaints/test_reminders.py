@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints.models import Reminder
+from complaints.models import Reminder, ReminderEmail
 from complaints.reminders import sweep
 from tests.complaints.factories import make_case, make_question, silent_since
 from tests.conftest import client_for
@@ -107,7 +107,8 @@ def test_a_refusing_mail_server_is_reported_and_the_run_goes_on(emails, settings
     call_command("send_feedback_reminders", stdout=StringIO(), stderr=err)
     assert err.getvalue().count("Not sent to") == 2
     # The in-app notifications are there, and the failure is recorded, not retried as new.
-    assert Reminder.objects.filter(sent_at__isnull=True).exclude(error="").count() == 2
+    assert Reminder.objects.count() == 2
+    assert ReminderEmail.objects.filter(sent_at__isnull=True).exclude(error="").count() == 2
     response = client_for(people.owner).get(reverse("complaints:list"))
     assert '<span class="badge"' in response.text
 
@@ -121,6 +122,7 @@ def test_a_person_without_address_is_reported_others_get_theirs(emails):
     report = sweep(timezone.now())
     assert report.emails_sent == 1
     assert [why for _who, why in report.failures] == ["没有电子邮件地址"]
+    assert ReminderEmail.objects.get(person=people.owner).sent_at is not None
 
 
 def test_reminders_show_as_a_count_in_the_navigation_until_read(emails):
