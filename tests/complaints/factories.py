@@ -8,6 +8,7 @@ from itertools import count
 from django.utils import timezone
 
 from accounts.models import User
+from complaints import rules
 from complaints.models import Case, Channel, FeedbackContact, Kind
 from complaints.services import case_record
 
@@ -40,6 +41,7 @@ def make_contact(case: Case, at: datetime, said: str = "已告知进展") -> Fee
 
 def silent_since(case: Case, at: datetime) -> Case:
     """Backdate a case: received and last contacted at `at`."""
-    Case.objects.filter(pk=case.pk).update(received_at=at, last_contact_at=at)
+    decide_by = rules.resolution_deadline(at, case.extensions) if case.is_complaint else None
+    Case.objects.filter(pk=case.pk).update(received_at=at, last_contact_at=at, decide_by=decide_by)
     case.refresh_from_db()
     return case

@@ -303,3 +303,32 @@ def test_supervisor_board_lists_the_escalated_case(people, supervisor_client):
     assert "老李" in supervisor_client.get(reverse("home")).text
     assert case.events.count() == 1
     assert CaseEvent.objects.count() == 1
+
+
+def test_open_cases_most_urgent_first(people, manager_client):
+    now = timezone.now()
+    quiet = silent_since(make_case(people.owner, client_name="甲"), now - timedelta(hours=2))
+    escalated = silent_since(make_case(people.owner, client_name="乙"), now - timedelta(days=4))
+    late = silent_since(make_case(people.owner, client_name="丙"), now - timedelta(days=20))
+    make_contact_now = FeedbackContact.objects.create(
+        case=late, at=now, said="每日反馈", by=people.owner
+    )
+    Case.objects.filter(pk=late.pk).update(last_contact_at=make_contact_now.at)
+    page = manager_client.get(reverse("complaints:list")).text
+    assert page.index("丙") < page.index("乙") < page.index("甲")
+    assert "超期未决" in page and "已升级" in page
+    assert quiet.badge() is None and escalated.badge() == "escalated"
+
+
+def test_calendar_has_the_feedback_day_and_the_decision_day(people, manager_client):
+    make_case(people.owner, client_name="钱女士")
+    ics = manager_client.get(reverse("calendar")).content.decode()
+    assert "向钱女士反馈" in ics and "投诉处理期限：钱女士" in ics
+
+
+def test_client_page_offers_to_record_a_complaint(people, manager_client):
+    prospect = make_prospect(people.owner)
+    page = manager_client.get(prospect.get_absolute_url()).text
+    assert f"/complaints/new/?prospect={prospect.pk}" in page
+    form = manager_client.get(f"/complaints/new/?prospect={prospect.pk}").text
+    assert f'<option value="{prospect.pk}" selected>' in form
