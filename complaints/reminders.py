@@ -166,17 +166,18 @@ def sweep(now: datetime, *, base_url: str = "") -> SweepReport:
         report.failures.append(("-", f"{type(error).__name__}: {error}"))
 
     day = rules.bank_day(now)
-    ReminderEmail.objects.bulk_create(
-        ReminderEmail(
-            run=run,
-            person_id=person_id,
-            day=day,
-            cases=len(person_lines),
-            sent_at=now if person_id not in failed else None,
-            error=failed.get(person_id, ""),
+    if lines:
+        ReminderEmail.objects.bulk_create(
+            ReminderEmail(
+                run=run,
+                person_id=person_id,
+                day=day,
+                cases=len(person_lines),
+                sent_at=now if person_id not in failed else None,
+                error=failed.get(person_id, ""),
+            )
+            for person_id, person_lines in lines.items()
         )
-        for person_id, person_lines in lines.items()
-    )
     report.emails_sent = len(sent)
     report.failures.extend((people[pk][1], why) for pk, why in failed.items())
     return report
