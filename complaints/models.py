@@ -140,6 +140,9 @@ class CaseQuerySet(OwnedQuerySet):
     def open(self):
         return self.exclude(status__in=FINISHED)
 
+    def finished(self):
+        return self.filter(status__in=FINISHED)
+
     def complaints(self):
         return self.filter(kind=Kind.COMPLAINT)
 

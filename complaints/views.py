@@ -61,11 +61,10 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     """Open cases, most urgent first (or the closed ones), each with its one badge."""
     show = request.GET.get("show", "open")
     cases = _visible(request).for_list()
-    cases = (
-        cases.open().most_urgent_first()
-        if show == "open"
-        else cases.exclude(pk__in=cases.open().values("pk")).order_by("-closed_at", "-pk")
-    )
+    if show == "open":
+        cases = cases.open().most_urgent_first()
+    else:
+        cases = cases.finished().order_by("-closed_at", "-pk")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     unread = list(
         Reminder.objects.filter(person=request.user, read_at__isnull=True)
