@@ -96,11 +96,12 @@ def run_backend(backend: str, cases: int) -> dict:
             t0 = time.perf_counter()
             report = sweep(now)
             seconds = time.perf_counter() - t0
-        return report, seconds, len(queries.captured_queries)
+        sql = sum(float(query["time"]) for query in queries.captured_queries)
+        return report, seconds, len(queries.captured_queries), sql
 
-    first, first_seconds, first_queries = timed_sweep()
+    first, first_seconds, first_queries, first_sql = timed_sweep()
     emails = len(mail.outbox)
-    second, second_seconds, second_queries = timed_sweep()
+    second, second_seconds, second_queries, _sql = timed_sweep()
     return {
         "backend": backend,
         "cases": cases,
@@ -110,6 +111,7 @@ def run_backend(backend: str, cases: int) -> dict:
         "emails": emails,
         "first_seconds": round(first_seconds, 2),
         "first_queries": first_queries,
+        "first_sql_seconds": round(first_sql, 2),
         "second_new": second.created,
         "second_seconds": round(second_seconds, 2),
         "second_queries": second_queries,
@@ -180,7 +182,7 @@ def main() -> None:
             print(
                 f"{backend:<10} {r['cases']} open cases ({r['needing_feedback']} needing feedback): "
                 f"{r['reminders']} reminders, {r['emails']} emails in {r['first_seconds']} s, "
-                f"{r['first_queries']} SQL statements; second run {r['second_new']} new in "
+                f"{r['first_queries']} SQL statements ({r['first_sql_seconds']} s in SQL); second run {r['second_new']} new in "
                 f"{r['second_seconds']} s, {r['second_queries']} statements",
                 flush=True,
             )
