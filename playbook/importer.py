@@ -31,6 +31,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from playbook.rendering import tidy_spaces
+
 if TYPE_CHECKING:
     from accounts.models import User
     from playbook.models import Chapter, Entry, Part, Section
@@ -40,7 +42,9 @@ SECTION_HEADING = re.compile(r"^([一二三四五六七八九十百零〇两]{1,
 # A number and a dot directly followed by text (a space after it makes a point).
 NUMBERED_TEXT = re.compile(r"^(\d{1,4})[.．](?=[^\s\d])")
 POINT = re.compile(r"^\d{1,3}[.．]\s+\S|^\d{1,3}．\S|^[（(][一二三四五六七八九十]{1,3}[）)]")
-QUESTION = re.compile(r"(\d{1,4})[.．](?=[^\s\d])(.+?[?？])")
+QUESTION_START = re.compile(r"(\d{1,4})[.．](?=[^\s\d])")
+# 答: right after a question's ？ starts its answer on the same line.
+ANSWER_AFTER_QUESTION = re.compile(r"[?？]\s*答\s*[:：]")
 ANSWER_PREFIX = re.compile(r"^答\s*[:：]\s*")
 # Several numbered points on one line: split after the ;/； before each number.
 INLINE_POINTS = re.compile(r"(?<=[;；])\s*(?=\d{1,3}[.．]\s*\S)")
@@ -100,9 +104,20 @@ class ParsedPart:
         return [e for c in self.chapters for s in c.sections for e in s.entries]
 
 
+@dataclass(frozen=True)
+class UnplacedLine:
+    """A line the parser could not place: left out, and reported with its number."""
+
+    line: int
+    text: str
+    # The entry whose answer it would otherwise have run into.
+    after_entry: int
+
+
 @dataclass
 class Handbook:
     parts: list[ParsedPart] = field(default_factory=list)
+    unplaced: list[UnplacedLine] = field(default_factory=list)
 
     @property
     def entries(self) -> list[ParsedEntry]:
@@ -120,6 +135,23 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise HandbookFormatError(line, _("text in UTF-8 or GB18030")) from None
+
+
+def handbook_text(handbook: Handbook) -> str:
+    """The handbook in the plain-text format `parse_handbook` reads (its inverse)."""
+    lines: list[str] = []
+    for part in handbook.parts:
+        lines.append(part.name)
+        for chapter in part.chapters:
+            lines.append(chapter.title)
+            for section in chapter.sections:
+                lines.append(f"{section.numeral}、{section.title}")
+                for entry in section.entries:
+                    lines.append(f"{entry.number}.{entry.question}")
+                    if entry.answer:
+                        lines.append("答：")
+                        lines.extend(entry.answer.splitlines())
+    return "\n".join(lines) + "\n"
 
 
 # --- Lines -----------------------------------------------------------------
@@ -174,7 +206,7 @@ def _is_heading_line(text: str) -> bool:
 
 def _answer_lines(text: str) -> list[str]:
     """One answer line, split where it holds several numbered points."""
-    text = LABEL_POINT.sub(r"（\1）", text)
+    text = tidy_spaces(LABEL_POINT.sub(r"（\1）", text))
     if POINT.match(text):
         return [p.strip() for p in INLINE_POINTS.split(text) if p.strip()]
     return [text]
@@ -183,23 +215,33 @@ def _answer_lines(text: str) -> list[str]:
 def _split_questions(text: str) -> tuple[list[tuple[int, str]], str] | None:
     """The questions a line starts with, and any answer text after them.
 
+    A number directly followed by text starts a question, which runs to the
+    last ？ before the next such number: `8.嫌利率高怎么办?价格确实不低,怎样解释? 能否打折?`
+    is one question of three sentences (the asker's context between them);
     `12.如何…？13.怎样…？` holds two; `3.什么是三品？答：…` a question and an answer.
-    None when the line is not a run of questions.
+    None when the line is not a run of questions (a question without ？, or
+    text after the last ？ that is not an answer).
     """
-    questions: list[tuple[int, str]] = []
-    position = 0
-    while True:
-        match = QUESTION.match(text, position)
-        if not match:
-            break
-        questions.append((int(match.group(1)), match.group(2).strip()))
-        position = match.end()
-        while position < len(text) and text[position] in " \t":
-            position += 1
-    rest = text[position:].strip()
-    if not questions or (rest and not ANSWER_PREFIX.match(rest)):
+    starts = [
+        match
+        for match in QUESTION_START.finditer(text)
+        if match.start() == 0 or text[match.start() - 1] in "？? \t"
+    ]
+    if not starts or starts[0].start() != 0:
         return None
-    return questions, ANSWER_PREFIX.sub("", rest)
+    questions: list[tuple[int, str]] = []
+    rest = ""
+    for index, match in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+        body = text[match.end() : end].strip()
+        last = index + 1 == len(starts)
+        if last and (answer := ANSWER_AFTER_QUESTION.search(body)):
+            body, rest = body[: answer.start() + 1], body[answer.end() :].strip()
+        cut = max(body.rfind("？"), body.rfind("?"))
+        if cut == -1 or body[cut + 1 :].strip():
+            return None
+        questions.append((int(match.group(1)), tidy_spaces(body)))
+    return questions, rest
 
 
 # --- The parser --------------------------------------------------------------
@@ -265,7 +307,8 @@ def parse_handbook(text: str) -> Handbook:
             raise HandbookFormatError(
                 line_number, _("a section heading (a Chinese numeral and 、)"), line
             )
-        split = _split_questions(line) if NUMBERED_TEXT.match(line) else None
+        looks_like_question = NUMBERED_TEXT.match(line)
+        split = _split_questions(line) if looks_like_question else None
         if split is not None:
             finish_entry()
             questions, rest = split
@@ -285,6 +328,11 @@ def parse_handbook(text: str) -> Handbook:
             raise HandbookFormatError(
                 line_number, _("a question (a number, a dot and text ending in ？)"), line
             )
+        if looks_like_question and looks_like_question.group(0).endswith("."):
+            # `9.客户请吃饭怎么处理` (no ？) or `3.什么是三品？人品…` (`9．…` is a point): a question
+            # or an answer? Not guessed, and not run into the previous answer.
+            handbook.unplaced.append(UnplacedLine(line_number, line, pending[-1][0]))
+            continue
         if not answer:
             line = ANSWER_PREFIX.sub("", line)
             if not line:
@@ -328,6 +376,30 @@ def propose_topics(question: str, answer: str, keywords: Mapping[str, Iterable[s
 # --- The upsert ----------------------------------------------------------------
 
 
+PREVIEW_QUESTION_CHARS = 24
+PREVIEW_ANSWER_CHARS = 40
+
+
+@dataclass(frozen=True)
+class EntryPreview:
+    """An entry as the import sees it: enough of it to notice two run together."""
+
+    part: str
+    number: int
+    status: str  # "created", "updated" or "unchanged"
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class MovedText:
+    """An entry the stored handbook had run into another entry's answer, now its own."""
+
+    part: str
+    number: int
+    from_number: int
+
+
 @dataclass
 class ImportResult:
     created: list[int] = field(default_factory=list)
@@ -338,6 +410,9 @@ class ImportResult:
     missing: list[Entry] = field(default_factory=list)
     # Chapters and sections the file no longer has and that are left empty: removed.
     removed: list[str] = field(default_factory=list)
+    entries: list[EntryPreview] = field(default_factory=list)
+    moved: list[MovedText] = field(default_factory=list)
+    unplaced: list[UnplacedLine] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -357,7 +432,7 @@ def import_handbook(
     handbook: Handbook, *, dry_run: bool = False, editor: User | None = None
 ) -> ImportResult:
     """Upsert the parsed handbook in one transaction (rolled back when `dry_run`)."""
-    result = ImportResult(dry_run=dry_run)
+    result = ImportResult(dry_run=dry_run, unplaced=list(handbook.unplaced))
     try:
         with transaction.atomic():
             for order, parsed_part in enumerate(handbook.parts, start=1):
@@ -391,6 +466,7 @@ def _import_part(
 
     kept_sections: set[int] = set()
     kept_chapters: set[int] = set()
+    old_answers: dict[int, str] = {}  # of the entries this import updates
     for chapter_order, parsed_chapter in enumerate(parsed.chapters, start=1):
         chapter = _upsert_chapter(part, parsed, parsed_chapter, chapter_order, kept_chapters)
         kept_chapters.add(chapter.pk)
@@ -414,13 +490,16 @@ def _import_part(
                     entry.fill_words()
                     to_create.append(entry)
                     result.created.append(entry.number)
+                    status = "created"
                 elif (entry.question, entry.answer, entry.section_id) == (
                     parsed_entry.question,
                     parsed_entry.answer,
                     section.pk,
                 ):
                     result.unchanged.append(entry.number)
+                    status = "unchanged"
                 else:
+                    old_answers[entry.number] = entry.answer
                     revised = (entry.question, entry.answer) != (
                         parsed_entry.question,
                         parsed_entry.answer,
@@ -434,6 +513,17 @@ def _import_part(
                     entry.fill_words()
                     to_update.append(entry)
                     result.updated.append(entry.number)
+                    status = "updated"
+                result.entries.append(
+                    EntryPreview(
+                        part=part.name,
+                        number=parsed_entry.number,
+                        status=status,
+                        question=_start_of(parsed_entry.question, PREVIEW_QUESTION_CHARS),
+                        answer=_start_of(parsed_entry.answer, PREVIEW_ANSWER_CHARS),
+                    )
+                )
+    result.moved.extend(_moved_text(part.name, to_create, old_answers))
 
     # bulk_create/bulk_update skip save(): the word columns were filled above,
     # and the database triggers keep the full-text index in step.
@@ -497,6 +587,23 @@ def _import_part(
         ],
         batch_size=500,
     )
+
+
+def _start_of(text: str, length: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[:length] + "…"
+
+
+def _moved_text(part: str, created: list[Entry], old_answers: dict[int, str]) -> list[MovedText]:
+    """New entries whose question an updated entry's stored answer held (two entries run together)."""
+    moved = []
+    for entry in created:
+        probe = "".join(entry.question.split())[:12]
+        for number, answer in old_answers.items():
+            if probe and probe in "".join(answer.split()):
+                moved.append(MovedText(part, entry.number, number))
+                break
+    return moved
 
 
 def _upsert_chapter(

@@ -106,6 +106,21 @@ def handbook_import(request) -> HttpResponse:
                     )
                     % result.counts,
                 )
+                for moved in result.moved:
+                    messages.info(
+                        request,
+                        _(
+                            "Entry %(number)d was inside the answer of entry %(from)d; "
+                            "it is now an entry of its own."
+                        )
+                        % {"number": moved.number, "from": moved.from_number},
+                    )
+                if result.unplaced:
+                    messages.warning(
+                        request,
+                        _("Lines left out, not placed: %(lines)s.")
+                        % {"lines": ", ".join(str(line.line) for line in result.unplaced)},
+                    )
                 if result.missing:
                     messages.warning(
                         request,
