@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from playbook.rendering import tidy_spaces
+from playbook.segment import term_words, text_tokens
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -368,9 +369,20 @@ def _refuse_repeated_section(chapter: ParsedChapter, section: ParsedSection) -> 
 
 
 def propose_topics(question: str, answer: str, keywords: Mapping[str, Iterable[str]]) -> list[str]:
-    """The topics (slugs) whose keywords the entry's question or answer contains."""
-    text = f"{question}\n{answer}"
-    return [slug for slug, words in keywords.items() if any(word in text for word in words)]
+    """The topics (slugs) one of whose keywords is a word of the entry's question or answer.
+
+    Words, not substrings: 保证人 (a guarantor) is not 保证 (a promise). A
+    keyword jieba splits (贷款调查 → 贷款 调查) matches those words in a row.
+    """
+    tokens = text_tokens(f"{question}\n{answer}")
+    return [slug for slug, words in keywords.items() if any(_has_run(tokens, w) for w in words)]
+
+
+def _has_run(tokens: list[str], keyword: str) -> bool:
+    run = term_words(keyword)
+    if len(run) == 1:
+        return run[0] in tokens
+    return any(tokens[i : i + len(run)] == run for i in range(len(tokens) - len(run) + 1))
 
 
 # --- The upsert ----------------------------------------------------------------
@@ -466,6 +478,7 @@ def _import_part(
 
     kept_sections: set[int] = set()
     kept_chapters: set[int] = set()
+    result_unchanged: list[int] = []  # this part's
     old_answers: dict[int, str] = {}  # of the entries this import updates
     for chapter_order, parsed_chapter in enumerate(parsed.chapters, start=1):
         chapter = _upsert_chapter(part, parsed, parsed_chapter, chapter_order, kept_chapters)
@@ -497,6 +510,7 @@ def _import_part(
                     section.pk,
                 ):
                     result.unchanged.append(entry.number)
+                    result_unchanged.append(entry.number)
                     status = "unchanged"
                 else:
                     old_answers[entry.number] = entry.answer
@@ -577,12 +591,23 @@ def _import_part(
     )
     _remove_empty(part, kept_chapters=kept_chapters, kept_sections=kept_sections, result=result)
 
+    # Topics follow the words of every entry of the part (an earlier import may
+    # have proposed them on substrings), except where an administrator chose them.
     topic_ids = dict(Topic.objects.values_list("slug", "pk"))
     through = Entry.topics.through
+    proposed = [
+        entry
+        for entry in [*to_create, *to_update, *(existing[n] for n in result_unchanged)]
+        if not entry.topics_by_hand
+    ]
+    missing = [entry.pk for number, entry in existing.items() if number not in numbers]
+    through.objects.filter(entry__part=part, entry__topics_by_hand=False).exclude(
+        entry_id__in=missing
+    ).delete()
     through.objects.bulk_create(
         [
             through(entry_id=entry.pk, topic_id=topic_ids[slug])
-            for entry in to_create
+            for entry in proposed
             for slug in propose_topics(entry.question, entry.answer, keywords)
         ],
         batch_size=500,

@@ -14,8 +14,9 @@ from accounts.models import Role
 from accounts.policy import roles_required
 from playbook import reading
 from playbook.editing import EntryForm, NoteForm, compare_with_previous, entry_save
-from playbook.models import Entry, Section
+from playbook.models import Entry, EntryFlag, Section
 from playbook.rendering import answer_blocks
+from playbook.services import search_opened
 
 EDITOR_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 
@@ -56,7 +57,11 @@ def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _entry_page(request: HttpRequest, pk: int, note_form: NoteForm | None = None) -> HttpResponse:
+    from playbook.team_views import FlagForm
+
     entry = get_object_or_404(reading.entries_for_reader(request.user), pk=pk)
+    if (from_search := request.GET.get("from_search", "")).isdigit():
+        search_opened(user=request.user, log_id=int(from_search), entry=entry)
     topics = list(entry.topics.all())
     stale = reading.is_stale(entry)
     reading.mark_read(request.user, entry)
@@ -79,6 +84,11 @@ def _entry_page(request: HttpRequest, pk: int, note_form: NoteForm | None = None
             "note_form": note_form,
             "note": note,
             "can_edit": _can_edit(request.user),
+            "flag_form": FlagForm(),
+            "own_flags": list(EntryFlag.objects.filter(entry=entry, raised_by=request.user)),
+            "open_flag_count": EntryFlag.objects.filter(entry=entry).open().count()
+            if _can_edit(request.user)
+            else 0,
         },
     )
 
