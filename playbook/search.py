@@ -37,7 +37,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from playbook.models import Entry, EntryQuerySet, Section, Synonym
 from playbook.rules import split_terms
-from playbook.search_index import FTS_TABLE, PG_QUESTION_VECTOR
+from playbook.search_index import FTS_TABLE, FTS_VOCAB, PG_QUESTION_VECTOR
 from playbook.segment import STOPWORDS, query_words, term_words
 
 MAX_QUERY_CHARS = 100
@@ -54,6 +54,8 @@ SUGGESTIONS = 5
 RANK_CANDIDATES = 100
 # Document frequencies are counted up to this many entries (see _idf).
 DF_CAP = 1000
+# From this many entries, SQLite leaves the commonest words out of the match.
+PRUNE_FROM = 1000
 
 
 @dataclass(frozen=True)
@@ -194,9 +196,54 @@ def fts5_match(concepts: Sequence[Concept]) -> str:
     return " OR ".join(alternatives)
 
 
+def _without_common_words(concepts: Sequence[Concept]) -> list[Concept]:
+    """The concepts less the alternatives in more than half the entries, if rarer ones remain.
+
+    FTS5's bm25 gives a word in more than half the entries no weight at all
+    (its IDF is floored at zero), yet an OR query would read every one of
+    those entries: in a large handbook (PRUNE_FROM entries), leaving the word
+    out ranks the same and reads far less. In a small one it costs nothing to
+    keep, and an entry holding only that word is still a hit.
+    Words no entry holds are left out.
+    """
+    words = sorted({w for concept in concepts for words in concept.alternatives for w in words})
+    placeholders = ", ".join(["%s"] * len(words))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term, doc, (SELECT count(*) FROM playbook_entry) FROM {FTS_VOCAB} "
+            f"WHERE term IN ({placeholders})",
+            words,
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    total = rows[0][2]
+    frequency = {term: doc for term, doc, _total in rows}
+
+    def entries_with(words: tuple[str, ...]) -> int:
+        return min(frequency.get(word, 0) for word in words)
+
+    kept = []
+    for concept in concepts:
+        alternatives = tuple(a for a in concept.alternatives if entries_with(a) > 0)
+        if alternatives:
+            kept.append(Concept(alternatives))
+    if total < PRUNE_FROM:
+        return kept
+    rarer = [
+        Concept(alternatives)
+        for concept in kept
+        if (alternatives := tuple(a for a in concept.alternatives if entries_with(a) * 2 <= total))
+    ]
+    return rarer or kept
+
+
 def _ranked_sqlite(
     concepts: Sequence[Concept], *, section_id: int | None, limit: int
 ) -> list[tuple[Entry, float]]:
+    concepts = _without_common_words(concepts)
+    if not concepts:
+        return []
     params: list[object] = [QUESTION_WEIGHT, ANSWER_WEIGHT, fts5_match(concepts)]
     if section_id is None:
         # Without the join to playbook_entry: bm25 for a word in most entries
