@@ -238,3 +238,28 @@ def test_the_upload_preview_shows_unplaced_lines_and_the_start_of_each_entry(adm
     assert 'data-line="6"' in html and "4.客户说改天再谈怎么理解" in html
     assert "第一次上门带什么？" in html and "带上名片和产品手册。" in html
     assert not Entry.objects.exists()
+
+
+# --- The demo handbook ------------------------------------------------------------------
+
+
+def test_the_sample_teaches_the_banks_three_pins():
+    from playbook.demo import SAMPLE_HANDBOOK
+
+    text = SAMPLE_HANDBOOK.read_text(encoding="utf-8")
+    assert "人品、物品、产品" in text
+    assert "押品" not in text
+
+
+@pytest.mark.django_db
+def test_a_real_import_never_mixes_with_the_demo_handbook():
+    from playbook.demo import SAMPLE_HANDBOOK, SAMPLE_PART
+
+    import_text(SAMPLE_HANDBOOK.read_bytes())
+    sample = set(Entry.objects.values_list("pk", flat=True))
+    real = "市场营销篇\n建立客户关系\n一、寻找和选择客户\n1.真实手册的第一问？\n答：真实的回答。\n"
+    result = import_text(real)
+    assert result.created == [1] and result.updated == []
+    real_entry = Entry.objects.get(part__name="市场营销篇")
+    assert real_entry.pk not in sample
+    assert set(Entry.objects.filter(part__name=SAMPLE_PART).values_list("pk", flat=True)) == sample

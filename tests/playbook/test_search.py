@@ -284,3 +284,19 @@ def test_the_index_is_rebuilt_when_its_triggers_were_lost():
     entry.answer = "出示工作证。"
     entry.save()
     assert numbers("工作证") == [entry.number]
+
+
+def test_a_large_handbook_leaves_out_words_too_common_to_rank_by(monkeypatch):
+    # bm25 gives a word in more than half the entries no weight; at scale (SQLite)
+    # it is not read at all when a rarer word of the query remains.
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's bm25 only")
+    monkeypatch.setattr("playbook.search.PRUNE_FROM", 1)
+    section = make_section()
+    for i in range(3):
+        make_entry(f"门卫问题{i}？", "说明来意。", section=section)
+    rare = make_entry("要不要先预约？", "先打电话。", section=section)
+    assert numbers("门卫 预约") == [rare.number]
+    assert len(numbers("门卫")) == 3  # alone, a common word is still searched
