@@ -54,6 +54,8 @@ WEB_NOTICE = re.compile(r"因篇幅问题不能全部显示|请点此查看更�
 SENTENCE_END = tuple("。！？!?；;：:….")
 CLOSERS = "”’\"'）)」』】"
 CHAPTER_MAX = 30
+# How far past the last entry a number may be and still be taken for a question's.
+QUESTION_GAP = 3
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A numbered point this short without punctuation is a sub-heading, not a line
 # the PDF broke: a PDF breaks only full lines.
@@ -329,9 +331,12 @@ def parse_handbook(text: str) -> Handbook:
             raise HandbookFormatError(
                 line_number, _("a question (a number, a dot and text ending in ？)"), line
             )
-        if looks_like_question and looks_like_question.group(0).endswith("."):
-            # `9.客户请吃饭怎么处理` (no ？) or `3.什么是三品？人品…` (`9．…` is a point): a question
-            # or an answer? Not guessed, and not run into the previous answer.
+        if looks_like_question and _next_question_number(
+            int(looks_like_question.group(1)), pending[-1][0], answer or []
+        ):
+            # `9.客户请吃饭怎么处理` (no ？) or `9.什么是三品？人品…` after entry 8: the
+            # next question, or a point of the answer? Not guessed, and not run
+            # into the previous answer: reported, and left out.
             handbook.unplaced.append(UnplacedLine(line_number, line, pending[-1][0]))
             continue
         if not answer:
@@ -351,6 +356,16 @@ def parse_handbook(text: str) -> Handbook:
                 _("questions in this part (a number, a dot and text ending in ？)"),
             )
     return handbook
+
+
+def _next_question_number(number: int, last_entry: int, answer: list[str]) -> bool:
+    """`number.` could be the next question's (a point's number would continue a list).
+
+    Numbers in a part may skip (12, 14), so up to QUESTION_GAP past the last
+    entry; `1.看人品；` and `2.看物品；` after it are points of the answer.
+    """
+    continues_list = bool(answer) and re.match(rf"{number - 1}[.．]", answer[-1]) is not None
+    return last_entry < number <= last_entry + QUESTION_GAP and not continues_list
 
 
 def _refuse_repeated_section(chapter: ParsedChapter, section: ParsedSection) -> None:

@@ -263,3 +263,14 @@ def test_a_real_import_never_mixes_with_the_demo_handbook():
     real_entry = Entry.objects.get(part__name="市场营销篇")
     assert real_entry.pk not in sample
     assert set(Entry.objects.filter(part__name=SAMPLE_PART).values_list("pk", flat=True)) == sample
+
+
+def test_points_without_a_space_stay_in_the_answer():
+    handbook = parse(
+        "5.怎样看企业？\n答：看三样：\n1.看人品；\n2.看物品；\n3.看产品。\n"
+        "6.下一问？\n答：8.5亿的产值要核实。\n"
+    )
+    first, second = handbook.entries
+    assert first.answer == "看三样：\n1.看人品；\n2.看物品；\n3.看产品。"
+    assert second.answer == "8.5亿的产值要核实。"
+    assert handbook.unplaced == []
