@@ -24,7 +24,7 @@ from playbook.services import flag_raise, reading_assign
 
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(
-        label=gettext_lazy("What is wrong"),
+        label=gettext_lazy("What is the problem"),
         choices=FlagReason.choices,
         widget=forms.RadioSelect,
         initial=FlagReason.UNCLEAR,
