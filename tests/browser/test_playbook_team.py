@@ -25,9 +25,22 @@ def handbook(db):
     import_text(SAMPLE_HANDBOOK.read_bytes())
 
 
-def signed_in(browser, live_server, user) -> Page:
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE)
-    page = context.new_page()
+@pytest.fixture
+def signed_in(browser, live_server):
+    """Sign a person in, in a browser context of their own (closed before the server stops)."""
+    contexts = []
+
+    def _signed_in(user) -> Page:
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE)
+        contexts.append(context)
+        return _sign_in(context.new_page(), live_server, user)
+
+    yield _signed_in
+    for context in contexts:
+        context.close()
+
+
+def _sign_in(page: Page, live_server, user) -> Page:
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("用户名").fill(user.username)
     page.get_by_label("密码").fill(PASSWORD)
@@ -48,9 +61,9 @@ def assert_fits_a_phone(page: Page) -> None:
 
 
 def test_a_flag_goes_from_trainee_to_supervisor_and_back(
-    browser, live_server, trainee, supervisor, handbook
+    signed_in, live_server, trainee, supervisor, handbook
 ):
-    page = signed_in(browser, live_server, trainee)
+    page = signed_in(trainee)
     page.goto(f"{live_server.url}/playbook/search/")
     page.get_by_label("搜索手册").press_sequentially("客户嫌利率太高怎么办", delay=30)
     top = page.locator(".search-result").first
@@ -67,7 +80,7 @@ def test_a_flag_goes_from_trainee_to_supervisor_and_back(
     expect(page.locator('[data-state="open"]')).to_contain_text("现在的定价规定已经改了")
     assert_fits_a_phone(page)
 
-    editor = signed_in(browser, live_server, supervisor)
+    editor = signed_in(supervisor)
     editor.goto(f"{live_server.url}/playbook/flags/")
     flag = editor.locator('.flag[data-state="open"]')
     expect(flag).to_contain_text("现在的定价规定已经改了")
@@ -83,10 +96,10 @@ def test_a_flag_goes_from_trainee_to_supervisor_and_back(
 
 
 def test_a_mentor_assigns_a_section_and_the_trainee_confirms_it(
-    browser, live_server, trainee, supervisor, handbook
+    signed_in, live_server, trainee, supervisor, handbook
 ):
     section = Section.objects.get(numeral="二")
-    mentor = signed_in(browser, live_server, supervisor)
+    mentor = signed_in(supervisor)
     mentor.goto(f"{live_server.url}/playbook/sections/{section.pk}/")
     mentor.get_by_role("link", name="把这一节指定给实习客户经理阅读").click()
     assert_fits_a_phone(mentor)
@@ -97,7 +110,7 @@ def test_a_mentor_assigns_a_section_and_the_trainee_confirms_it(
     expect(mentor.locator('.assignment[data-state="open"]')).to_contain_text(str(section))
     assert_fits_a_phone(mentor)
 
-    page = signed_in(browser, live_server, trainee)
+    page = signed_in(trainee)
     assignment = ReadingAssignment.objects.get()
     item = page.locator(f'.assigned-reading [data-assignment="{assignment.pk}"]')
     expect(item).to_contain_text(str(section))
@@ -114,15 +127,15 @@ def test_a_mentor_assigns_a_section_and_the_trainee_confirms_it(
 
 
 def test_the_search_log_and_import_preview_fit_a_phone(
-    browser, live_server, supervisor, admin_user, handbook
+    signed_in, live_server, supervisor, admin_user, handbook
 ):
     SearchLog.objects.create(user=supervisor, query="飞机贷款怎么办", result_count=0)
-    page = signed_in(browser, live_server, supervisor)
+    page = signed_in(supervisor)
     page.goto(f"{live_server.url}/playbook/searches/")
     expect(page.locator('[data-query="飞机贷款怎么办"]')).to_be_visible()
     assert_fits_a_phone(page)
 
-    admin = signed_in(browser, live_server, admin_user)
+    admin = signed_in(admin_user)
     admin.goto(f"{live_server.url}/playbook/import/")
     admin.get_by_label("手册文本文件").set_input_files(str(SAMPLE_HANDBOOK))
     admin.get_by_role("button", name="预览").click()
