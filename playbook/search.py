@@ -51,11 +51,13 @@ ANSWER_WEIGHT = 1.0
 PG_WEIGHTS = "{0, 0, 0.1, 1.0}"
 SUGGESTIONS = 5
 # PostgreSQL ranks a bounded set of candidates (see _ranked_postgresql).
-RANK_CANDIDATES = 100
+RANK_CANDIDATES = 40
 # Document frequencies are counted up to this many entries (see _idf).
-DF_CAP = 1000
-# From this many entries, SQLite leaves the commonest words out of the match.
+DF_CAP = 200
+# From this many entries, the search leaves the commonest words out of the match
+# and ranks by the MAX_RANKED rarest words of the query.
 PRUNE_FROM = 1000
+MAX_RANKED = 5
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,15 @@ def _without_common_words(concepts: Sequence[Concept]) -> list[Concept]:
         for concept in kept
         if (alternatives := tuple(a for a in concept.alternatives if entries_with(a) * 2 <= total))
     ]
-    return rarer or kept
+    return _rarest(rarer or kept, key=lambda c: min(entries_with(a) for a in c.alternatives))
+
+
+def _rarest(concepts: Sequence[Concept], *, key) -> list[Concept]:
+    """The MAX_RANKED rarest concepts, in the query's order (a long question's
+    commonest words barely move the ranking, but each makes the database read
+    every entry holding it)."""
+    keep = set(sorted(range(len(concepts)), key=lambda i: key(concepts[i]))[:MAX_RANKED])
+    return [concept for i, concept in enumerate(concepts) if i in keep]
 
 
 def _ranked_sqlite(
@@ -286,7 +296,7 @@ def tsquery_any(concepts: Sequence[Concept]) -> str:
     return " | ".join(f"({_tsquery(concept)})" for concept in concepts)
 
 
-def _idf(concepts: Sequence[Concept]) -> list[float]:
+def _idf(concepts: Sequence[Concept]) -> tuple[int, list[float]]:
     """Each word's inverse document frequency (BM25's), counted by the database.
 
     ts_rank_cd knows nothing of how common a word is, so 客户 (in most entries)
@@ -307,7 +317,7 @@ def _idf(concepts: Sequence[Concept]) -> list[float]:
             params,
         )
         total, *frequencies = cursor.fetchone()
-    return [math.log(1 + (total - df + 0.5) / (df + 0.5)) for df in frequencies]
+    return total, [math.log(1 + (total - df + 0.5) / (df + 0.5)) for df in frequencies]
 
 
 def _ranked_postgresql(
@@ -318,6 +328,10 @@ def _ranked_postgresql(
     # each word, up to RANK_CANDIDATES entries with it in the question and as
     # many with it anywhere, and as many holding every word. A rare word's
     # entries are always all there; an entry matching everything too.
+    total, idfs = _idf(concepts)
+    weights = dict(zip(concepts, idfs, strict=True))
+    if total >= PRUNE_FROM:
+        concepts = _rarest(concepts, key=lambda concept: -weights[concept])
     in_section = "AND section_id = %s" if section_id is not None else ""
     section_params = [section_id] if section_id is not None else []
     every = " & ".join(f"({_tsquery(concept)})" for concept in concepts)
@@ -333,8 +347,8 @@ def _ranked_postgresql(
     candidates = RawSQL(" UNION ".join(subqueries), params)
     # Each word's cover density (question A, answer B), weighted by its rarity.
     rank_params: list[object] = []
-    for concept, idf in zip(concepts, _idf(concepts), strict=True):
-        rank_params.extend([idf, PG_WEIGHTS, _tsquery(concept)])
+    for concept in concepts:
+        rank_params.extend([weights[concept], PG_WEIGHTS, _tsquery(concept)])
     rank = RawSQL(
         " + ".join(
             ["%s * ts_rank_cd(%s::float4[], search_vector, to_tsquery('simple', %s))"]

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
@@ -209,6 +209,7 @@ def test_late_confirmation_is_not_on_time():
 
 
 class TestOverdueRuleMatchesQueryset(HypothesisTestCase):
+    @settings(deadline=None, max_examples=30)
     @given(
         due_offset=st.integers(-5, 5),
         confirmed=st.booleans(),
