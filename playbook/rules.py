@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 _TERM_SEPARATORS = re.compile(r"[\s/／、,，;；|]+")
 
@@ -29,15 +25,3 @@ def finished_on_time(due_on: date, confirmed_at: datetime | None) -> bool | None
 def assignment_overdue(due_on: date, confirmed_at: datetime | None, today: date) -> bool:
     """Not confirmed and the due day has passed (the same rule as the `overdue` queryset)."""
     return confirmed_at is None and due_on < today
-
-
-def can_assign_reading(user: User, trainee: User) -> bool:
-    """A trainee's mentor (their supervisor) or an administrator assigns their reading."""
-    if not (user.is_authenticated and user.is_active and trainee.is_trainee and trainee.is_active):
-        return False
-    return user.is_administrator or (user.is_supervisor and trainee.supervisor_id == user.pk)
-
-
-def can_resolve_flags(user: User) -> bool:
-    """The handbook's editors resolve flags."""
-    return user.is_authenticated and (user.is_supervisor or user.is_administrator)

@@ -16,7 +16,7 @@ from accounts.models import Role
 from accounts.policy import roles_required
 from playbook import reading
 from playbook.models import Entry, EntryFlag, FlagReason, ReadingAssignment, Section
-from playbook.rules import can_assign_reading, can_resolve_flags
+from playbook.permissions import can_assign_reading, can_resolve_flags
 from playbook.services import flag_raise, reading_assign
 
 # --- Flags ---------------------------------------------------------------------
@@ -138,7 +138,7 @@ class AssignmentForm(forms.Form):
     )
     entries = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Or chosen entries"),
-        queryset=Entry.objects.in_reading_order().select_related("part"),
+        queryset=Entry.objects.order_by(*reading.READING_ORDER).select_related("part"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )

@@ -1,0 +1,32 @@
+"""Who may act on the handbook (everyone reads it): pure predicates, no queries."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def can_edit_handbook(user: User) -> bool:
+    """Supervisors of every branch and administrators write the handbook; others read it."""
+    return (
+        user.is_authenticated and user.is_active and (user.is_supervisor or user.is_administrator)
+    )
+
+
+def can_follow_trainees(user: User) -> bool:
+    """Whose reading progress is listed beside one's own: a supervisor's trainees, or all."""
+    return user.is_supervisor or user.is_administrator
+
+
+def can_assign_reading(user: User, trainee: User) -> bool:
+    """A trainee's mentor (their supervisor) or an administrator assigns their reading."""
+    if not (user.is_authenticated and user.is_active and trainee.is_trainee and trainee.is_active):
+        return False
+    return user.is_administrator or (user.is_supervisor and trainee.supervisor_id == user.pk)
+
+
+def can_resolve_flags(user: User) -> bool:
+    """The handbook's editors resolve flags."""
+    return can_edit_handbook(user)
