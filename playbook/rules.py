@@ -1,4 +1,4 @@
-"""The playbook's rules as small pure functions (who may act, what counts as late)."""
+"""The playbook's rules as small pure functions (synonym terms, what counts as late)."""
 
 from __future__ import annotations
 
