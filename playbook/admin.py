@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from playbook.editing import entry_save
-from playbook.models import Chapter, Entry, Part, Section, Topic
+from playbook.models import Chapter, Entry, EntryFlag, Part, Section, Synonym, Topic
 
 
 @admin.register(Part)
@@ -38,9 +38,27 @@ class EntryAdmin(admin.ModelAdmin):
     list_filter = ["topics", "section__chapter__part", "section"]
     search_fields = ["question", "number"]
     filter_horizontal = ["topics"]
-    fields = ["section", "number", "question", "answer", "topics"]
+    fields = ["section", "number", "question", "answer", "topics", "topics_by_hand"]
     list_select_related = ["section"]
 
     def save_model(self, request, obj, form, change) -> None:
+        # Topics chosen here are an administrator's choice: later imports keep them.
+        if "topics" in form.changed_data:
+            obj.topics_by_hand = True
         # The same path as the app's own edit page: a revision for every changed text.
         entry_save(entry=obj, editor=request.user)
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Read by every search as it runs: a change here needs no re-indexing."""
+
+    list_display = ["__str__"]
+    search_fields = ["terms"]
+
+
+@admin.register(EntryFlag)
+class EntryFlagAdmin(admin.ModelAdmin):
+    list_display = ["entry", "reason", "raised_by", "raised_at", "resolved_at"]
+    list_filter = ["reason", "resolved_at"]
+    raw_id_fields = ["entry", "raised_by", "resolved_by"]

@@ -2,17 +2,17 @@
 
 A screen links itself to a topic in one line: `{% guidance "visiting" %}` in
 its template (playbook.templatetags.playbook_guidance), or `guidance_for("visiting")`
-in its view. Two queries, whatever the number of entries.
+in its view. The entries come by relevance — those most about the topic's
+keywords first, ranked by the database like a search — not in reading order.
+Three queries, whatever the number of entries.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-
 from playbook.models import Entry, Topic
-from playbook.reading import READING_ORDER
+from playbook.search import topic_entry_ids
 
 GUIDANCE_LIMIT = 8
 
@@ -24,13 +24,12 @@ class Guidance:
 
 
 def guidance_for(topic_slug: str, limit: int = GUIDANCE_LIMIT) -> Guidance | None:
-    """The topic and its first entries in reading order; None when it has none."""
-    entries = Entry.objects.order_by(*READING_ORDER).only("pk", "number", "question")
-    topic = (
-        Topic.objects.filter(slug=topic_slug)
-        .prefetch_related(Prefetch("entries", queryset=entries, to_attr="guidance_entries"))
-        .first()
-    )
-    if topic is None or not topic.guidance_entries:
+    """The topic and its most relevant entries; None when it has none."""
+    topic = Topic.objects.filter(slug=topic_slug).first()
+    if topic is None:
         return None
-    return Guidance(topic=topic, entries=topic.guidance_entries[:limit])
+    ids = topic_entry_ids(topic.pk, topic.keyword_list, limit)
+    if not ids:
+        return None
+    by_id = Entry.objects.only("pk", "number", "question").in_bulk(ids)
+    return Guidance(topic=topic, entries=[by_id[pk] for pk in ids if pk in by_id])

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.contributions import NavItem, Panel
+from accounts.contributions import AgendaSection, NavItem, Panel
 from playbook import reading
+from playbook.models import EntryFlag, ReadingAssignment
+
+AGENDA_LIMIT = 10
 
 
 def nav_items(user) -> list[NavItem]:
@@ -20,6 +25,25 @@ def nav_items(user) -> list[NavItem]:
                 reverse("playbook:progress"),
                 order=510,
                 active_prefix="/playbook/progress/",
+            )
+        )
+    if user.is_trainee or user.is_supervisor:
+        items.append(
+            NavItem(
+                _("Assigned reading"),
+                reverse("playbook:assignments"),
+                order=512,
+                active_prefix="/playbook/assignments/",
+            )
+        )
+    if user.is_supervisor or user.is_administrator:
+        items.append(
+            NavItem(
+                _("Flagged entries"),
+                reverse("playbook:flags"),
+                order=515,
+                active_prefix="/playbook/flags/",
+                count=EntryFlag.objects.visible_to(user).open().count(),
             )
         )
     if user.is_administrator:
@@ -44,6 +68,13 @@ def home_panels(request) -> list[Panel]:
                     "progress": reading.overall_progress(user),
                     "next_entry": reading.next_unread(user),
                     "bookmarks": list(reading.bookmarks_of(user)[:5]),
+                    "assignments": list(
+                        ReadingAssignment.objects.filter(trainee=user)
+                        .open()
+                        .select_related("section")
+                        .prefetch_related("entries")
+                        .order_by("due_on", "pk")[:AGENDA_LIMIT]
+                    ),
                 },
                 order=10,
             )
@@ -60,3 +91,22 @@ def home_panels(request) -> list[Panel]:
             )
         ]
     return []
+
+
+def agenda_sections(user, today: date) -> list[AgendaSection]:
+    """Overdue assigned reading: a trainee's own, and a mentor's trainees'."""
+    if not (user.is_trainee or user.is_supervisor):
+        return []
+    overdue = ReadingAssignment.objects.visible_to(user).overdue(today)
+    if user.is_supervisor:
+        overdue = overdue.exclude(trainee=user)
+    return [
+        AgendaSection(
+            _("Overdue reading"),
+            "playbook/agenda/assignments.html",
+            list(
+                overdue.select_related("trainee", "section").order_by("due_on", "pk")[:AGENDA_LIMIT]
+            ),
+            order=60,
+        )
+    ]

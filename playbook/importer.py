@@ -31,6 +31,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from playbook.rendering import tidy_spaces
+from playbook.segment import term_words, text_tokens
+
 if TYPE_CHECKING:
     from accounts.models import User
     from playbook.models import Chapter, Entry, Part, Section
@@ -40,7 +43,9 @@ SECTION_HEADING = re.compile(r"^([一二三四五六七八九十百零〇两]{1,
 # A number and a dot directly followed by text (a space after it makes a point).
 NUMBERED_TEXT = re.compile(r"^(\d{1,4})[.．](?=[^\s\d])")
 POINT = re.compile(r"^\d{1,3}[.．]\s+\S|^\d{1,3}．\S|^[（(][一二三四五六七八九十]{1,3}[）)]")
-QUESTION = re.compile(r"(\d{1,4})[.．](?=[^\s\d])(.+?[?？])")
+QUESTION_START = re.compile(r"(\d{1,4})[.．](?=[^\s\d])")
+# 答: right after a question's ？ starts its answer on the same line.
+ANSWER_AFTER_QUESTION = re.compile(r"[?？]\s*答\s*[:：]")
 ANSWER_PREFIX = re.compile(r"^答\s*[:：]\s*")
 # Several numbered points on one line: split after the ;/； before each number.
 INLINE_POINTS = re.compile(r"(?<=[;；])\s*(?=\d{1,3}[.．]\s*\S)")
@@ -49,6 +54,8 @@ WEB_NOTICE = re.compile(r"因篇幅问题不能全部显示|请点此查看更�
 SENTENCE_END = tuple("。！？!?；;：:….")
 CLOSERS = "”’\"'）)」』】"
 CHAPTER_MAX = 30
+# How far past the last entry a number may be and still be taken for a question's.
+QUESTION_GAP = 3
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A numbered point this short without punctuation is a sub-heading, not a line
 # the PDF broke: a PDF breaks only full lines.
@@ -100,9 +107,20 @@ class ParsedPart:
         return [e for c in self.chapters for s in c.sections for e in s.entries]
 
 
+@dataclass(frozen=True)
+class UnplacedLine:
+    """A line the parser could not place: left out, and reported with its number."""
+
+    line: int
+    text: str
+    # The entry whose answer it would otherwise have run into.
+    after_entry: int
+
+
 @dataclass
 class Handbook:
     parts: list[ParsedPart] = field(default_factory=list)
+    unplaced: list[UnplacedLine] = field(default_factory=list)
 
     @property
     def entries(self) -> list[ParsedEntry]:
@@ -120,6 +138,23 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise HandbookFormatError(line, _("text in UTF-8 or GB18030")) from None
+
+
+def handbook_text(handbook: Handbook) -> str:
+    """The handbook in the plain-text format `parse_handbook` reads (its inverse)."""
+    lines: list[str] = []
+    for part in handbook.parts:
+        lines.append(part.name)
+        for chapter in part.chapters:
+            lines.append(chapter.title)
+            for section in chapter.sections:
+                lines.append(f"{section.numeral}、{section.title}")
+                for entry in section.entries:
+                    lines.append(f"{entry.number}.{entry.question}")
+                    if entry.answer:
+                        lines.append("答：")
+                        lines.extend(entry.answer.splitlines())
+    return "\n".join(lines) + "\n"
 
 
 # --- Lines -----------------------------------------------------------------
@@ -174,7 +209,7 @@ def _is_heading_line(text: str) -> bool:
 
 def _answer_lines(text: str) -> list[str]:
     """One answer line, split where it holds several numbered points."""
-    text = LABEL_POINT.sub(r"（\1）", text)
+    text = tidy_spaces(LABEL_POINT.sub(r"（\1）", text))
     if POINT.match(text):
         return [p.strip() for p in INLINE_POINTS.split(text) if p.strip()]
     return [text]
@@ -183,23 +218,33 @@ def _answer_lines(text: str) -> list[str]:
 def _split_questions(text: str) -> tuple[list[tuple[int, str]], str] | None:
     """The questions a line starts with, and any answer text after them.
 
+    A number directly followed by text starts a question, which runs to the
+    last ？ before the next such number: `8.嫌利率高怎么办?价格确实不低,怎样解释? 能否打折?`
+    is one question of three sentences (the asker's context between them);
     `12.如何…？13.怎样…？` holds two; `3.什么是三品？答：…` a question and an answer.
-    None when the line is not a run of questions.
+    None when the line is not a run of questions (a question without ？, or
+    text after the last ？ that is not an answer).
     """
-    questions: list[tuple[int, str]] = []
-    position = 0
-    while True:
-        match = QUESTION.match(text, position)
-        if not match:
-            break
-        questions.append((int(match.group(1)), match.group(2).strip()))
-        position = match.end()
-        while position < len(text) and text[position] in " \t":
-            position += 1
-    rest = text[position:].strip()
-    if not questions or (rest and not ANSWER_PREFIX.match(rest)):
+    starts = [
+        match
+        for match in QUESTION_START.finditer(text)
+        if match.start() == 0 or text[match.start() - 1] in "？? \t"
+    ]
+    if not starts or starts[0].start() != 0:
         return None
-    return questions, ANSWER_PREFIX.sub("", rest)
+    questions: list[tuple[int, str]] = []
+    rest = ""
+    for index, match in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+        body = text[match.end() : end].strip()
+        last = index + 1 == len(starts)
+        if last and (answer := ANSWER_AFTER_QUESTION.search(body)):
+            body, rest = body[: answer.start() + 1], body[answer.end() :].strip()
+        cut = max(body.rfind("？"), body.rfind("?"))
+        if cut == -1 or body[cut + 1 :].strip():
+            return None
+        questions.append((int(match.group(1)), tidy_spaces(body)))
+    return questions, rest
 
 
 # --- The parser --------------------------------------------------------------
@@ -265,7 +310,8 @@ def parse_handbook(text: str) -> Handbook:
             raise HandbookFormatError(
                 line_number, _("a section heading (a Chinese numeral and 、)"), line
             )
-        split = _split_questions(line) if NUMBERED_TEXT.match(line) else None
+        looks_like_question = NUMBERED_TEXT.match(line)
+        split = _split_questions(line) if looks_like_question else None
         if split is not None:
             finish_entry()
             questions, rest = split
@@ -285,6 +331,14 @@ def parse_handbook(text: str) -> Handbook:
             raise HandbookFormatError(
                 line_number, _("a question (a number, a dot and text ending in ？)"), line
             )
+        if looks_like_question and _next_question_number(
+            int(looks_like_question.group(1)), pending[-1][0], answer or []
+        ):
+            # `9.客户请吃饭怎么处理` (no ？) or `9.什么是三品？人品…` after entry 8: the
+            # next question, or a point of the answer? Not guessed, and not run
+            # into the previous answer: reported, and left out.
+            handbook.unplaced.append(UnplacedLine(line_number, line, pending[-1][0]))
+            continue
         if not answer:
             line = ANSWER_PREFIX.sub("", line)
             if not line:
@@ -304,6 +358,16 @@ def parse_handbook(text: str) -> Handbook:
     return handbook
 
 
+def _next_question_number(number: int, last_entry: int, answer: list[str]) -> bool:
+    """`number.` could be the next question's (a point's number would continue a list).
+
+    Numbers in a part may skip (12, 14), so up to QUESTION_GAP past the last
+    entry; `1.看人品；` and `2.看物品；` after it are points of the answer.
+    """
+    continues_list = bool(answer) and re.match(rf"{number - 1}[.．]", answer[-1]) is not None
+    return last_entry < number <= last_entry + QUESTION_GAP and not continues_list
+
+
 def _refuse_repeated_section(chapter: ParsedChapter, section: ParsedSection) -> None:
     """Sections are known by their numeral, and their titles are unique in a chapter."""
     for earlier in chapter.sections:
@@ -320,12 +384,47 @@ def _refuse_repeated_section(chapter: ParsedChapter, section: ParsedSection) -> 
 
 
 def propose_topics(question: str, answer: str, keywords: Mapping[str, Iterable[str]]) -> list[str]:
-    """The topics (slugs) whose keywords the entry's question or answer contains."""
-    text = f"{question}\n{answer}"
-    return [slug for slug, words in keywords.items() if any(word in text for word in words)]
+    """The topics (slugs) one of whose keywords is a word of the entry's question or answer.
+
+    Words, not substrings: 保证人 (a guarantor) is not 保证 (a promise). A
+    keyword jieba splits (贷款调查 → 贷款 调查) matches those words in a row.
+    """
+    tokens = text_tokens(f"{question}\n{answer}")
+    return [slug for slug, words in keywords.items() if any(_has_run(tokens, w) for w in words)]
+
+
+def _has_run(tokens: list[str], keyword: str) -> bool:
+    run = term_words(keyword)
+    if len(run) == 1:
+        return run[0] in tokens
+    return any(tokens[i : i + len(run)] == run for i in range(len(tokens) - len(run) + 1))
 
 
 # --- The upsert ----------------------------------------------------------------
+
+
+PREVIEW_QUESTION_CHARS = 24
+PREVIEW_ANSWER_CHARS = 40
+
+
+@dataclass(frozen=True)
+class EntryPreview:
+    """An entry as the import sees it: enough of it to notice two run together."""
+
+    part: str
+    number: int
+    status: str  # "created", "updated" or "unchanged"
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class MovedText:
+    """An entry the stored handbook had run into another entry's answer, now its own."""
+
+    part: str
+    number: int
+    from_number: int
 
 
 @dataclass
@@ -338,6 +437,9 @@ class ImportResult:
     missing: list[Entry] = field(default_factory=list)
     # Chapters and sections the file no longer has and that are left empty: removed.
     removed: list[str] = field(default_factory=list)
+    entries: list[EntryPreview] = field(default_factory=list)
+    moved: list[MovedText] = field(default_factory=list)
+    unplaced: list[UnplacedLine] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -357,7 +459,7 @@ def import_handbook(
     handbook: Handbook, *, dry_run: bool = False, editor: User | None = None
 ) -> ImportResult:
     """Upsert the parsed handbook in one transaction (rolled back when `dry_run`)."""
-    result = ImportResult(dry_run=dry_run)
+    result = ImportResult(dry_run=dry_run, unplaced=list(handbook.unplaced))
     try:
         with transaction.atomic():
             for order, parsed_part in enumerate(handbook.parts, start=1):
@@ -391,6 +493,8 @@ def _import_part(
 
     kept_sections: set[int] = set()
     kept_chapters: set[int] = set()
+    result_unchanged: list[int] = []  # this part's
+    old_answers: dict[int, str] = {}  # of the entries this import updates
     for chapter_order, parsed_chapter in enumerate(parsed.chapters, start=1):
         chapter = _upsert_chapter(part, parsed, parsed_chapter, chapter_order, kept_chapters)
         kept_chapters.add(chapter.pk)
@@ -414,13 +518,17 @@ def _import_part(
                     entry.fill_words()
                     to_create.append(entry)
                     result.created.append(entry.number)
+                    status = "created"
                 elif (entry.question, entry.answer, entry.section_id) == (
                     parsed_entry.question,
                     parsed_entry.answer,
                     section.pk,
                 ):
                     result.unchanged.append(entry.number)
+                    result_unchanged.append(entry.number)
+                    status = "unchanged"
                 else:
+                    old_answers[entry.number] = entry.answer
                     revised = (entry.question, entry.answer) != (
                         parsed_entry.question,
                         parsed_entry.answer,
@@ -434,6 +542,17 @@ def _import_part(
                     entry.fill_words()
                     to_update.append(entry)
                     result.updated.append(entry.number)
+                    status = "updated"
+                result.entries.append(
+                    EntryPreview(
+                        part=part.name,
+                        number=parsed_entry.number,
+                        status=status,
+                        question=_start_of(parsed_entry.question, PREVIEW_QUESTION_CHARS),
+                        answer=_start_of(parsed_entry.answer, PREVIEW_ANSWER_CHARS),
+                    )
+                )
+    result.moved.extend(_moved_text(part.name, to_create, old_answers))
 
     # bulk_create/bulk_update skip save(): the word columns were filled above,
     # and the database triggers keep the full-text index in step.
@@ -487,16 +606,44 @@ def _import_part(
     )
     _remove_empty(part, kept_chapters=kept_chapters, kept_sections=kept_sections, result=result)
 
+    # Topics follow the words of every entry of the part (an earlier import may
+    # have proposed them on substrings), except where an administrator chose them.
     topic_ids = dict(Topic.objects.values_list("slug", "pk"))
     through = Entry.topics.through
+    proposed = [
+        entry
+        for entry in [*to_create, *to_update, *(existing[n] for n in result_unchanged)]
+        if not entry.topics_by_hand
+    ]
+    missing = [entry.pk for number, entry in existing.items() if number not in numbers]
+    through.objects.filter(entry__part=part, entry__topics_by_hand=False).exclude(
+        entry_id__in=missing
+    ).delete()
     through.objects.bulk_create(
         [
             through(entry_id=entry.pk, topic_id=topic_ids[slug])
-            for entry in to_create
+            for entry in proposed
             for slug in propose_topics(entry.question, entry.answer, keywords)
         ],
         batch_size=500,
     )
+
+
+def _start_of(text: str, length: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[:length] + "…"
+
+
+def _moved_text(part: str, created: list[Entry], old_answers: dict[int, str]) -> list[MovedText]:
+    """New entries whose question an updated entry's stored answer held (two entries run together)."""
+    moved = []
+    for entry in created:
+        probe = "".join(entry.question.split())[:12]
+        for number, answer in old_answers.items():
+            if probe and probe in "".join(answer.split()):
+                moved.append(MovedText(part, entry.number, number))
+                break
+    return moved
 
 
 def _upsert_chapter(

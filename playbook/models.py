@@ -21,7 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.policy import OwnedQuerySet
+
 if TYPE_CHECKING:
+    from datetime import date
+
     from accounts.models import User
 
 
@@ -128,6 +132,8 @@ class Entry(models.Model):
     topics = models.ManyToManyField(
         Topic, verbose_name=_("topics"), blank=True, related_name="entries"
     )
+    # An administrator chose the topics: imports no longer propose them.
+    topics_by_hand = models.BooleanField(_("topics chosen by hand"), default=False)
     # Segmented words (space-separated), the source of both full-text indexes.
     question_words = models.TextField(editable=False, blank=True, default="")
     answer_words = models.TextField(editable=False, blank=True, default="")
@@ -302,3 +308,238 @@ class PrivateNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.entry.number}"
+
+
+class Synonym(models.Model):
+    """Words readers use for the same thing (利率 利息 价格), applied when searching.
+
+    Read at query time: adding or changing one takes effect at once, without
+    re-indexing the handbook.
+    """
+
+    terms = models.CharField(
+        _("equivalent terms"),
+        max_length=200,
+        unique=True,
+        help_text=_("Two or more words meaning the same, separated by spaces, / or 、."),
+    )
+
+    class Meta:
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonyms")
+        ordering = ["terms"]
+
+    def __str__(self) -> str:
+        return " / ".join(self.term_list)
+
+    @property
+    def term_list(self) -> list[str]:
+        from playbook.rules import split_terms
+
+        return split_terms(self.terms)
+
+
+class SearchLogQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> SearchLogQuerySet:
+        """Supervisors see their team's searches, administrators everyone's; nobody else."""
+        from accounts.policy import owner_scope
+
+        if not (user.is_authenticated and (user.is_supervisor or user.is_administrator)):
+            return self.none()
+        return self.filter(owner_scope(user, "user"))
+
+    def since(self, moment) -> SearchLogQuerySet:
+        return self.filter(searched_at__gte=moment)
+
+    def zero_results(self) -> models.QuerySet:
+        """Queries that found nothing, most frequent first."""
+        return (
+            self.filter(result_count=0)
+            .values("query")
+            .annotate(searches=models.Count("pk"), last=models.Max("searched_at"))
+            .order_by("-searches", "-last", "query")
+        )
+
+    def never_opened(self) -> models.QuerySet:
+        """Queries that found entries, none of which anyone opened, most frequent first."""
+        return (
+            self.filter(result_count__gt=0)
+            .values("query")
+            .annotate(
+                searches=models.Count("pk"),
+                opened=models.Count("opened_entry"),
+                last=models.Max("searched_at"),
+            )
+            .filter(opened=0)
+            .order_by("-searches", "-last", "query")
+        )
+
+
+class SearchLog(models.Model):
+    """One search: what was asked, how much it found, which result was opened.
+
+    Nothing personal beyond the user id: the page built from it shows queries
+    and counts, never who asked.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    query = models.CharField(_("query"), max_length=100)
+    result_count = models.PositiveIntegerField(_("results"))
+    opened_entry = models.ForeignKey(
+        Entry,
+        verbose_name=_("opened entry"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    searched_at = models.DateTimeField(_("searched"), default=timezone.now, db_index=True)
+
+    objects = SearchLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("search")
+        verbose_name_plural = _("searches")
+        ordering = ["-searched_at"]
+
+    def __str__(self) -> str:
+        return self.query
+
+
+class FlagReason(models.TextChoices):
+    UNCLEAR = "unclear", _("Unclear")
+    OUTDATED = "outdated", _("Outdated")
+
+
+class EntryFlagQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> EntryFlagQuerySet:
+        """The handbook's editors (supervisors, administrators) see every flag; a reader theirs."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_supervisor or user.is_administrator:
+            return self
+        return self.filter(raised_by=user)
+
+    def open(self) -> EntryFlagQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class EntryFlag(models.Model):
+    """A reader's mark that an entry is unclear or outdated, until an editor resolves it."""
+
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="flags"
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("raised by"),
+        on_delete=models.CASCADE,
+        related_name="playbook_flags",
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=FlagReason.choices)
+    comment = models.TextField(_("comment"))
+    raised_at = models.DateTimeField(_("raised"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reply = models.TextField(_("reply"), blank=True)
+    # The entry was edited to settle the flag (else the reply alone settles it).
+    entry_edited = models.BooleanField(_("entry edited"), default=False)
+
+    objects = EntryFlagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.entry.number} · {self.get_reason_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    def resolve(self, *, by: User, reply: str, entry_edited: bool = False) -> None:
+        self.resolved_at = timezone.now()
+        self.resolved_by = by
+        self.reply = reply
+        self.entry_edited = entry_edited
+        self.save(update_fields=["resolved_at", "resolved_by", "reply", "entry_edited"])
+
+
+class ReadingAssignmentQuerySet(OwnedQuerySet):
+    owner_field = "trainee"
+
+    def open(self) -> ReadingAssignmentQuerySet:
+        return self.filter(confirmed_at__isnull=True)
+
+    def overdue(self, today: date) -> ReadingAssignmentQuerySet:
+        """Not confirmed and past the due date (due today is not overdue yet)."""
+        return self.open().filter(due_on__lt=today)
+
+
+class ReadingAssignment(models.Model):
+    """Entries (or a whole section) a mentor gives a trainee to read by a date."""
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.CASCADE,
+        related_name="reading_assignments",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    # A whole section, or else the chosen entries.
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entries = models.ManyToManyField(
+        Entry, verbose_name=_("entries"), blank=True, related_name="assignments"
+    )
+    due_on = models.DateField(_("due"))
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("read and understood"), null=True, blank=True)
+
+    objects = ReadingAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reading assignment")
+        verbose_name_plural = _("reading assignments")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} · {self.due_on}"
+
+    def confirm(self) -> None:
+        if self.confirmed_at is None:
+            self.confirmed_at = timezone.now()
+            self.save(update_fields=["confirmed_at"])
+
+    @property
+    def on_time(self) -> bool | None:
+        """Confirmed by the due date (None while not confirmed)."""
+        from playbook.rules import finished_on_time
+
+        return finished_on_time(self.due_on, self.confirmed_at)

@@ -18,3 +18,15 @@ def can_edit_handbook(user: User) -> bool:
 def can_follow_trainees(user: User) -> bool:
     """Whose reading progress is listed beside one's own: a supervisor's trainees, or all."""
     return user.is_supervisor or user.is_administrator
+
+
+def can_assign_reading(user: User, trainee: User) -> bool:
+    """A trainee's mentor (their supervisor) or an administrator assigns their reading."""
+    if not (user.is_authenticated and user.is_active and trainee.is_trainee and trainee.is_active):
+        return False
+    return user.is_administrator or (user.is_supervisor and trainee.supervisor_id == user.pk)
+
+
+def can_resolve_flags(user: User) -> bool:
+    """The handbook's editors resolve flags."""
+    return can_edit_handbook(user)

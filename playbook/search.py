@@ -1,14 +1,22 @@
 """Chinese full-text search over the handbook's questions and answers.
 
-The query is segmented like the index (playbook.segment); every word must
-occur (AND). Each word reaches the database only as a quoted string literal
-of letters and digits, so FTS5 and tsquery operators in a query (`"`, `*`,
-`OR`, `NEAR`, `:`, `&`, `!`) are words or nothing, never syntax.
+Trainees type phrases (客户嫌利率太高怎么办), not keywords, so the search ranks
+rather than filters: the query is segmented like the index (playbook.segment),
+question words and particles are dropped, and an entry matching any of the
+remaining words is a hit. The database ranks them — SQLite FTS5's bm25 over an
+OR query, PostgreSQL's ts_rank_cd over a `|` tsquery — so an entry matching
+more of the words, and rarer ones, comes first; a hit in the question outweighs
+hits in the answer (FTS5 column weights; tsvector weight A against B).
 
-Ranking: a hit in the question outweighs hits in the answer — FTS5's bm25 with
-the question column weighted far above the answer; on PostgreSQL the question
-is weight A (1.0) and the answer weight B (0.4), and ts_rank's sum over one
-word's positions stays below 1.0 for B alone.
+Synonyms (playbook.models.Synonym, edited in the admin) are read at query
+time: a query word that is one of a group's terms matches any of them (利率
+finds 利息 and 价格), without re-indexing. A group's term found anywhere in the
+raw query is taken whole before segmenting, so a word jieba would split
+(账户记录) still counts as one.
+
+Each word reaches the database only as a quoted string literal of letters and
+digits, so FTS5 and tsquery operators in a query (`"`, `*`, `OR`, `NEAR`, `:`,
+`&`, `!`) are words or nothing, never syntax.
 
 Highlights are built on the raw text: the parts between hits are escaped, the
 hits are escaped and wrapped in <mark>. Nothing from the query or the entry is
@@ -17,30 +25,51 @@ ever marked safe unescaped.
 
 from __future__ import annotations
 
-import difflib
-import heapq
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F
+from django.db.models import Case, IntegerField, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from playbook.models import Entry, EntryQuerySet, Section
-from playbook.search_index import FTS_TABLE, PG_QUESTION_VECTOR
-from playbook.segment import query_words
+from playbook.models import Entry, EntryQuerySet, Section, Synonym
+from playbook.rules import split_terms
+from playbook.search_index import FTS_TABLE, FTS_VOCAB, PG_QUESTION_VECTOR
+from playbook.segment import STOPWORDS, query_words, term_words
 
 MAX_QUERY_CHARS = 100
 MAX_WORDS = 12
 SNIPPET_BEFORE = 30
 SNIPPET_LENGTH = 120
-QUESTION_WEIGHT = 50.0
+# FTS5 bm25 column weights: one question hit outweighs many answer hits.
+QUESTION_WEIGHT = 10.0
 ANSWER_WEIGHT = 1.0
+# ts_rank_cd weights {D, C, B, A}: the answer is B, the question A.
+PG_WEIGHTS = "{0, 0, 0.1, 1.0}"
 SUGGESTIONS = 5
-RANK_CANDIDATES = 100
+# PostgreSQL ranks a bounded set of candidates (see _ranked_postgresql).
+RANK_CANDIDATES = 40
+# Document frequencies are counted up to this many entries (see _idf).
+DF_CAP = 200
+# From this many entries, the search leaves the commonest words out of the match
+# and ranks by the MAX_RANKED rarest words of the query.
+PRUNE_FROM = 1000
+MAX_RANKED = 5
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing a query asks about: a word, or a synonym group (any term will do)."""
+
+    # Each alternative is the words the index holds for it (账户记录 → 账户, 记录).
+    alternatives: tuple[tuple[str, ...], ...]
+
+    @property
+    def terms(self) -> list[str]:
+        return ["".join(words) for words in self.alternatives]
 
 
 @dataclass(frozen=True)
@@ -54,41 +83,87 @@ class SearchHit:
 @dataclass
 class SearchResults:
     query: str
+    # The words that matter (no question words), and what they matched, for highlighting.
     words: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
     hits: list[SearchHit] = field(default_factory=list)
-    # When nothing matched every word: entries close to the query.
+    # When nothing matched a single word: questions sharing most of the query's characters.
     suggestions: list[Entry] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.hits)
 
 
+def synonym_groups() -> list[list[str]]:
+    """The synonym groups, as stored now (one query: edits apply to the next search)."""
+    return [split_terms(terms) for terms in Synonym.objects.values_list("terms", flat=True)]
+
+
+def query_concepts(query: str, groups: Sequence[Sequence[str]]) -> list[Concept]:
+    """What `query` asks about: its synonym groups, then its other meaningful words."""
+    text = query.lower()
+    concepts: list[Concept] = []
+    found: list[tuple[int, Sequence[str]]] = []
+    # Longest terms first, so 银行流水 is taken before 流水.
+    terms = sorted(((term, group) for group in groups for term in group), key=lambda t: -len(t[0]))
+    for term, term_group in terms:
+        position = text.find(term)
+        if len(term) < 2 or position == -1:
+            continue
+        if not any(term_group is other for _position, other in found):
+            found.append((position, term_group))
+        text = text.replace(term, " ")
+    by_word = {term: group for group in groups for term in group}
+    words = [(text.find(word), word) for word in query_words(text)]
+    items: list[tuple[int, Sequence[str] | str]] = [*found, *words]
+    items.sort(key=lambda item: item[0])
+    seen: set[tuple[tuple[str, ...], ...]] = set()
+    for _position, item in items:
+        group = by_word.get(item) if isinstance(item, str) else item
+        terms = group if group is not None else [item]
+        alternatives = tuple(
+            dict.fromkeys(
+                words
+                for term in terms
+                if (words := tuple(w for w in term_words(term) if w not in STOPWORDS))
+            )
+        )
+        if alternatives and alternatives not in seen:
+            seen.add(alternatives)
+            concepts.append(Concept(alternatives))
+    return concepts[:MAX_WORDS]
+
+
 def search_entries(
     query: str, *, section: Section | int | None = None, limit: int = 20
 ) -> SearchResults:
-    """Entries matching every word of `query`, best first, with highlights.
+    """Entries matching any meaningful word of `query`, best first, with highlights.
 
-    Two queries whatever the size of the handbook (one on PostgreSQL); when
-    nothing matches, a few more to find close matches.
+    Three queries whatever the size of the handbook (synonyms, ranking, entries;
+    two on PostgreSQL); when nothing matches, one more for close matches.
     """
     query = " ".join((query or "").split())[:MAX_QUERY_CHARS]
-    words = query_words(query)[:MAX_WORDS]
-    results = SearchResults(query=query, words=words)
-    if not words:
+    concepts = query_concepts(query, synonym_groups()) if query else []
+    results = SearchResults(
+        query=query,
+        words=[word for concept in concepts for word in concept.alternatives[0]],
+        terms=list(dict.fromkeys(term for concept in concepts for term in concept.terms)),
+    )
+    if not concepts:
         return results
     section_id = section.pk if isinstance(section, Section) else section
-    ranked = _ranked(words, section_id=section_id, limit=limit, match_all=True)
+    ranked = _ranked(concepts, section_id=section_id, limit=limit)
     results.hits = [
         SearchHit(
             entry=entry,
             rank=rank,
-            question_html=highlight(entry.question, words),
-            snippet_html=snippet(entry.answer, words),
+            question_html=highlight(entry.question, results.terms),
+            snippet_html=snippet(entry.answer, results.terms),
         )
         for entry, rank in ranked
     ]
     if not results.hits:
-        results.suggestions = _close_matches(query, words)
+        results.suggestions = _close_matches(query, results.words)
     return results
 
 
@@ -102,19 +177,84 @@ def _entries() -> EntryQuerySet:
 
 
 def _ranked(
-    words: Sequence[str], *, section_id: int | None, limit: int, match_all: bool
+    concepts: Sequence[Concept], *, section_id: int | None, limit: int
 ) -> list[tuple[Entry, float]]:
     if connection.vendor == "postgresql":
-        return _ranked_postgresql(words, section_id=section_id, limit=limit, match_all=match_all)
-    return _ranked_sqlite(words, section_id=section_id, limit=limit, match_all=match_all)
+        return _ranked_postgresql(concepts, section_id=section_id, limit=limit)
+    return _ranked_sqlite(concepts, section_id=section_id, limit=limit)
+
+
+def _fts5_string(word: str) -> str:
+    return '"{}"'.format(word.replace('"', '""'))
+
+
+def fts5_match(concepts: Sequence[Concept]) -> str:
+    """`"利率" OR "利息" OR ("账户" AND "记录") OR "太高"`: any word, never an operator."""
+    alternatives = []
+    for concept in concepts:
+        for words in concept.alternatives:
+            strings = [_fts5_string(word) for word in words]
+            alternatives.append(strings[0] if len(strings) == 1 else f"({' AND '.join(strings)})")
+    return " OR ".join(alternatives)
+
+
+def _without_common_words(concepts: Sequence[Concept]) -> list[Concept]:
+    """The concepts less the alternatives in more than half the entries, if rarer ones remain.
+
+    FTS5's bm25 gives a word in more than half the entries no weight at all
+    (its IDF is floored at zero), yet an OR query would read every one of
+    those entries: in a large handbook (PRUNE_FROM entries), leaving the word
+    out ranks the same and reads far less. In a small one it costs nothing to
+    keep, and an entry holding only that word is still a hit.
+    Words no entry holds are left out.
+    """
+    words = sorted({w for concept in concepts for words in concept.alternatives for w in words})
+    placeholders = ", ".join(["%s"] * len(words))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term, doc, (SELECT count(*) FROM playbook_entry) FROM {FTS_VOCAB} "
+            f"WHERE term IN ({placeholders})",
+            words,
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    total = rows[0][2]
+    frequency = {term: doc for term, doc, _total in rows}
+
+    def entries_with(words: tuple[str, ...]) -> int:
+        return min(frequency.get(word, 0) for word in words)
+
+    kept = []
+    for concept in concepts:
+        alternatives = tuple(a for a in concept.alternatives if entries_with(a) > 0)
+        if alternatives:
+            kept.append(Concept(alternatives))
+    if total < PRUNE_FROM:
+        return kept
+    rarer = [
+        Concept(alternatives)
+        for concept in kept
+        if (alternatives := tuple(a for a in concept.alternatives if entries_with(a) * 2 <= total))
+    ]
+    return _rarest(rarer or kept, key=lambda c: min(entries_with(a) for a in c.alternatives))
+
+
+def _rarest(concepts: Sequence[Concept], *, key) -> list[Concept]:
+    """The MAX_RANKED rarest concepts, in the query's order (a long question's
+    commonest words barely move the ranking, but each makes the database read
+    every entry holding it)."""
+    keep = set(sorted(range(len(concepts)), key=lambda i: key(concepts[i]))[:MAX_RANKED])
+    return [concept for i, concept in enumerate(concepts) if i in keep]
 
 
 def _ranked_sqlite(
-    words: Sequence[str], *, section_id: int | None, limit: int, match_all: bool
+    concepts: Sequence[Concept], *, section_id: int | None, limit: int
 ) -> list[tuple[Entry, float]]:
-    # Each word becomes an FTS5 string ("…", quotes doubled): never an operator.
-    match = (" " if match_all else " OR ").join('"{}"'.format(w.replace('"', '""')) for w in words)
-    params: list[object] = [QUESTION_WEIGHT, ANSWER_WEIGHT, match]
+    concepts = _without_common_words(concepts)
+    if not concepts:
+        return []
+    params: list[object] = [QUESTION_WEIGHT, ANSWER_WEIGHT, fts5_match(concepts)]
     if section_id is None:
         # Without the join to playbook_entry: bm25 for a word in most entries
         # takes half the time (7 ms instead of 11 ms at 10,000 entries).
@@ -139,61 +279,141 @@ def _ranked_sqlite(
     return [(entries[pk], rank) for pk, rank in scores.items() if pk in entries]
 
 
+def _lexeme(word: str) -> str:
+    return "'{}'".format(word.replace("'", "''").replace("\\", ""))
+
+
+def _tsquery(concept: Concept) -> str:
+    alternatives = []
+    for words in concept.alternatives:
+        lexemes = [_lexeme(word) for word in words]
+        alternatives.append(lexemes[0] if len(lexemes) == 1 else f"({' & '.join(lexemes)})")
+    return " | ".join(alternatives)
+
+
+def tsquery_any(concepts: Sequence[Concept]) -> str:
+    """`'利率' | '利息' | ('账户' & '记录')`: any word, each a quoted lexeme."""
+    return " | ".join(f"({_tsquery(concept)})" for concept in concepts)
+
+
+def _idf(concepts: Sequence[Concept]) -> tuple[int, list[float]]:
+    """Each word's inverse document frequency (BM25's), counted by the database.
+
+    ts_rank_cd knows nothing of how common a word is, so 客户 (in most entries)
+    would weigh as much as 担保人. The counts stop at DF_CAP: past that a word
+    is common, and counting further would cost as much as the search.
+    """
+    counts = ", ".join(
+        "(SELECT count(*) FROM (SELECT 1 FROM playbook_entry "
+        "WHERE search_vector @@ to_tsquery('simple', %s) LIMIT %s) AS hits)"
+        for _concept in concepts
+    )
+    params: list[object] = []
+    for concept in concepts:
+        params.extend([_tsquery(concept), DF_CAP])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM playbook_entry), {counts}",
+            params,
+        )
+        total, *frequencies = cursor.fetchone()
+    return total, [math.log(1 + (total - df + 0.5) / (df + 0.5)) for df in frequencies]
+
+
 def _ranked_postgresql(
-    words: Sequence[str], *, section_id: int | None, limit: int, match_all: bool
+    concepts: Sequence[Concept], *, section_id: int | None, limit: int
 ) -> list[tuple[Entry, float]]:
-    # Each word becomes a quoted tsquery lexeme of letters and digits only.
-    lexemes = ["'{}'".format(w.replace("'", "''").replace("\\", "")) for w in words]
-    tsquery = (" & " if match_all else " | ").join(lexemes)
-    search = SearchQuery(tsquery, search_type="raw", config="simple")
-    # ts_rank reads every matching row's vector: a word in most entries (客户)
-    # would cost ~25 ms at 10,000 entries. So rank at most RANK_CANDIDATES
-    # question hits (from the question-only index) and as many hits anywhere:
-    # exact whenever fewer match, and question hits still come first when more do.
+    # ts_rank_cd reads every ranked row's vector: a word in most entries (客户)
+    # would cost ~25 ms at 10,000 entries. So only candidates are ranked: for
+    # each word, up to RANK_CANDIDATES entries with it in the question and as
+    # many with it anywhere, and as many holding every word. A rare word's
+    # entries are always all there; an entry matching everything too.
+    total, idfs = _idf(concepts)
+    weights = dict(zip(concepts, idfs, strict=True))
+    if total >= PRUNE_FROM:
+        concepts = _rarest(concepts, key=lambda concept: -weights[concept])
     in_section = "AND section_id = %s" if section_id is not None else ""
     section_params = [section_id] if section_id is not None else []
-    candidates = RawSQL(
-        f"(SELECT id FROM playbook_entry WHERE {PG_QUESTION_VECTOR} "
-        f"@@ to_tsquery('simple', %s) {in_section} LIMIT %s) UNION "
-        f"(SELECT id FROM playbook_entry WHERE search_vector "
-        f"@@ to_tsquery('simple', %s) {in_section} LIMIT %s)",
-        [tsquery, *section_params, RANK_CANDIDATES, tsquery, *section_params, RANK_CANDIDATES],
+    every = " & ".join(f"({_tsquery(concept)})" for concept in concepts)
+    subqueries: list[str] = []
+    params: list[object] = []
+    for tsquery in [every, *(_tsquery(concept) for concept in concepts)]:
+        for vector in (PG_QUESTION_VECTOR, "search_vector"):
+            subqueries.append(
+                f"(SELECT id FROM playbook_entry WHERE {vector} "
+                f"@@ to_tsquery('simple', %s) {in_section} LIMIT %s)"
+            )
+            params.extend([tsquery, *section_params, RANK_CANDIDATES])
+    candidates = RawSQL(" UNION ".join(subqueries), params)
+    # Each word's cover density (question A, answer B), weighted by its rarity.
+    rank_params: list[object] = []
+    for concept in concepts:
+        rank_params.extend([weights[concept], PG_WEIGHTS, _tsquery(concept)])
+    rank = RawSQL(
+        " + ".join(
+            ["%s * ts_rank_cd(%s::float4[], search_vector, to_tsquery('simple', %s))"]
+            * len(concepts)
+        ),
+        rank_params,
     )
     queryset = (
-        _entries()
-        .filter(pk__in=candidates)
-        .annotate(rank=SearchRank(F("search_vector"), search))
-        .order_by("-rank", "number")
+        _entries().filter(pk__in=candidates).annotate(rank=rank).order_by("-rank", "number", "pk")
     )
     return [(entry, entry.rank) for entry in queryset[:limit]]
 
 
-def _close_matches(query: str, words: Sequence[str]) -> list[Entry]:
-    """Entries sharing any word of the query, else questions sharing most of its characters.
+def topic_entry_ids(topic_id: int, keywords: Sequence[str], limit: int) -> list[int]:
+    """A topic's entries, those most about its keywords first (the rest in number order).
 
-    门口 finds nothing, but 门 is in 门卫's question; a mistyped word shares
-    most of its characters with the right one.
+    One query: the database ranks the topic's entries against its keywords
+    (bm25 / ts_rank_cd as in a search); an entry an administrator put in the
+    topic without any of its keywords still comes, last.
     """
-    if len(words) > 1:
-        entries = [
-            entry
-            for entry, _rank in _ranked(words, section_id=None, limit=SUGGESTIONS, match_all=False)
-        ]
-        if entries:
-            return entries
-    characters = set("".join(words))
+    concepts = [Concept((words,)) for keyword in keywords if (words := tuple(term_words(keyword)))]
+    with connection.cursor() as cursor:
+        if not concepts:
+            cursor.execute(
+                "SELECT e.id FROM playbook_entry AS e JOIN playbook_entry_topics AS t "
+                "ON t.entry_id = e.id WHERE t.topic_id = %s ORDER BY e.number, e.id LIMIT %s",
+                [topic_id, limit],
+            )
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT e.id FROM playbook_entry AS e JOIN playbook_entry_topics AS t "
+                "ON t.entry_id = e.id WHERE t.topic_id = %s ORDER BY ts_rank_cd(%s::float4[], "
+                "e.search_vector, to_tsquery('simple', %s)) DESC, e.number, e.id LIMIT %s",
+                [topic_id, PG_WEIGHTS, tsquery_any(concepts), limit],
+            )
+        else:
+            cursor.execute(
+                "SELECT e.id FROM playbook_entry AS e JOIN playbook_entry_topics AS t "
+                f"ON t.entry_id = e.id LEFT JOIN (SELECT rowid, bm25({FTS_TABLE}, %s, %s) "
+                f"AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) AS r ON r.rowid = e.id "
+                "WHERE t.topic_id = %s ORDER BY coalesce(r.score, 0), e.number, e.id LIMIT %s",
+                [QUESTION_WEIGHT, ANSWER_WEIGHT, fts5_match(concepts), topic_id, limit],
+            )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _close_matches(query: str, words: Sequence[str]) -> list[Entry]:
+    """Questions sharing most of the query's characters (门口 finds 门卫's question).
+
+    Counted by the database (a CASE per character), never by looping over entries.
+    """
+    characters = sorted(set("".join(words)))[:MAX_QUERY_CHARS]
     if not characters:
         return []
     needed = max(1, len(characters) // 2)
-    scored = []
-    for pk, question in Entry.objects.values_list("pk", "question"):
-        shared = len(characters.intersection(question.lower()))
-        if shared >= needed:
-            ratio = difflib.SequenceMatcher(None, query, question).quick_ratio()
-            scored.append((-shared, -ratio, pk))
-    best = [pk for *_score, pk in heapq.nsmallest(SUGGESTIONS, scored)]
-    by_pk = _entries().in_bulk(best)
-    return [by_pk[pk] for pk in best if pk in by_pk]
+    shared = sum(
+        (Case(When(question__contains=ch, then=Value(1)), default=Value(0)) for ch in characters),
+        start=Value(0, output_field=IntegerField()),
+    )
+    return list(
+        _entries()
+        .annotate(shared=shared)
+        .filter(shared__gte=needed)
+        .order_by("-shared", "number", "pk")[:SUGGESTIONS]
+    )
 
 
 # --- Highlighting --------------------------------------------------------------

@@ -15,6 +15,10 @@ from __future__ import annotations
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 FTS_TABLE = "playbook_entry_fts"
+# How many entries hold each word (fts5vocab over the index): the search leaves
+# out words too common to rank by (see playbook.search).
+FTS_VOCAB = "playbook_entry_fts_vocab"
+SQLITE_VOCAB = f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_VOCAB} USING fts5vocab({FTS_TABLE}, row)"
 
 SQLITE_INSTALL = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
@@ -42,6 +46,7 @@ SQLITE_INSTALL = [
 ]
 SQLITE_REBUILD = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"
 SQLITE_UNINSTALL = [
+    f"DROP TABLE IF EXISTS {FTS_VOCAB}",
     "DROP TRIGGER IF EXISTS playbook_entry_fts_insert",
     "DROP TRIGGER IF EXISTS playbook_entry_fts_delete",
     "DROP TRIGGER IF EXISTS playbook_entry_fts_update",
@@ -98,9 +103,11 @@ def install(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             if _sqlite_installed(cursor):
+                cursor.execute(SQLITE_VOCAB)
                 return
             for sql in SQLITE_INSTALL:
                 cursor.execute(sql)
+            cursor.execute(SQLITE_VOCAB)
             cursor.execute(SQLITE_REBUILD)
         elif connection.vendor == "postgresql":
             for sql in PG_INSTALL:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Role
 from accounts.policy import roles_required
 from playbook.importer import HandbookFormatError, decode, import_text
-from playbook.models import Section
+from playbook.models import SearchLog, Section
 from playbook.search import search_entries
+from playbook.services import search_record
 
 
 class SearchForm(forms.Form):
@@ -28,7 +32,7 @@ class SearchForm(forms.Form):
             attrs={
                 "type": "search",
                 "autocomplete": "off",
-                "placeholder": gettext_lazy("e.g. 门卫, 征信, 投诉"),
+                "placeholder": gettext_lazy("e.g. 客户嫌利率太高怎么办"),
                 "hx-get": reverse_lazy("playbook:search"),
                 "hx-trigger": "input changed delay:300ms, search",
                 "hx-target": "#search-results",
@@ -63,10 +67,32 @@ def entry_search(request) -> HttpResponse:
     query = form.cleaned_data.get("q") or ""
     section = form.cleaned_data.get("section")
     results = search_entries(query, section=section)
+    log = search_record(user=request.user, query=results.query, result_count=len(results.hits))
     template = "playbook/search.html"
     if request.htmx and request.htmx.target == "search-results":
         template += "#results"
-    return TemplateResponse(request, template, {"form": form, "results": results})
+    return TemplateResponse(
+        request, template, {"form": form, "results": results, "search_log": log}
+    )
+
+
+WEEK = timedelta(days=7)
+SEARCH_LOG_ROWS = 50
+
+
+@require_GET
+@roles_required(Role.SUPERVISOR)
+def search_log(request) -> HttpResponse:
+    """The week's searches that found nothing or that nobody opened, most frequent first."""
+    week = SearchLog.objects.visible_to(request.user).since(timezone.now() - WEEK)
+    return TemplateResponse(
+        request,
+        "playbook/search_log.html",
+        {
+            "zero_results": list(week.zero_results()[:SEARCH_LOG_ROWS]),
+            "never_opened": list(week.never_opened()[:SEARCH_LOG_ROWS]),
+        },
+    )
 
 
 class HandbookUploadForm(forms.Form):
@@ -106,6 +132,21 @@ def handbook_import(request) -> HttpResponse:
                     )
                     % result.counts,
                 )
+                for moved in result.moved:
+                    messages.info(
+                        request,
+                        _(
+                            "Entry %(number)d was inside the answer of entry %(from)d; "
+                            "it is now an entry of its own."
+                        )
+                        % {"number": moved.number, "from": moved.from_number},
+                    )
+                if result.unplaced:
+                    messages.warning(
+                        request,
+                        _("Lines left out, not placed: %(lines)s.")
+                        % {"lines": ", ".join(str(line.line) for line in result.unplaced)},
+                    )
                 if result.missing:
                     messages.warning(
                         request,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from playbook import search_views, views
+from playbook import search_views, team_views, views
 
 app_name = "playbook"
 
@@ -21,4 +21,12 @@ urlpatterns = [
     # Search and import (playbook-search).
     path("search/", search_views.entry_search, name="search"),
     path("import/", search_views.handbook_import, name="import"),
+    path("searches/", search_views.search_log, name="search_log"),
+    # Reading as a team (playbook-team): flags and assigned reading.
+    path("entries/<int:pk>/flag/", team_views.flag_create, name="flag"),
+    path("flags/", team_views.flag_list, name="flags"),
+    path("flags/<int:pk>/resolve/", team_views.flag_resolve, name="flag_resolve"),
+    path("assignments/", team_views.assignment_list, name="assignments"),
+    path("assignments/new/", team_views.assignment_create, name="assignment_create"),
+    path("assignments/<int:pk>/confirm/", team_views.assignment_confirm, name="assignment_confirm"),
 ]

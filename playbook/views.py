@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from playbook import reading
 from playbook.editing import compare_with_previous, entry_save
 from playbook.forms import EntryForm, NoteForm
-from playbook.models import Entry, Section
+from playbook.models import Entry, EntryFlag, Section
 from playbook.permissions import can_edit_handbook, can_follow_trainees
 from playbook.rendering import answer_blocks
+from playbook.services import search_opened
 
 
 @require_GET
@@ -51,7 +52,11 @@ def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _entry_page(request: HttpRequest, pk: int, note_form: NoteForm | None = None) -> HttpResponse:
+    from playbook.team_views import FlagForm
+
     entry = get_object_or_404(reading.entries_for_reader(request.user), pk=pk)
+    if (from_search := request.GET.get("from_search", "")).isdigit():
+        search_opened(user=request.user, log_id=int(from_search), entry=entry)
     topics = list(entry.topics.all())
     stale = reading.is_stale(entry)
     reading.mark_read(request.user, entry)
@@ -74,6 +79,11 @@ def _entry_page(request: HttpRequest, pk: int, note_form: NoteForm | None = None
             "note_form": note_form,
             "note": note,
             "can_edit": can_edit_handbook(request.user),
+            "flag_form": FlagForm(),
+            "own_flags": list(EntryFlag.objects.filter(entry=entry, raised_by=request.user)),
+            "open_flag_count": EntryFlag.objects.filter(entry=entry).open().count()
+            if can_edit_handbook(request.user)
+            else 0,
         },
     )
 

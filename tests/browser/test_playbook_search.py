@@ -60,10 +60,10 @@ def test_administrator_previews_then_imports_the_handbook(sign_in, live_server, 
     page.goto(f"{live_server.url}/playbook/import/")
     page.get_by_label("手册文本文件").set_input_files(str(SAMPLE_HANDBOOK))
     page.get_by_role("button", name="预览").click()
-    expect(page.locator('[data-count="created"]')).to_have_text("13")
+    expect(page.locator('[data-count="created"]')).to_have_text("20")
     assert not Entry.objects.exists()
 
     page.get_by_role("button", name="导入", exact=True).click()
-    expect(page.locator(".flash")).to_contain_text("新增 13 条")
+    expect(page.locator(".flash")).to_contain_text("新增 20 条")
     page.goto(f"{live_server.url}/playbook/search/?q=投诉")
     expect(page.locator('[data-entry-number="15"]')).to_be_visible()

@@ -36,6 +36,29 @@ def _entry_form(people) -> dict:
     }
 
 
+def _flag(people) -> dict:
+    from playbook.services import flag_raise
+
+    flag = flag_raise(entry=make_entry(), by=people.trainee, reason="unclear", comment="看不懂")
+    return {"pk": flag.pk}
+
+
+def _assignment(people) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from playbook.services import reading_assign
+
+    assignment = reading_assign(
+        trainee=people.trainee,
+        by=people.supervisor,
+        due_on=timezone.localdate() + timedelta(days=3),
+        entries=[make_entry()],
+    )
+    return {"pk": assignment.pk}
+
+
 EXPECTATIONS = [
     # Reading and progress (playbook-reading).
     Expect("playbook:home", EVERYONE),
@@ -66,4 +89,29 @@ EXPECTATIONS = [
     Expect("playbook:search", EVERYONE, query="?q=门卫"),
     Expect("playbook:import", {"admin"}),
     Expect("playbook:import", {"admin"}, method="post", data=lambda p: {}),
+    # What readers looked for: supervisors (their team's searches) and administrators.
+    Expect("playbook:search_log", EDITORS),
+    # Reading as a team (playbook-team). Any reader flags an entry and sees their flags;
+    # editors see every flag and resolve it.
+    Expect(
+        "playbook:flag",
+        EVERYONE,
+        kwargs=_entry,
+        method="post",
+        data=lambda p: {"reason": "unclear", "comment": "看不懂"},
+    ),
+    Expect("playbook:flags", EVERYONE),
+    Expect(
+        "playbook:flag_resolve",
+        EDITORS,
+        kwargs=_flag,
+        method="post",
+        data=lambda p: {"reply": "已改"},
+    ),
+    # Assigned reading: everyone has a list (their own or their trainees'); mentors
+    # (supervisors) and administrators assign; only the trainee confirms their own.
+    Expect("playbook:assignments", EVERYONE),
+    Expect("playbook:assignment_create", EDITORS),
+    Expect("playbook:assignment_create", EDITORS, method="post", data=lambda p: {}),
+    Expect("playbook:assignment_confirm", {"trainee"}, kwargs=_assignment, method="post"),
 ]

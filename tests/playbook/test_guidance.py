@@ -47,19 +47,34 @@ def test_guidance_escapes_questions():
     assert "&lt;b&gt;拜访&lt;/b&gt;" in html
 
 
-def test_guidance_for_gives_entries_in_reading_order():
-    later = make_entry("乙？", number=20, topics=["prospecting"])
-    earlier = make_entry("甲？", number=10, topics=["prospecting"])
+def test_guidance_for_gives_the_most_relevant_entries_first_not_reading_order():
+    by_hand = make_entry("甲？", number=10, topics=["prospecting"])
+    passing = make_entry(
+        "怎样写拜访记录？", "可以提一句转介绍。", number=11, topics=["prospecting"]
+    )
+    central = make_entry(
+        "怎样寻找潜在客户？",
+        "商会的会员名单和老客户转介绍最有用。",
+        number=40,
+        topics=["prospecting"],
+    )
     guidance = guidance_for("prospecting")
     assert guidance.topic.slug == "prospecting"
-    assert guidance.entries == [earlier, later]
+    assert guidance.entries == [central, passing, by_hand]
+
+
+def test_guidance_is_not_cut_at_the_first_eight_in_reading_order():
+    for number in range(1, 11):
+        make_entry(f"拜访记录{number}怎么写？", "写清楚。", number=number, topics=["visiting"])
+    wanted = make_entry("第一次拜访被门卫拦住怎么办？", "先预约。", number=99, topics=["visiting"])
+    assert wanted in guidance_for("visiting").entries
 
 
 @pytest.mark.parametrize("size", [1, 10])
 def test_guidance_queries_are_constant(size, django_assert_num_queries):
     for _ in range(size):
         make_entry(topics=["visiting"])
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         render('{% guidance "visiting" %}')
 
 

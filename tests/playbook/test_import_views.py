@@ -22,23 +22,23 @@ def test_preview_counts_then_confirm_imports(admin_client_, admin_user):
     response = upload(admin_client_, SAMPLE_HANDBOOK.read_bytes())
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<dd data-count="created">13</dd>' in html
+    assert '<dd data-count="created">20</dd>' in html
     assert not Entry.objects.exists()
 
     text = response.context["confirm"].initial["text"]
     response = admin_client_.post(IMPORT, {"text": text, "confirm": ""}, follow=True)
-    assert Entry.objects.count() == 13
-    assert "13" in response.content.decode()
+    assert Entry.objects.count() == 20
+    assert "20" in response.content.decode()
     assert Entry.objects.get(number=15).revisions.get().editor == admin_user
 
     html = upload(admin_client_, SAMPLE_HANDBOOK.read_bytes()).content.decode()
-    assert '<dd data-count="unchanged">13</dd>' in html
+    assert '<dd data-count="unchanged">20</dd>' in html
 
 
 def test_a_gb18030_upload_is_read(admin_client_):
     data = SAMPLE_HANDBOOK.read_text(encoding="utf-8").encode("gb18030")
     html = upload(admin_client_, data).content.decode()
-    assert '<dd data-count="created">13</dd>' in html
+    assert '<dd data-count="created">20</dd>' in html
 
 
 def test_a_malformed_upload_shows_the_line_and_imports_nothing(admin_client_):
@@ -79,7 +79,7 @@ def test_control_characters_from_a_bad_extraction_are_dropped(admin_client_):
     response = upload(admin_client_, data)
     text = response.context["confirm"].initial["text"]
     admin_client_.post(IMPORT, {"text": text, "confirm": ""})
-    assert Entry.objects.count() == 13
+    assert Entry.objects.count() == 20
     assert "门卫" in Entry.objects.get(number=5).question
 
 
@@ -125,7 +125,7 @@ def test_the_preview_names_the_entries_it_would_create_and_update(admin_client_)
     sample = SAMPLE_HANDBOOK.read_text(encoding="utf-8")
     import_text(sample)
     edited = sample.replace("先道歉，再倾听。", "先诚恳道歉，再耐心倾听。")
-    edited = edited.replace("15.客户投诉", "16.新的问题？\n答：新的回答。\n15.客户投诉")
+    edited = edited.replace("15.客户投诉", "30.新的问题？\n答：新的回答。\n15.客户投诉")
     html = upload(admin_client_, edited.encode()).content.decode()
-    assert "条目编号： 16" in html
+    assert "条目编号： 30" in html
     assert "条目编号： 15" in html

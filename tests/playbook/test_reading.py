@@ -173,7 +173,7 @@ def test_entry_page_queries_are_constant(size, trainee, trainee_client, django_a
     entries = [make_entry(topics=["visiting", "promises"]) for _ in range(size)]
     entry = entries[1]
     PrivateNote.objects.create(user=trainee, entry=entry, text="记")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         trainee_client.get(entry_url(entry))
 
 

@@ -27,7 +27,7 @@ def numbers(query: str, **kwargs) -> list[int]:
 
 @pytest.mark.parametrize(
     ("query", "number"),
-    [("投诉", 15), ("门卫", 5), ("征信", 14), ("三品", 2), ("承诺", 11), ("招待", 10)],
+    [("投诉", 15), ("门卫", 5), ("核实", 14), ("三品", 2), ("承诺", 11), ("招待", 10)],
 )
 def test_two_character_queries_find_their_entries(handbook, query, number):
     assert numbers(query)[0] == number
@@ -38,9 +38,37 @@ def test_a_word_inside_a_longer_word_is_found(handbook):
     assert 1 in numbers("经理")
 
 
-def test_every_word_of_a_longer_query_must_match(handbook):
-    assert numbers("贷款调查")[0] == 14
-    assert numbers("门卫 预约") == [6]
+def test_more_of_the_words_rank_higher_but_fewer_is_not_nothing():
+    section = make_section()
+    one = make_entry("门卫拦人怎么办？", "客气一点。", number=1, section=section)
+    both = make_entry("门卫拦人要不要先预约？", "先打电话。", number=2, section=section)
+    unrelated = make_entry("怎样写调查报告？", "如实写。", number=3, section=section)
+    hits = [hit.entry for hit in search_entries("门卫 预约").hits]
+    assert hits == [both, one]
+    assert unrelated not in hits
+
+
+def test_question_words_and_particles_are_dropped_from_matching_and_highlighting(handbook):
+    results = search_entries("客户投诉了怎么办呢")
+    assert results.words == ["客户", "投诉"]
+    assert results.hits[0].entry.number == 15
+    assert "<mark>怎么办</mark>" not in results.hits[0].question_html
+    assert not search_entries("怎么办呢？").hits
+
+
+def test_a_synonym_finds_the_handbook_word_and_is_highlighted(handbook):
+    results = search_entries("保安不让进")
+    assert results.hits[0].entry.number == 5
+    assert "<mark>门卫" in results.hits[0].question_html
+
+
+def test_a_new_synonym_applies_at_once_without_reindexing():
+    from playbook.models import Synonym
+
+    entry = make_entry("怎样核对企业的纳税记录？", "查看完税证明。")
+    assert numbers("交税") == []
+    Synonym.objects.create(terms="纳税 交税 缴税")
+    assert numbers("交税") == [entry.number]
 
 
 def test_a_hit_in_the_question_outranks_hits_in_the_answer():
@@ -117,23 +145,21 @@ def test_bad_input_is_never_an_error_nor_syntax(handbook, query):
     results = search_entries(query)
     for hit in results.hits:
         assert "<script>" not in hit.question_html + hit.snippet_html
-    assert Entry.objects.count() == 13
+    assert Entry.objects.count() == 20
 
 
 def test_operators_are_words_not_syntax(handbook):
-    # "门卫 OR 投诉" means all three words, which no entry holds, not either of two.
-    assert numbers("门卫 OR 投诉") == []
+    # NOT is a word, not an operator: the entries about 投诉 are still found.
+    assert 15 in numbers("门卫 NOT 投诉")
     assert numbers("门卫*") == numbers("门卫")
-    assert numbers("question_words:门卫") == []
+    # Not a column filter: 门卫 in an answer (entry 6's) is found too.
+    assert 6 in numbers("question_words:门卫")
 
 
 def test_a_query_with_no_hits_suggests_close_matches(handbook):
     results = search_entries("门口")
     assert not results.hits
     assert 5 in [entry.number for entry in results.suggestions]
-    results = search_entries("投诉 飞机")
-    assert not results.hits
-    assert [entry.number for entry in results.suggestions] == [15]
 
 
 def test_the_index_follows_edits_and_deletes():
@@ -151,11 +177,12 @@ def test_search_queries_do_not_grow_with_hits(django_assert_max_num_queries):
     section = make_section()
     for i in range(3):
         make_entry(f"门卫问题{i}？", "说明来意。", section=section)
-    with django_assert_max_num_queries(2):
+    # Synonyms, word frequencies, the ranking, the entries.
+    with django_assert_max_num_queries(4):
         assert len(search_entries("门卫").hits) == 3
     for i in range(30):
         make_entry(f"门卫问题{i + 3}？", "说明来意。", section=section)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(4):
         assert len(search_entries("门卫", limit=50).hits) == 33
 
 
@@ -259,3 +286,19 @@ def test_the_index_is_rebuilt_when_its_triggers_were_lost():
     entry.answer = "出示工作证。"
     entry.save()
     assert numbers("工作证") == [entry.number]
+
+
+def test_a_large_handbook_leaves_out_words_too_common_to_rank_by(monkeypatch):
+    # bm25 gives a word in more than half the entries no weight; at scale (SQLite)
+    # it is not read at all when a rarer word of the query remains.
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's bm25 only")
+    monkeypatch.setattr("playbook.search.PRUNE_FROM", 1)
+    section = make_section()
+    for i in range(3):
+        make_entry(f"门卫问题{i}？", "说明来意。", section=section)
+    rare = make_entry("要不要先预约？", "先打电话。", section=section)
+    assert numbers("门卫 预约") == [rare.number]
+    assert len(numbers("门卫")) == 3  # alone, a common word is still searched

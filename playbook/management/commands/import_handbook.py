@@ -38,3 +38,20 @@ class Command(BaseCommand):
             )
         if result.removed:
             self.stdout.write("Removed, no longer in the file: " + ", ".join(result.removed))
+        for moved in result.moved:
+            self.stdout.write(
+                f"{moved.part} {moved.number}: was inside the answer of {moved.from_number}, "
+                "now an entry of its own."
+            )
+        for line in result.unplaced:
+            # Never run into an answer unseen: the administrator fixes the file.
+            self.stdout.write(
+                f"Line {line.line} not placed (left out, after entry {line.after_entry}): "
+                f"{line.text}"
+            )
+        if dry_run:
+            for entry in result.entries:
+                self.stdout.write(
+                    f"  {entry.part} {entry.number} [{entry.status}] {entry.question} | "
+                    f"{entry.answer}"
+                )
