@@ -13,7 +13,8 @@ from tests.investigations.factories import (
 from tests.prospects.factories import make_prospect
 
 OWNER_SIDE = frozenset({"owner", "supervisor", "admin"})
-REVIEWERS = frozenset({"supervisor", "other_supervisor", "admin"})
+# Every supervisor has a queue (their own team's); administrators hold the supervisors' work.
+REVIEWERS = frozenset({"supervisor", "other_supervisor", "other_branch_supervisor", "admin"})
 
 
 def investigation(people):
