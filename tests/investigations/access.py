@@ -13,6 +13,7 @@ from tests.investigations.factories import (
 from tests.prospects.factories import make_prospect
 
 OWNER_SIDE = frozenset({"owner", "supervisor", "admin"})
+# Every supervisor has a queue (their own team's); administrators hold the supervisors' work.
 REVIEWERS = frozenset({"supervisor", "other_supervisor", "other_branch_supervisor", "admin"})
 
 
