@@ -214,7 +214,9 @@ def contact_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         else:
             saved = True
             form = ContactForm()
-    if request.htmx and request.htmx.target == f"agenda-case-{case.pk}":
+    # The agenda's line has a per-case id (agenda-case-<pk>), which render_page's fixed
+    # partial names cannot match: its one partial is chosen here.
+    if request.htmx and (request.htmx.target or "").startswith("agenda-case-"):
         return TemplateResponse(
             request,
             "complaints/agenda/cases.html#agenda-case",

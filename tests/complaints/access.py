@@ -1,8 +1,8 @@
-from tests.access import CASEWORKERS, Expect
+from tests.access import CASEWORKERS, SUPERVISORS, Expect
 from tests.complaints.factories import make_case, make_question
 
 OWNER_SIDE = frozenset({"owner", "supervisor", "admin"})
-SUPERVISING = frozenset({"supervisor", "other_supervisor", "other_branch_supervisor", "admin"})
+SUPERVISING = SUPERVISORS | {"admin"}
 
 
 def case(people):
@@ -53,7 +53,12 @@ EXPECTATIONS = [
         data=lambda people: {"client_name": "", "channel": "phone"},
     ),
     Expect("complaints:question_create", CASEWORKERS),
-    Expect("complaints:question_create", CASEWORKERS, method="post", data=lambda people: {}),
+    Expect(
+        "complaints:question_create",
+        CASEWORKERS,
+        method="post",
+        data=lambda people: {"client_name": "", "channel": "phone"},
+    ),
     Expect("complaints:board", SUPERVISING),
     Expect("complaints:detail", OWNER_SIDE, kwargs=case),
     Expect("complaints:detail", OWNER_SIDE, kwargs=question),
@@ -90,16 +95,22 @@ EXPECTATIONS = [
     ),
     Expect("complaints:reopen", OWNER_SIDE, kwargs=closed_case),
     Expect(
-        "complaints:reopen", OWNER_SIDE, kwargs=closed_case, method="post", data=lambda people: {}
+        "complaints:reopen",
+        OWNER_SIDE,
+        kwargs=closed_case,
+        method="post",
+        data=lambda people: {"note": ""},
     ),
     Expect("complaints:extend", OWNER_SIDE, kwargs=case),
-    Expect("complaints:extend", OWNER_SIDE, kwargs=case, method="post", data=lambda people: {}),
+    Expect(
+        "complaints:extend", OWNER_SIDE, kwargs=case, method="post", data=lambda p: {"note": ""}
+    ),
     Expect("complaints:reassign", frozenset({"supervisor", "admin"}), kwargs=case),
     Expect(
         "complaints:reassign",
         frozenset({"supervisor", "admin"}),
         kwargs=case,
         method="post",
-        data=lambda people: {},
+        data=lambda people: {"handler": ""},
     ),
 ]
