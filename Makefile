@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEV := DJANGO_DEBUG=1
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run install install-dev test lint format messages collectstatic bench
+.PHONY: run install install-dev test lint format messages collectstatic bench backup restore
 
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --no-input
@@ -54,3 +54,14 @@ messages: install
 
 bench: install-dev
 	$(BIN)/python -m bench
+
+# A consistent copy of the database named by DATABASE_URL (pg_dump custom format, or SQLite's
+# online backup API), and back. Production runs these with its own environment; on a
+# development machine debug defaults on so the settings load.
+BACKUP ?= backups/workbench-$(shell date +%Y%m%d-%H%M%S).backup
+backup: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py backup $(BACKUP)
+
+restore: install
+	@test -n "$(FROM)" || { echo "Say which backup: make restore FROM=backups/….backup"; exit 2; }
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py restore $(FROM)
