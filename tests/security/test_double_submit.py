@@ -20,7 +20,7 @@ from tests.security.concurrency import (
     record_counts,
 )
 from tests.security.pages import forms_on, url_name_of
-from tests.security.walk import allowed_viewer, url_of
+from tests.security.walk import allowed_viewer, html_pages
 
 EXPECTATIONS = all_expectations()
 CREATE = re.compile(r"(^|[:_])create$")
@@ -89,15 +89,8 @@ def _expectation(url_name: str):
 
 def test_every_create_form_on_every_page_carries_a_one_time_token(people):
     seen: set[str] = set()
-    for expectation in EXPECTATIONS:
-        if expectation.method != "get":
-            continue
-        viewer = allowed_viewer(expectation)
-        url = url_of(expectation, people)
-        response = client_for(getattr(people, viewer)).get(url)
-        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-            continue
-        for form in forms_on(response.text, url):
+    for _expectation, _viewer, url, html in html_pages(EXPECTATIONS, people):
+        for form in forms_on(html, url):
             target = url_name_of(form.action)
             if form.method == "post" and is_create(target) and target not in CONSTRAINT_GUARDED:
                 seen.add(target)

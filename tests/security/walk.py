@@ -24,3 +24,17 @@ def allowed_viewer(expectation: Expect) -> str:
     if "owner" in expectation.allowed:
         return "owner"
     return sorted(expectation.allowed)[0]
+
+
+def html_pages(expectations, people):
+    """(expectation, viewer, url, html) for each GET page of the table, as a viewer allowed in."""
+    from tests.conftest import client_for
+
+    for expectation in expectations:
+        if expectation.method != "get":
+            continue
+        viewer = allowed_viewer(expectation)
+        url = url_of(expectation, people)
+        response = client_for(getattr(people, viewer)).get(url)
+        if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+            yield expectation, viewer, url, response.text
