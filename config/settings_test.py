@@ -8,7 +8,10 @@ production; tests that need production values set them through the `settings` fi
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_DEBUG", "1")
+# Investigation evidence goes to a throwaway directory, never the checkout.
+os.environ.setdefault("EVIDENCE_ROOT", tempfile.mkdtemp(prefix="evidence-"))
 
 from config.settings import *  # noqa: F403
