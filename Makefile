@@ -4,14 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements/constraints.txt
 STAMP := $(VENV)/.installed
+# Debug is opt-in (config/settings.py): the development commands turn it on; production never does.
+DEV := DJANGO_DEBUG=1
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run install install-dev test lint format messages collectstatic bench
+.PHONY: run install install-dev test lint format messages collectstatic bench backup restore
 
 run: install
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV) $(BIN)/python manage.py migrate --no-input
+	$(DEV) $(BIN)/python manage.py seed_demo
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 install: $(STAMP)
 
@@ -30,7 +32,7 @@ $(DEV_STAMP): $(STAMP)
 
 # Runs on SQLite, or on the database DATABASE_URL names.
 test: install-dev lint collectstatic
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -42,13 +44,24 @@ format: install-dev
 	$(BIN)/ruff format .
 
 collectstatic: install
-	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(DEV) $(BIN)/python manage.py collectstatic --no-input -v0
 
 # Refresh the zh-Hans catalogue after changing translatable strings; the
 # compiled .mo is committed so a fresh machine needs no gettext tools.
 messages: install
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench
-	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+	$(DEV) $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench
+	$(DEV) $(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 bench: install-dev
 	$(BIN)/python -m bench
+
+# A consistent copy of the database named by DATABASE_URL (pg_dump custom format, or SQLite's
+# online backup API), and back. Production runs these with its own environment; on a
+# development machine debug defaults on so the settings load.
+BACKUP ?= backups/workbench-$(shell date +%Y%m%d-%H%M%S).backup
+backup: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py backup $(BACKUP)
+
+restore: install
+	@test -n "$(FROM)" || { echo "Say which backup: make restore FROM=backups/….backup"; exit 2; }
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py restore $(FROM)

@@ -8,6 +8,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.contrib.auth.signals import user_logged_in
+
+        from config.middleware import stamp_on_sign_in
+
+        # The session time limits count from here (config.middleware.SessionTimeoutMiddleware).
+        user_logged_in.connect(stamp_on_sign_in, dispatch_uid="stamp_session_on_sign_in")
 
         from accounts.models import Branch, User
 

@@ -86,3 +86,23 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMINISTRATOR or self.is_superuser
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, claimed by its first submission (accounts.once).
+
+    The unique token makes a double click, a retry or a duplicated tab save one record:
+    the database, not a check-then-insert, decides which submission was first.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return self.token

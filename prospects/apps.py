@@ -28,7 +28,8 @@ class ProspectsConfig(AppConfig):
             return [*reverse, "id", "created_at", *fields]
 
         auditlog.register(
-            Prospect, exclude_fields=untracked(Prospect, "name_key", "phone_key", "updated_at")
+            Prospect,
+            exclude_fields=untracked(Prospect, "name_key", "phone_key", "updated_at", "version"),
         )
         auditlog.register(Territory, m2m_fields={"managers"}, exclude_fields=untracked(Territory))
         auditlog.register(Industry, exclude_fields=untracked(Industry))

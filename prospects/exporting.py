@@ -42,6 +42,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(value: Any) -> Any:
+    """CSV only: a leading quote keeps Excel from reading a cell as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -51,7 +52,7 @@ def export_rows(prospects: QuerySet[Prospect]) -> Iterator[list[Any]]:
     """The header, then one row per prospect, in one query (the list's select_related)."""
     yield [str(label) for label, _value in COLUMNS]
     for prospect in prospects.iterator(chunk_size=2000):
-        yield [safe_text(value(prospect)) for _label, value in COLUMNS]
+        yield [value(prospect) for _label, value in COLUMNS]
 
 
 def export_response(prospects: QuerySet[Prospect], file_format: str) -> HttpResponse:
@@ -67,18 +68,28 @@ def _csv(rows: Iterable[list[Any]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(["" if value is None else safe_text(value) for value in row])
     # The BOM is how Excel knows the file is UTF-8 (without it, Chinese comes out garbled).
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def _xlsx(rows: Iterable[list[Any]]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Prospects"))
+
+    def cell(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        # Typed as text, a cell is never a formula, and shows no guard quote.
+        text = WriteOnlyCell(sheet, value=value)
+        text.data_type = "s"
+        return text
+
     for row in rows:
-        sheet.append(row)
+        sheet.append([cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from accounts.once import OnceFormMixin
 from accounts.policy import visible_people
 from prospects import rules
 from prospects.models import (
@@ -29,12 +30,14 @@ def not_in_future(value: date | None, message) -> None:
         raise forms.ValidationError(message, code="future")
 
 
-class ProspectForm(forms.ModelForm):
+class ProspectForm(OnceFormMixin, forms.ModelForm):
     """A prospect's details. Possible duplicates in the branch stop the save until confirmed."""
 
     confirm_duplicate = forms.BooleanField(
         label=_("This is not a duplicate — save anyway"), required=False
     )
+    # The version the page was drawn from: a save from a stale page is refused (views).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Prospect
@@ -75,6 +78,10 @@ class ProspectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.duplicates: list[Prospect] = []
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+        else:
+            del self.fields["version"]
         referrers = Prospect.objects.visible_to(user).order_by("name")
         if self.instance.pk:
             referrers = referrers.exclude(pk=self.instance.pk)
@@ -140,7 +147,7 @@ class ProspectForm(forms.ModelForm):
         return cleaned
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(OnceFormMixin, forms.ModelForm):
     """One short form to log a visit (or plan one: leave the outcome empty)."""
 
     # Prefixed: three forms share the prospect page, their field ids must not clash.
@@ -224,7 +231,7 @@ class VisitForm(forms.ModelForm):
         return cleaned
 
 
-class HospitalityForm(forms.ModelForm):
+class HospitalityForm(OnceFormMixin, forms.ModelForm):
     prefix = "hospitality"
 
     class Meta:
@@ -242,7 +249,7 @@ class HospitalityForm(forms.ModelForm):
         return occurred_on
 
 
-class PromiseForm(forms.ModelForm):
+class PromiseForm(OnceFormMixin, forms.ModelForm):
     prefix = "promise"
 
     class Meta:
@@ -295,7 +302,7 @@ class ReassignForm(forms.Form):
         )
 
 
-class TerritoryForm(forms.ModelForm):
+class TerritoryForm(OnceFormMixin, forms.ModelForm):
     """A supervisor draws a territory (片区) and says who works it."""
 
     class Meta:

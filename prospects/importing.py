@@ -183,12 +183,22 @@ def _cell_text(value: Any) -> str:
 def _to_sheet(rows: Iterable[list[str]], encoding: str) -> Sheet:
     headers: list[str] | None = None
     body: list[tuple[int, list[str]]] = []
+    limit = settings.IMPORT_MAX_ROWS
     for number, cells in enumerate(rows, start=1):
         cells = [cell.strip() for cell in cells]
         if not any(cells):
             continue
         if headers is None:
             headers = cells
+        elif len(body) >= limit:
+            # The commit runs inside the request: a longer list would meet the server's timeout.
+            raise ImportFileError(
+                _(
+                    "The file has more than %(limit)s merchants; import at most %(limit)s at a "
+                    "time. Split the list into several files."
+                )
+                % {"limit": f"{limit:,}"}
+            )
         else:
             body.append((number, cells))
     if headers is None:

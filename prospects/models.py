@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -376,6 +376,8 @@ class Prospect(models.Model):
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Counts the saves: an edit from a page drawn at an older version is refused (save_edit).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ProspectQuerySet.as_manager()
 
@@ -415,6 +417,8 @@ class Prospect(models.Model):
             self.branch_id = self.owner.branch_id
         if self.stage == Stage.CLIENT and self.became_client_on is None:
             self.became_client_on = timezone.localdate()
+        if not self._state.adding:
+            self.version += 1
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
@@ -423,11 +427,31 @@ class Prospect(models.Model):
                 "phone_key",
                 "became_client_on",
                 "updated_at",
+                "version",
             }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("prospects:detail", args=[self.pk])
+
+    def save_edit(self, *, expected_version: int | None) -> None:
+        """Save an edit made on a page drawn at `expected_version`.
+
+        Raises EditConflict, saving nothing, when someone saved the prospect since: the
+        row is locked while its version is compared, so of two editors of one page the
+        second always learns of the first.
+        """
+        with transaction.atomic():
+            current = (
+                Prospect.objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .get()
+            )
+            if expected_version is not None and current != expected_version:
+                raise EditConflict(current)
+            self.version = current
+            self.save()
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -451,6 +475,14 @@ class Prospect(models.Model):
         """A supervisor hands the prospect to another person (auditlog records the change)."""
         self.owner = to
         self.save(update_fields=["owner"])
+
+
+class EditConflict(Exception):
+    """Someone saved the record after the page being submitted was drawn."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(current_version)
+        self.current_version = current_version
 
 
 # --- Visits -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.contributions import prospect_actions, timeline
+from accounts.once import AlreadySubmitted, submitted_once
 from accounts.rendering import HtmxHttpRequest, render_page
 from prospects import rules
 from prospects.filters import ProspectFilter
@@ -29,6 +31,7 @@ from prospects.forms import (
     VisitForm,
 )
 from prospects.models import (
+    EditConflict,
     HospitalityEntry,
     Promise,
     Prospect,
@@ -44,6 +47,14 @@ from prospects.permissions import (
 from prospects.services import visit_log
 
 PAGE_SIZE = 25
+
+
+def _already_saved(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    """A second submission of one form (double click, retry): nothing more is saved."""
+    messages.info(request, _("This form had already been sent; it was saved once."))
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 def _query_without_page(request: HtmxHttpRequest) -> str:
@@ -87,10 +98,14 @@ def prospect_create(request: HtmxHttpRequest) -> HttpResponse:
     initial = {"source": request.GET.get("source"), "referred_by": request.GET.get("referred_by")}
     form = ProspectForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            prospect = form.save(commit=False)
-            prospect.owner = request.user
-            prospect.save()
+        try:
+            with submitted_once(form, by=request.user) as submission:
+                prospect = form.save(commit=False)
+                prospect.owner = request.user
+                prospect.save()
+                submission.url = prospect.get_absolute_url()
+        except AlreadySubmitted as duplicate:
+            return _already_saved(request, duplicate.url or reverse("prospects:list"))
         messages.success(request, _("Prospect “%(name)s” saved.") % {"name": prospect.name})
         return redirect(prospect)
     return TemplateResponse(request, "prospects/prospect_form.html", {"form": form})
@@ -101,10 +116,23 @@ def prospect_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     prospect = get_object_or_404(Prospect.objects.visible_to(request.user), pk=pk)
     form = ProspectForm(request.POST or None, instance=prospect, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-        messages.success(request, _("Prospect “%(name)s” saved.") % {"name": prospect.name})
-        return redirect(prospect)
+        try:
+            form.instance.save_edit(expected_version=form.cleaned_data.get("version"))
+        except EditConflict as conflict:
+            # Nothing is lost: their save stands, these changes stay in the form.
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current_version
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this prospect after you opened this page. Open it "
+                    "again in a new tab to see their changes; saving this form again "
+                    "replaces them with yours."
+                ),
+            )
+        else:
+            messages.success(request, _("Prospect “%(name)s” saved.") % {"name": prospect.name})
+            return redirect(prospect)
     return TemplateResponse(
         request, "prospects/prospect_form.html", {"form": form, "prospect": prospect}
     )
@@ -180,7 +208,12 @@ def visit_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = VisitForm(request.POST, instance=None)
     form.instance.prospect = prospect
     if form.is_valid():
-        visit_log(visit=form.save(commit=False), by=request.user)
+        try:
+            with submitted_once(form, by=request.user) as submission:
+                visit_log(visit=form.save(commit=False), by=request.user)
+                submission.url = prospect.get_absolute_url()
+        except AlreadySubmitted as duplicate:
+            return _already_saved(request, duplicate.url or prospect.get_absolute_url())
         messages.success(request, _("Visit recorded."))
         if not request.htmx:
             return redirect(prospect)
@@ -218,7 +251,12 @@ def hospitality_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form.instance.prospect = prospect
     form.instance.recorded_by = request.user
     if form.is_valid():
-        entry = form.save()
+        try:
+            with submitted_once(form, by=request.user) as submission:
+                entry = form.save()
+                submission.url = prospect.get_absolute_url()
+        except AlreadySubmitted as duplicate:
+            return _already_saved(request, duplicate.url or prospect.get_absolute_url())
         if entry.flagged:
             messages.warning(request, _("Recorded — this entry is flagged for your supervisor."))
         else:
@@ -236,7 +274,12 @@ def promise_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form.instance.prospect = prospect
     form.instance.recorded_by = request.user
     if form.is_valid():
-        form.save()
+        try:
+            with submitted_once(form, by=request.user) as submission:
+                form.save()
+                submission.url = prospect.get_absolute_url()
+        except AlreadySubmitted as duplicate:
+            return _already_saved(request, duplicate.url or prospect.get_absolute_url())
         messages.success(request, _("Promise recorded."))
         if not request.htmx:
             return redirect(prospect)
@@ -436,8 +479,12 @@ def territory_create(request: HtmxHttpRequest) -> HttpResponse:
         raise Http404  # no record to refuse: for others the page is not there
     form = TerritoryForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            territory = form.save()
+        try:
+            with submitted_once(form, by=request.user) as submission:
+                territory = form.save()
+                submission.url = territory.get_absolute_url()
+        except AlreadySubmitted as duplicate:
+            return _already_saved(request, duplicate.url or reverse("prospects:territory_list"))
         return redirect(territory)
     return TemplateResponse(request, "prospects/territory_form.html", {"form": form})
 

@@ -18,6 +18,7 @@ def test_healthz_answers_503_when_the_database_does_not_answer():
         "from django.test import Client; r = Client().get('/healthz', HTTP_HOST='localhost');"
         "print(r.status_code, r.content.decode())",
         DATABASE_URL="postgres://postgres@127.0.0.1:1/nothing",
+        DJANGO_DEBUG="1",
     )
     status, body = result.stdout.strip().split(" ", 1)
     assert status == "503"

@@ -68,7 +68,11 @@ def test_check_deploy_is_clean_with_production_variables():
 
 def test_sqlite_is_the_default_database_and_postgres_comes_from_database_url():
     result = manage(
-        "shell", "--no-imports", "-c", "from django.db import connection; print(connection.vendor)"
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.db import connection; print(connection.vendor)",
+        DJANGO_DEBUG="1",
     )
     assert result.stdout.strip() == "sqlite"
     result = manage(
@@ -77,6 +81,7 @@ def test_sqlite_is_the_default_database_and_postgres_comes_from_database_url():
         "-c",
         "from django.db import connection; print(connection.vendor, connection.settings_dict['CONN_HEALTH_CHECKS'])",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/workbench",
+        DJANGO_DEBUG="1",
     )
     assert result.stdout.strip() == "postgresql True"
 

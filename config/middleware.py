@@ -1,0 +1,78 @@
+"""Project-wide middleware: no caching of signed-in pages, session time limits."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+
+# The last-seen time is written at most this often, not on every request.
+SEEN_RESOLUTION_SECONDS = 60
+STARTED = "session_started"
+SEEN = "session_seen"
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Every response to a signed-in person (pages, fragments, exports, the calendar) says
+    `Cache-Control: private, no-store`: client data must not stay in a browser or proxy cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Read before the view: signing out turns request.user anonymous, yet that response
+        # still follows a signed-in page.
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def stamp_session(session, now: float | None = None) -> None:
+    """At sign-in: when the session started and when it was last used."""
+    now = time.time() if now is None else now
+    session[STARTED] = int(now)
+    session[SEEN] = int(now)
+
+
+def stamp_on_sign_in(sender, request: HttpRequest, user, **kwargs) -> None:
+    """The user_logged_in receiver (connected in accounts.apps)."""
+    if request is not None and hasattr(request, "session"):
+        stamp_session(request.session)
+
+
+def session_expired(*, started: int, seen: int, now: float) -> bool:
+    """Idle for longer than SESSION_IDLE_TIMEOUT, or older than SESSION_ABSOLUTE_TIMEOUT."""
+    return (
+        now - seen > settings.SESSION_IDLE_TIMEOUT
+        or now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+    )
+
+
+class SessionTimeoutMiddleware:
+    """Sign out after 30 idle minutes and 12 hours after sign-in, whatever the activity.
+
+    The last-seen time is rewritten at most once a minute, so a busy page does not
+    write its session on every request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            started, seen = session.get(STARTED), session.get(SEEN)
+            if started is None or seen is None:
+                stamp_session(session, now)  # a session from before these limits
+            elif session_expired(started=started, seen=seen, now=now):
+                logout(request)  # flushes the session; LoginRequiredMiddleware sends to sign in
+            elif now - seen >= SEEN_RESOLUTION_SECONDS:
+                session[SEEN] = int(now)
+        return self.get_response(request)

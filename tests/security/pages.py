@@ -1,0 +1,92 @@
+"""Pages and their forms, discovered from the access table's GET pages (no list to keep up)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from django.urls import Resolver404, resolve
+
+
+@dataclass
+class Field:
+    name: str
+    kind: str  # input type, "select", "textarea"
+    value: str = ""
+    options: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Form:
+    method: str
+    action: str
+    fields: list[Field] = field(default_factory=list)
+    enctype: str = ""
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def names(self) -> set[str]:
+        return {f.name for f in self.fields}
+
+
+class FormParser(HTMLParser):
+    def __init__(self, page_url: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page_url = page_url
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._select: Field | None = None
+        self._textarea: Field | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._form = Form(
+                method=(a.get("method") or "get").lower(),
+                action=a.get("action") or self.page_url,
+                enctype=a.get("enctype", ""),
+            )
+            self.forms.append(self._form)
+        if self._form is None or "name" not in a:
+            if tag == "option" and self._select is not None:
+                self._select.options.append(a.get("value", ""))
+            return
+        if tag == "input":
+            kind = a.get("type", "text").lower()
+            if kind in {"submit", "button", "image", "reset"}:
+                return
+            self._form.fields.append(Field(a["name"], kind, a.get("value", "")))
+        elif tag == "select":
+            self._select = Field(a["name"], "select")
+            self._form.fields.append(self._select)
+        elif tag == "textarea":
+            self._textarea = Field(a["name"], "textarea")
+            self._form.fields.append(self._textarea)
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._textarea.value += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def forms_on(html: str, page_url: str) -> list[Form]:
+    parser = FormParser(page_url)
+    parser.feed(html)
+    return parser.forms
+
+
+def url_name_of(url: str) -> str | None:
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
+    return match.view_name
