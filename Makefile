@@ -6,7 +6,7 @@ PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements/co
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run install install-dev test lint format messages collectstatic bench
+.PHONY: run install install-dev test lint format messages collectstatic bench screens
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
@@ -52,3 +52,7 @@ messages: install
 
 bench: install-dev
 	$(BIN)/python -m bench
+
+# Screenshots at 375 px into docs/screens/ and the README's "Screens" section.
+screens: install-dev collectstatic
+	$(BIN)/pytest tests/browser/screens.py -p no:randomly -q

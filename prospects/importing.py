@@ -426,6 +426,11 @@ def validate_rows(
     return results
 
 
+def shorten(value: str, length: int = 24) -> str:
+    """A cell quoted in a message: long enough to find it in the file, short enough for a phone."""
+    return value if len(value) <= length else value[: length - 1] + "…"
+
+
 def _validate_row(
     number: int, raw: dict[str, str], scales: dict[str, int], choices: Choices
 ) -> RowResult:
@@ -450,7 +455,7 @@ def _validate_row(
         if normalised is None:
             errors.append(
                 _("“%(value)s” is not a valid phone number (mobile or landline with area code).")
-                % {"value": phone}
+                % {"value": shorten(phone)}
             )
         values["phone"] = normalised or ""
     for key in NUMBER_FIELDS:
@@ -462,11 +467,11 @@ def _validate_row(
                     "negative": _("%(field)s cannot be negative: “%(value)s”."),
                     "too large": _("%(field)s is too large: “%(value)s”."),
                 }.get(str(reason), _("%(field)s is not a number: “%(value)s”."))
-                errors.append(message % {"field": FIELDS_BY_KEY[key].label, "value": text})
+                errors.append(message % {"field": FIELDS_BY_KEY[key].label, "value": shorten(text)})
     if (kind := raw.get("kind", "")) and choices.kinds:
         value = choices.kinds.get(kind.lower())
         if value is None:
-            errors.append(_("Unknown kind “%(value)s”.") % {"value": kind})
+            errors.append(_("Unknown kind “%(value)s”.") % {"value": shorten(kind)})
         values["kind"] = value
     if industry := raw.get("industry", ""):
         values["industry_text"] = industry

@@ -489,11 +489,20 @@ class Outcome(models.TextChoices):
     NO_ANSWER = "no_answer", _("No answer")
 
 
+# Handbook §1: only a visit that reached someone at the client is contact. Turned away at the
+# gate, no answer or rescheduled is an attempt (rules.counts_as_contact; VisitQuerySet.contacts).
+CONTACT_OUTCOMES = frozenset({Outcome.MET_DECISION_MAKER, Outcome.MET_STAFF})
+
+
 class VisitQuerySet(OwnedQuerySet):
     owner_field = "prospect__owner"
 
     def planned(self):
         return self.filter(outcome=Outcome.PLANNED)
+
+    def contacts(self):
+        """Visits that reached the client: the SQL side of rules.counts_as_contact."""
+        return self.filter(outcome__in=CONTACT_OUTCOMES)
 
     def planned_from(self, day: date):
         return self.planned().filter(visited_on__gte=day)

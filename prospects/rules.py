@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from prospects.models import (
+    CONTACT_OUTCOMES,
     HospitalityKind,
     Outcome,
     PaidBy,
@@ -67,6 +68,15 @@ def proposed_follow_up(*, outcome: str, visited_on: date) -> date | None:
     if outcome == Outcome.TURNED_AWAY:
         return visited_on + timedelta(days=TURNED_AWAY_FOLLOW_UP_DAYS)
     return None
+
+
+def counts_as_contact(outcome: str) -> bool:
+    """Handbook §1: a visit counts as contact only when it reached someone at the client.
+
+    Turned away at the gate (被拒之门外), no answer (无人应答) or rescheduled (改期) is an
+    attempt: it does not make a lead "contacted" and is not in contact figures.
+    """
+    return outcome in CONTACT_OUTCOMES
 
 
 def import_source(*, territory_kind: str) -> str:

@@ -1,0 +1,63 @@
+"""A client manager on a 375 px phone, one hand, between two shops."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from prospects.models import Prospect, Stage
+from tests.browser.phone import PHONE
+from tests.browser.test_phone_walk import new_phone
+from tests.prospects.factories import make_prospect
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_turned_away_visit_updates_the_next_action_in_place_and_leaves_a_lead(
+    people, browser, live_server
+):
+    prospect = make_prospect(people.owner, name="金悦大酒店", stage=Stage.LEAD, next_action="")
+    context, page = new_phone(browser, live_server, people.owner)
+    page.goto(f"{live_server.url}{prospect.get_absolute_url()}")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_text("记录拜访").click()
+    form = page.locator("#visit-form")
+    with page.expect_response(lambda response: "/visits/new/" in response.url):
+        form.get_by_label("结果").select_option(label="被拒之门外")
+    form.get_by_label("了解到该企业的哪些情况？").fill("门卫说财务经理每周三在店")
+    form.get_by_label(re.compile("^下一步[:：]?$")).fill("请王建国引荐后再访")
+    form.get_by_role("button", name="保存拜访").click()
+
+    expect(page.locator("#prospect-next-action")).to_contain_text("请王建国引荐后再访")
+    proposed = timezone.localdate() + timedelta(days=7)
+    expect(page.locator("#prospect-next-action")).to_contain_text(proposed.isoformat())
+    expect(page.locator("#prospect-stage")).to_have_text("线索")  # an attempt is not contact
+    expect(page.get_by_text("拜访已记录")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    assert page.viewport_size == PHONE
+    assert Prospect.objects.get(pk=prospect.pk).stage == Stage.LEAD
+
+    # Meeting someone does make it contact, again without a reload.
+    page.get_by_text("记录拜访").click()
+    with page.expect_response(lambda response: "/visits/new/" in response.url):
+        page.locator("#visit-form").get_by_label("结果").select_option(label="见到决策人")
+    page.locator("#visit-form").get_by_role("button", name="保存拜访").click()
+    expect(page.locator("#prospect-stage")).to_have_text("已接触")
+    assert page.evaluate("window.notReloaded") is True
+    context.close()
+
+
+def test_the_navigation_is_one_button_on_a_phone(people, browser, live_server):
+    context, page = new_phone(browser, live_server, people.owner)
+    page.goto(f"{live_server.url}/")
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] <= PHONE["height"] / 8
+    expect(page.get_by_role("link", name="客户", exact=True)).to_be_hidden()
+    page.get_by_role("button", name="菜单").click()
+    page.get_by_role("link", name="客户", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("客户与潜在客户")
+    context.close()
