@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,11 +12,14 @@ from accounts.policy import visible_people
 from prospects import rules
 from prospects.models import (
     HospitalityEntry,
+    HospitalityKind,
     Outcome,
+    PaidBy,
     Promise,
     Prospect,
     Source,
     Territory,
+    TerritoryKind,
     Visit,
 )
 
@@ -219,6 +223,24 @@ class VisitForm(forms.ModelForm):
         return cleaned
 
 
+def consultable_colleagues(user: User):
+    """Whom a promise can be checked with (先请示): the person's supervisor first, then the
+    experienced colleagues of their own team (client managers, not trainees). Never the
+    administrator's account, never another team."""
+    team_lead = user.pk if user.is_supervisor else user.supervisor_id
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(pk=team_lead)
+            | Q(supervisor_id=team_lead, role=Role.CLIENT_MANAGER, supervisor__isnull=False)
+        )
+        .exclude(pk=user.pk)
+        .exclude(role=Role.ADMINISTRATOR)
+        .alias(lead_first=Case(When(pk=team_lead, then=0), default=1))
+        .order_by("lead_first", "last_name", "first_name", "username")
+    )
+
+
 class HospitalityForm(forms.ModelForm):
     prefix = "hospitality"
 
@@ -230,6 +252,12 @@ class HospitalityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].initial = timezone.localdate()
+        # Empty choices say what they mean rather than "---------".
+        self.fields["kind"].choices = [
+            ("", _("Choose: meal, gift or other")),
+            *HospitalityKind.choices,
+        ]
+        self.fields["paid_by"].choices = [("", _("Choose who paid")), *PaidBy.choices]
 
     def clean_occurred_on(self):
         occurred_on = self.cleaned_data["occurred_on"]
@@ -248,12 +276,8 @@ class PromiseForm(forms.ModelForm):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Handbook §1: ask a supervisor or an experienced colleague first (先请示).
-        self.fields["consulted"].queryset = (
-            User.objects.filter(is_active=True, branch_id=user.branch_id)
-            .exclude(pk=user.pk)
-            .exclude(role=Role.TRAINEE)
-            .order_by("role", "username")
-        )
+        self.fields["consulted"].queryset = consultable_colleagues(user)
+        self.fields["consulted"].empty_label = _("Nobody consulted")
 
     def clean_made_on(self):
         made_on = self.cleaned_data["made_on"]
@@ -288,6 +312,7 @@ class ReassignForm(forms.Form):
         self.fields["owner"].queryset = (
             visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
         )
+        self.fields["owner"].empty_label = None  # the current owner is preselected
 
 
 class TerritoryForm(forms.ModelForm):
@@ -304,6 +329,7 @@ class TerritoryForm(forms.ModelForm):
         self.fields["managers"].queryset = (
             visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
         )
+        self.fields["kind"].choices = [("", _("Choose the kind of place")), *TerritoryKind.choices]
         if self.instance.branch_id is None:
             self.instance.branch_id = user.branch_id
 

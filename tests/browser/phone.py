@@ -66,6 +66,12 @@ _CHECK = """
       problems.push(`${describe(el)} is ${Math.round(rect.width)}×${Math.round(rect.height)}px, under ${minTarget}×${minTarget}`);
     }
   }
+  // An empty choice says what it means ("No territory"), never Django's "---------".
+  for (const select of document.querySelectorAll("select")) {
+    if ([...select.options].some((option) => /^-{3,}$/.test(option.text.trim()))) {
+      problems.push(`${describe(select)} offers "---------" (name what the empty choice means)`);
+    }
+  }
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const range = document.createRange();
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -90,6 +96,7 @@ _CHECK = """
     let name = el.tagName.toLowerCase();
     if (el.id) name += "#" + el.id;
     if (el.classList.length) name += "." + [...el.classList].join(".");
+    if (el.tagName === "SELECT") return name;
     const label = (el.innerText || el.value || "").trim().slice(0, 20);
     return label ? `${name} "${label}"` : name;
   }

@@ -59,3 +59,17 @@ def test_contact_figures_in_sql_match_the_rule(manager, outcomes):
         )
     visits = Visit.objects.filter(prospect=prospect)
     assert visits.contacts().count() == sum(rules.counts_as_contact(o) for o in outcomes)
+
+
+def test_a_promise_is_checked_with_the_supervisor_first_then_the_own_team(people):
+    from prospects.forms import PromiseForm
+
+    choices = list(PromiseForm(user=people.owner).fields["consulted"].queryset)
+    assert choices == [people.supervisor, people.teammate]  # not the trainee, admin, other team
+
+
+def test_a_supervisor_checks_with_the_managers_of_the_own_team(people):
+    from prospects.forms import PromiseForm
+
+    choices = set(PromiseForm(user=people.supervisor).fields["consulted"].queryset)
+    assert choices == {people.owner, people.teammate}
