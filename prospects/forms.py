@@ -4,6 +4,7 @@ from datetime import date
 
 from django import forms
 from django.db.models import Case, Q, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,26 @@ SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
 def not_in_future(value: date | None, message) -> None:
     if value is not None and value > timezone.localdate():
         raise forms.ValidationError(message, code="future")
+
+
+class SearchChoice(forms.Widget):
+    """A choice among many (every prospect, after an import: hundreds) as search-as-you-type:
+    a search box whose matches come back as radio buttons (prospects:referrer_search)."""
+
+    template_name = "prospects/widgets/search_choice.html"
+
+    def __init__(self, *, search_url: str, empty_label, attrs=None) -> None:
+        super().__init__(attrs)
+        self.search_url = search_url
+        self.empty_label = empty_label
+        self.selected = None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            search_url=self.search_url, selected=self.selected, empty_label=self.empty_label
+        )
+        return context
 
 
 class ProspectForm(forms.ModelForm):
@@ -92,12 +113,52 @@ class ProspectForm(forms.ModelForm):
         )
         self.fields["territory"].empty_label = _("No territory")
         self.fields["referred_by"].empty_label = _("Nobody")
+        chosen = self.data.get("referred_by") if self.is_bound else self.initial.get("referred_by")
+        widget = SearchChoice(
+            search_url=reverse("prospects:referrer_search"), empty_label=_("Nobody")
+        )
+        widget.selected = (
+            referrers.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+        )
+        self.fields["referred_by"].widget = widget
         self.fields["source"].choices = [
             ("", _("Choose where the prospect came from")),
             *Source.choices,
         ]
         # Shown only once duplicates were found (see clean).
         self.fields["confirm_duplicate"].widget = forms.HiddenInput()
+
+    # Quick add (issue 11): name, phone, source (with its detail) and territory; the rest is
+    # under "More details".
+    QUICK = (
+        "name",
+        "phone",
+        "source",
+        "referred_by",
+        "competitor_bank",
+        "association",
+        "territory",
+    )
+
+    @property
+    def quick_fields(self):
+        return [self[name] for name in self.QUICK]
+
+    @property
+    def more_fields(self):
+        return [
+            self[name]
+            for name in self.fields
+            if name not in self.QUICK and name != "confirm_duplicate"
+        ]
+
+    @property
+    def more_errors(self) -> bool:
+        return any(
+            self[name].errors
+            for name in self.fields
+            if name not in self.QUICK and name != "confirm_duplicate"
+        )
 
     def clean_referred_by(self):
         referred_by = self.cleaned_data.get("referred_by")

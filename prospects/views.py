@@ -92,6 +92,24 @@ def prospect_create(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "prospects/prospect_form.html", {"form": form})
 
 
+@require_http_methods(["GET"])
+def referrer_search(request: HttpRequest) -> HttpResponse:
+    """Matches for the referrer's search box: radio buttons, the current choice kept."""
+    text = request.GET.get("referred_by-search", "").strip()
+    prospects = Prospect.objects.visible_to(request.user).order_by("name")
+    chosen = request.GET.get("referred_by", "")
+    return TemplateResponse(
+        request,
+        "prospects/widgets/search_choice_options.html",
+        {
+            "name": "referred_by",
+            "empty_label": _("Nobody"),
+            "selected": prospects.filter(pk=chosen).first() if chosen.isdigit() else None,
+            "matches": list(prospects.search(text)[:8]) if text else None,
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def prospect_edit(request: HttpRequest, pk: int) -> HttpResponse:
     prospect = get_object_or_404(Prospect.objects.visible_to(request.user), pk=pk)

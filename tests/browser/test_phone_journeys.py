@@ -61,3 +61,21 @@ def test_the_navigation_is_one_button_on_a_phone(people, browser, live_server):
     page.get_by_role("link", name="客户", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("客户与潜在客户")
     context.close()
+
+
+def test_quick_add_with_the_referrer_found_by_typing(people, browser, live_server):
+    referrer = make_prospect(people.owner, name="华联批发贸易", stage=Stage.CLIENT)
+    for number in range(20):
+        make_prospect(people.owner, name=f"导入商户{number}")
+    context, page = new_phone(browser, live_server, people.owner)
+    page.goto(f"{live_server.url}/prospects/new/")
+    expect(page.locator("details.more-details")).not_to_have_attribute("open", "")
+    page.get_by_label(re.compile("^名称")).fill("美佳日用品批发部")
+    page.get_by_label("电话").fill("13812345678")
+    page.get_by_label("来源").select_option("referral")
+    page.locator("input[name=referred_by-search]").fill("华联")
+    page.get_by_label("华联批发贸易").check()
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("heading", name="美佳日用品批发部")).to_be_visible()
+    assert Prospect.objects.get(name="美佳日用品批发部").referred_by == referrer
+    context.close()

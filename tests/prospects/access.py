@@ -29,6 +29,7 @@ EXPECTATIONS = [
     Expect("prospects:list", EVERYONE),
     Expect("prospects:list", EVERYONE, query="?stage=lead&overdue=on&q=138"),
     Expect("prospects:create", EVERYONE),
+    Expect("prospects:referrer_search", EVERYONE, query="?referred_by-search=商户"),
     Expect("prospects:detail", OWNER_SIDE, kwargs=prospect),
     Expect("prospects:edit", OWNER_SIDE, kwargs=prospect),
     Expect(
