@@ -771,6 +771,7 @@ def _prospect(values: dict[str, Any], *, batch: Any, association: str) -> Any:
         kind=values.get("kind") or Prospect._meta.get_field("kind").default,
         industry_id=values.get("industry"),
         territory=batch.territory,
+        import_batch=batch,
         address=values.get("address", ""),
         contact_name=values.get("contact_name", ""),
         contact_role=values.get("contact_role", ""),

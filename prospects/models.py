@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -222,6 +222,15 @@ class ProspectQuerySet(OwnedQuerySet):
         """The next action's date has passed (handbook §1: keep every follow-up)."""
         return self.open().filter(next_action_date__lt=today)
 
+    def work_first(self, today: date):
+        """Due and overdue follow-ups first (the oldest first), then the rest, last updated
+        first: the default order of the list, so imported leads do not bury the day's work."""
+        due = Q(next_action_date__lte=today) & ~Q(stage__in=CLOSED_STAGES)
+        return self.alias(
+            due_first=Case(When(due, then=0), default=1),
+            due_date=Case(When(due, then=F("next_action_date")), default=None),
+        ).order_by("due_first", "due_date", "-updated_at", "-pk")
+
     def due_on(self, day: date):
         return self.open().filter(next_action_date=day)
 
@@ -394,6 +403,16 @@ class Prospect(models.Model):
     )
     next_action = models.CharField(_("next action"), max_length=200, blank=True)
     next_action_date = models.DateField(_("next action date"), null=True, blank=True)
+    # The merchant list it came from, so a list of imported leads can be found (and set aside).
+    import_batch = models.ForeignKey(
+        "prospects.ImportBatch",
+        verbose_name=_("imported from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="prospects",
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -54,7 +54,11 @@ def _partial(request: HttpRequest, template: str, name: str) -> str:
 
 @require_http_methods(["GET"])
 def prospect_list(request: HttpRequest) -> HttpResponse:
-    prospects = Prospect.objects.visible_to(request.user).for_list()
+    # Without a chosen sort, due and overdue follow-ups come first: a list of imported leads
+    # must not bury the day's real work.
+    prospects = (
+        Prospect.objects.visible_to(request.user).for_list().work_first(timezone.localdate())
+    )
     filterset = ProspectFilter(request.GET or None, queryset=prospects, user=request.user)
     results = filterset.qs if filterset.is_bound else prospects
     if filterset.is_bound and not filterset.is_valid():
@@ -420,6 +424,12 @@ def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "penetration": rules.penetration(territory.clients_won, territory.merchant_count),
             "penetration_percent": rules.as_percent(
                 rules.penetration(territory.clients_won, territory.merchant_count)
+            ),
+            "coverage_percent": rules.as_percent(
+                rules.coverage(territory.prospects_total, territory.merchant_count)
+            ),
+            "merchant_count_outdated": rules.merchant_count_outdated(
+                on_file=territory.prospects_total, merchants=territory.merchant_count
             ),
             "stage_counts": [
                 (label, getattr(territory, f"stage_{value}")) for value, label in Stage.choices

@@ -103,7 +103,8 @@ def test_manager_imports_a_gbk_csv_into_a_territory(manager, manager_client, ter
         b"",
     )
     done = manager_client.get(batch.get_absolute_url()).content.decode()
-    assert f"?territory={territory.pk}" in done
+    assert f"?batch={batch.pk}" in done  # the list of exactly what was imported
+    assert xinyuan.import_batch == batch
 
 
 def test_xlsx_upload_imports(manager_client, territory):

@@ -227,7 +227,7 @@ def test_list_filters_start_on_all_not_dashes(manager_client):
     page = manager_client.get(reverse("prospects:list")).content.decode()
     assert "---------" not in page
     assert '<option value="" selected>全部</option>' in page
-    assert "最近更新在前" in page
+    assert "到期和逾期的在前" in page
 
 
 def test_prospect_form_choices_say_what_empty_means(manager_client):
