@@ -33,5 +33,6 @@ urlpatterns += [
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
     path("import/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
+    path("import/<int:pk>/bad-rows.csv", import_views.import_bad_rows, name="import_bad_rows"),
     path("export.<str:file_format>", import_views.prospect_export, name="export"),
 ]

@@ -79,3 +79,35 @@ def test_quick_add_with_the_referrer_found_by_typing(people, browser, live_serve
     expect(page.get_by_role("heading", name="美佳日用品批发部")).to_be_visible()
     assert Prospect.objects.get(name="美佳日用品批发部").referred_by == referrer
     context.close()
+
+
+def test_import_a_list_with_bad_rows_download_them_and_import_the_good_ones(
+    people, browser, live_server, tmp_path
+):
+    from pathlib import Path
+
+    from tests.prospects.factories import make_territory
+    from tests.prospects.test_import_phone import TITLED
+
+    make_territory(branch=people.owner.branch, name="城南批发市场", managers=[people.owner])
+    context, page = new_phone(browser, live_server, people.owner)
+    path = tmp_path / "商户名单.csv"
+    path.write_bytes(TITLED)
+    page.goto(f"{live_server.url}/prospects/import/")
+    page.get_by_label("片区").select_option(label="城南批发市场")
+    page.get_by_label("商户名单").set_input_files(str(path))
+    page.get_by_role("button", name="上传并检查").click()
+    expect(page.get_by_role("heading", name="核对导入")).to_be_visible()
+    expect(page.get_by_text("被视为标题")).to_be_visible()  # the title row above the header
+    expect(page.locator("table.bad-rows tbody tr")).to_have_count(1)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载需修改的行（CSV）").click()
+    fix = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    assert "宏达五金" in fix and "不是有效的电话号码" in fix
+
+    page.get_by_label(re.compile("只导入正确的行")).check()
+    page.get_by_role("button", name="导入 2 个潜在客户").click()
+    expect(page.get_by_text("已跳过 1 行有错误的数据")).to_be_visible()
+    assert set(Prospect.objects.values_list("name", flat=True)) == {"鑫源服装商行", "老周家常菜馆"}
+    context.close()

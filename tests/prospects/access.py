@@ -124,6 +124,7 @@ EXPECTATIONS += [
         data=lambda people: {"source": "association"},  # no file: the form comes back
     ),
     Expect("prospects:import_preview", OWNER_SIDE, kwargs=import_batch),
+    Expect("prospects:import_bad_rows", OWNER_SIDE, kwargs=import_batch),
     Expect(
         "prospects:import_commit",
         OWNER_SIDE,
