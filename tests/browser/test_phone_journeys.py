@@ -111,3 +111,25 @@ def test_import_a_list_with_bad_rows_download_them_and_import_the_good_ones(
     expect(page.get_by_text("已跳过 1 行有错误的数据")).to_be_visible()
     assert set(Prospect.objects.values_list("name", flat=True)) == {"鑫源服装商行", "老周家常菜馆"}
     context.close()
+
+
+def test_an_english_browser_sees_chinese_until_the_person_switches(people, browser, live_server):
+    context = browser.new_context(viewport=PHONE, locale="en-US")  # Accept-Language: en-US
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
+    page.get_by_label("用户名").fill(people.owner.username)
+    from tests.conftest import PASSWORD
+
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("今日待办")
+    page.get_by_label("语言").select_option("en")
+    page.get_by_role("button", name="切换").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today's agenda")
+    context.close()
+    # Remembered for the person, on another device too.
+    other, other_page = new_phone(browser, live_server, people.owner)
+    other_page.goto(f"{live_server.url}/")
+    expect(other_page.get_by_role("heading", level=1)).to_have_text("Today's agenda")
+    other.close()
