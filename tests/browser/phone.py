@@ -148,8 +148,13 @@ def crowd(people) -> dict[str, str]:
     make_promise(busy, description="一周内答复提额申请并送来结算产品说明")
     make_promise(busy, description="月底前上门讲解", due_on=today - timedelta(days=1))
     make_hospitality(busy)
+    # As long as the columns allow (PostgreSQL refuses more; the import file holds 300).
     long = make_prospect(
-        owner, name=LONG_NAME, territory=territory, next_action=LONG_NAME, next_action_date=today
+        owner,
+        name=LONG_NAME[:200],
+        territory=territory,
+        next_action=LONG_NAME[:200],
+        next_action_date=today,
     )
     make_hospitality(long)
     for stage in Stage.values:
