@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.calendar import person_calendar
 from accounts.contributions import home_panels
@@ -44,12 +44,13 @@ def calendar_download(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def language_set(request: HttpRequest) -> HttpResponse:
     """Choose the interface language: stored on the person (so every device follows), and in a
-    cookie for the sign-in page before anyone is signed in."""
-    language = request.POST.get("language", "")
-    next_url = request.POST.get("next", "/")
+    cookie for the sign-in page before anyone is signed in. A GET changes nothing (as
+    Django's set_language): it only goes back."""
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    next_url = request.POST.get("next", "/") if request.method == "POST" else "/"
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
