@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEV := DJANGO_DEBUG=1
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run install install-dev test lint format messages collectstatic bench backup restore
+.PHONY: run install install-dev test lint format messages collectstatic bench backup restore screens
 
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --no-input
@@ -65,3 +65,7 @@ backup: install
 restore: install
 	@test -n "$(FROM)" || { echo "Say which backup: make restore FROM=backups/….backup"; exit 2; }
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py restore $(FROM)
+
+# Screenshots at 375 px into docs/screens/ and the README's "Screens" section.
+screens: install-dev collectstatic
+	$(BIN)/pytest tests/browser/screens.py -p no:randomly -q

@@ -35,3 +35,9 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ("last_name", "first_name", "role", "branch", "supervisor")},
         ),
     )
+
+
+# The bank's headings, not "Django administration".
+admin.site.site_header = _("Client Manager Workbench · administration")
+admin.site.site_title = _("Client Manager Workbench")
+admin.site.index_title = _("People, branches and reference data")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,12 @@ class User(AbstractUser):
         related_name="team",
         limit_choices_to={"role": Role.SUPERVISOR},
         help_text=_("The supervisor (mentor, for a trainee) who leads this person's team."),
+    )
+
+    # Chinese whatever the browser sends; English only when the person chooses it, and the
+    # choice follows them to any phone or computer (accounts.middleware).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
     )
 
     class Meta:

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.calendar import person_calendar
 from accounts.contributions import home_panels
@@ -38,4 +40,33 @@ def calendar_download(request: HttpRequest) -> HttpResponse:
     ics = person_calendar(user=request.user, today=timezone.localdate())
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="workbench.ics"'
+    return response
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Choose the interface language: stored on the person (so every device follows), and in a
+    cookie for the sign-in page before anyone is signed in. A GET changes nothing (as
+    Django's set_language): it only goes back."""
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    next_url = request.POST.get("next", "/") if request.method == "POST" else "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 60 * 60,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
     return response

@@ -10,7 +10,9 @@ from playbook.models import Entry, Section
 
 class EntryForm(forms.ModelForm):
     section = forms.ModelChoiceField(
-        label=_("Section"), queryset=Section.objects.select_related("chapter__part")
+        label=_("Section"),
+        queryset=Section.objects.select_related("chapter__part"),
+        empty_label=_("Choose the section"),
     )
 
     class Meta:

@@ -59,6 +59,11 @@ class Outcome(models.TextChoices):
     NO_ANSWER = "no_answer", _("No answer")
 
 
+# Handbook §1: only a visit that reached someone at the client is contact. Turned away at the
+# gate, no answer or rescheduled is an attempt (rules.counts_as_contact; VisitQuerySet.contacts).
+CONTACT_OUTCOMES = frozenset({Outcome.MET_DECISION_MAKER, Outcome.MET_STAFF})
+
+
 class HospitalityKind(models.TextChoices):
     MEAL = "meal", _("Meal")
     GIFT = "gift", _("Gift")

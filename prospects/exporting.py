@@ -10,28 +10,36 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from prospects.models import Prospect
 
-# The headers are the import's own aliases, so an export can be imported elsewhere.
-COLUMNS: list[tuple[Any, Callable[[Prospect], Any]]] = [
-    (gettext_lazy("Name"), lambda p: p.name),
-    (gettext_lazy("Kind"), lambda p: p.get_kind_display()),
-    (gettext_lazy("Industry"), lambda p: p.industry.name if p.industry else ""),
-    (gettext_lazy("Territory"), lambda p: p.territory.name if p.territory else ""),
-    (gettext_lazy("Address"), lambda p: p.address),
-    (gettext_lazy("Contact"), lambda p: p.contact_name),
-    (gettext_lazy("Contact's role"), lambda p: p.contact_role),
-    (gettext_lazy("Phone"), lambda p: p.phone),
-    (gettext_lazy("Source"), lambda p: p.get_source_display()),
-    (gettext_lazy("Stage"), lambda p: p.get_stage_display()),
-    (gettext_lazy("Owner"), lambda p: str(p.owner)),
-    (gettext_lazy("Monthly sales (CNY)"), lambda p: p.monthly_sales),
-    (gettext_lazy("Estimated credit need (CNY)"), lambda p: p.estimated_credit_need),
-    (gettext_lazy("Next action"), lambda p: p.next_action),
-    (gettext_lazy("Next action date"), lambda p: p.next_action_date),
+
+def _label(field: str) -> Any:
+    """The form's label for a field (the model's verbose name), so the file reads like the
+    form; the importer recognises each of them, so an export imports again."""
+    return lazy(lambda: capfirst(Prospect._meta.get_field(field).verbose_name), str)()
+
+
+# (header, value, column width in Excel characters — a Chinese character counts two)
+COLUMNS: list[tuple[Any, Callable[[Prospect], Any], int]] = [
+    (_label("name"), lambda p: p.name, 30),
+    (_label("kind"), lambda p: p.get_kind_display(), 12),
+    (_label("industry"), lambda p: p.industry.name if p.industry else "", 14),
+    (_label("territory"), lambda p: p.territory.name if p.territory else "", 20),
+    (_label("address"), lambda p: p.address, 36),
+    (_label("contact_name"), lambda p: p.contact_name, 12),
+    (_label("contact_role"), lambda p: p.contact_role, 12),
+    (_label("phone"), lambda p: p.phone, 16),
+    (_label("source"), lambda p: p.get_source_display(), 20),
+    (_label("stage"), lambda p: p.get_stage_display(), 10),
+    (_label("owner"), lambda p: str(p.owner), 12),
+    (_label("monthly_sales"), lambda p: p.monthly_sales, 16),
+    (_label("estimated_credit_need"), lambda p: p.estimated_credit_need, 18),
+    (_label("next_action"), lambda p: p.next_action, 30),
+    (_label("next_action_date"), lambda p: p.next_action_date, 14),
 ]
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -50,9 +58,9 @@ def safe_text(value: Any) -> Any:
 
 def export_rows(prospects: QuerySet[Prospect]) -> Iterator[list[Any]]:
     """The header, then one row per prospect, in one query (the list's select_related)."""
-    yield [str(label) for label, _value in COLUMNS]
+    yield [str(label) for label, _value, _width in COLUMNS]
     for prospect in prospects.iterator(chunk_size=2000):
-        yield [value(prospect) for _label, value in COLUMNS]
+        yield [value(prospect) for _header, value, _width in COLUMNS]
 
 
 def export_response(prospects: QuerySet[Prospect], file_format: str) -> HttpResponse:
@@ -76,9 +84,14 @@ def _csv(rows: Iterable[list[Any]]) -> bytes:
 def _xlsx(rows: Iterable[list[Any]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Prospects"))
+    # Set before the first row (write-only mode): readable widths, the header frozen on scroll.
+    for index, (_header, _value, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
 
     def cell(value: Any) -> Any:
         if not isinstance(value, str):

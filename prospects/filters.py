@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.policy import visible_people
-from prospects.models import Industry, Prospect, Source, Stage, Territory
+from prospects.models import (
+    ImportBatch,
+    ImportStatus,
+    Industry,
+    Prospect,
+    Source,
+    Stage,
+    Territory,
+)
 
 # The empty choice of a filter reads "all", not django-filter's "---------".
 ALL = _("All")
@@ -38,6 +46,12 @@ class ProspectFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"), queryset=None, empty_label=_("Everyone")
     )
+    batch = django_filters.ModelChoiceFilter(
+        label=_("Imported from"),
+        field_name="import_batch",
+        queryset=ImportBatch.objects.none(),
+        empty_label=_("Any list or none"),
+    )
     overdue = django_filters.BooleanFilter(
         label=_("Next action overdue"),
         method="filter_overdue",
@@ -45,7 +59,7 @@ class ProspectFilter(django_filters.FilterSet):
     )
     sort = Ordering(
         label=_("Sort by"),
-        empty_label=_("Last updated first"),
+        empty_label=_("Due and overdue first"),
         fields=(
             ("name", "name"),
             ("stage", "stage"),
@@ -67,6 +81,9 @@ class ProspectFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.filters["territory"].queryset = Territory.objects.visible_to(user)
+        self.filters["batch"].queryset = ImportBatch.objects.visible_to(user).filter(
+            status=ImportStatus.COMMITTED
+        )
         if user.is_supervisor or user.is_administrator:
             self.filters["owner"].queryset = visible_people(user).exclude(role=Role.ADMINISTRATOR)
         else:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.db.models import Case, Q, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,11 +14,14 @@ from accounts.policy import visible_people
 from prospects import rules
 from prospects.models import (
     HospitalityEntry,
+    HospitalityKind,
     Outcome,
+    PaidBy,
     Promise,
     Prospect,
     Source,
     Territory,
+    TerritoryKind,
     Visit,
 )
 
@@ -28,6 +33,26 @@ SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
 def not_in_future(value: date | None, message) -> None:
     if value is not None and value > timezone.localdate():
         raise forms.ValidationError(message, code="future")
+
+
+class SearchChoice(forms.Widget):
+    """A choice among many (every prospect, after an import: hundreds) as search-as-you-type:
+    a search box whose matches come back as radio buttons (prospects:referrer_search)."""
+
+    template_name = "prospects/widgets/search_choice.html"
+
+    def __init__(self, *, search_url: str, empty_label, attrs=None) -> None:
+        super().__init__(attrs)
+        self.search_url = search_url
+        self.empty_label = empty_label
+        self.selected = None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            search_url=self.search_url, selected=self.selected, empty_label=self.empty_label
+        )
+        return context
 
 
 class ProspectForm(OnceFormMixin, forms.ModelForm):
@@ -95,12 +120,52 @@ class ProspectForm(OnceFormMixin, forms.ModelForm):
         )
         self.fields["territory"].empty_label = _("No territory")
         self.fields["referred_by"].empty_label = _("Nobody")
+        chosen = self.data.get("referred_by") if self.is_bound else self.initial.get("referred_by")
+        widget = SearchChoice(
+            search_url=reverse("prospects:referrer_search"), empty_label=_("Nobody")
+        )
+        widget.selected = (
+            referrers.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+        )
+        self.fields["referred_by"].widget = widget
         self.fields["source"].choices = [
             ("", _("Choose where the prospect came from")),
             *Source.choices,
         ]
         # Shown only once duplicates were found (see clean).
         self.fields["confirm_duplicate"].widget = forms.HiddenInput()
+
+    # Quick add (issue 11): name, phone, source (with its detail) and territory; the rest is
+    # under "More details".
+    QUICK = (
+        "name",
+        "phone",
+        "source",
+        "referred_by",
+        "competitor_bank",
+        "association",
+        "territory",
+    )
+
+    @property
+    def quick_fields(self):
+        return [self[name] for name in self.QUICK]
+
+    @property
+    def more_fields(self):
+        return [
+            self[name]
+            for name in self.fields
+            if name not in self.QUICK and name != "confirm_duplicate"
+        ]
+
+    @property
+    def more_errors(self) -> bool:
+        return any(
+            self[name].errors
+            for name in self.fields
+            if name not in self.QUICK and name != "confirm_duplicate"
+        )
 
     def clean_phone(self) -> str:
         # Stored in the one canonical form (the model's validator has already checked it).
@@ -231,6 +296,24 @@ class VisitForm(OnceFormMixin, forms.ModelForm):
         return cleaned
 
 
+def consultable_colleagues(user: User):
+    """Whom a promise can be checked with (先请示): the person's supervisor first, then the
+    experienced colleagues of their own team (client managers, not trainees). Never the
+    administrator's account, never another team."""
+    team_lead = user.pk if user.is_supervisor else user.supervisor_id
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(pk=team_lead)
+            | Q(supervisor_id=team_lead, role=Role.CLIENT_MANAGER, supervisor__isnull=False)
+        )
+        .exclude(pk=user.pk)
+        .exclude(role=Role.ADMINISTRATOR)
+        .alias(lead_first=Case(When(pk=team_lead, then=0), default=1))
+        .order_by("lead_first", "last_name", "first_name", "username")
+    )
+
+
 class HospitalityForm(OnceFormMixin, forms.ModelForm):
     prefix = "hospitality"
 
@@ -242,6 +325,12 @@ class HospitalityForm(OnceFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].initial = timezone.localdate()
+        # Empty choices say what they mean rather than "---------".
+        self.fields["kind"].choices = [
+            ("", _("Choose: meal, gift or other")),
+            *HospitalityKind.choices,
+        ]
+        self.fields["paid_by"].choices = [("", _("Choose who paid")), *PaidBy.choices]
 
     def clean_occurred_on(self):
         occurred_on = self.cleaned_data["occurred_on"]
@@ -260,12 +349,8 @@ class PromiseForm(OnceFormMixin, forms.ModelForm):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Handbook §1: ask a supervisor or an experienced colleague first (先请示).
-        self.fields["consulted"].queryset = (
-            User.objects.filter(is_active=True, branch_id=user.branch_id)
-            .exclude(pk=user.pk)
-            .exclude(role=Role.TRAINEE)
-            .order_by("role", "username")
-        )
+        self.fields["consulted"].queryset = consultable_colleagues(user)
+        self.fields["consulted"].empty_label = _("Nobody consulted")
 
     def clean_made_on(self):
         made_on = self.cleaned_data["made_on"]
@@ -300,6 +385,7 @@ class ReassignForm(forms.Form):
         self.fields["owner"].queryset = (
             visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
         )
+        self.fields["owner"].empty_label = None  # the current owner is preselected
 
 
 class TerritoryForm(OnceFormMixin, forms.ModelForm):
@@ -316,6 +402,7 @@ class TerritoryForm(OnceFormMixin, forms.ModelForm):
         self.fields["managers"].queryset = (
             visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
         )
+        self.fields["kind"].choices = [("", _("Choose the kind of place")), *TerritoryKind.choices]
         if self.instance.branch_id is None:
             self.instance.branch_id = user.branch_id
 

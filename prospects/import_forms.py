@@ -78,6 +78,9 @@ class ColumnMappingForm(forms.Form):
     skip_duplicates = forms.BooleanField(
         label=_("Leave out the rows flagged as duplicates"), required=False
     )
+    skip_bad_rows = forms.BooleanField(
+        label=_("Import only the good rows: leave out the rows with errors"), required=False
+    )
 
     def __init__(self, *args: Any, headers: list[str], initial_mapping: Mapping_, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -95,8 +98,8 @@ class ColumnMappingForm(forms.Form):
                 required=import_field.required,
                 initial="" if guessed is None else str(guessed),
             )
-        # The checkbox goes last, beside the commit button.
-        self.order_fields([name for name in self.fields if name != "skip_duplicates"])
+        # The checkboxes go last, beside the commit button.
+        self.order_fields([name for name in self.fields if not name.startswith("skip_")])
 
     @property
     def mapping_fields(self) -> list[forms.BoundField]:

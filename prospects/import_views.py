@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -73,7 +75,10 @@ def _preview_page(
     )
     chosen = form.mapping() if form.is_bound and form.is_valid() else None
     preview = importing.import_preview(batch=batch, sheet=sheet, mapping=chosen)
-    context.update(form=form, preview=preview, summary=preview.summary)
+    mapping_query = urlencode(
+        {f"map_{key}": index for key, index in preview.mapping.items() if index is not None}
+    )
+    context.update(form=form, preview=preview, summary=preview.summary, mapping_query=mapping_query)
     name = "preview"
     template = (
         f"{PREVIEW_TEMPLATE}#{name}"
@@ -87,6 +92,30 @@ def _preview_page(
 @roles_required(*IMPORT_ROLES)
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return _preview_page(request, _batch(request, pk), request.GET or None)
+
+
+@require_http_methods(["GET"])
+@roles_required(*IMPORT_ROLES)
+def import_bad_rows(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rows with errors, with the reason, as a CSV to fix and upload again."""
+    batch = _batch(request, pk)
+    sheet = importing.read_batch(batch)
+    if batch.is_committed or sheet is None:
+        raise Http404
+    form = ColumnMappingForm(
+        request.GET or None,
+        headers=sheet.headers,
+        initial_mapping=importing.guess_mapping(sheet.headers),
+    )
+    chosen = form.mapping() if form.is_bound and form.is_valid() else None
+    preview = importing.import_preview(batch=batch, sheet=sheet, mapping=chosen)
+    response = HttpResponse(
+        importing.bad_rows_csv(sheet, preview), content_type="text/csv; charset=utf-8"
+    )
+    stem = batch.file_name.rsplit(".", 1)[0]
+    filename = _("%(file)s - rows to fix.csv") % {"file": stem}
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 @require_POST
@@ -108,12 +137,26 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
                 batch=batch,
                 mapping=form.mapping(),
                 skip_duplicates=form.cleaned_data["skip_duplicates"],
+                skip_bad_rows=form.cleaned_data["skip_bad_rows"],
                 actor=request.user,
                 sheet=sheet,
             )
         except importing.ImportRefused as error:
             refused = str(error)
         else:
+            if form.cleaned_data["skip_bad_rows"]:
+                skipped = importing.import_preview(
+                    batch=batch, sheet=sheet, mapping=form.mapping()
+                ).summary.bad
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)s row with errors was left out.",
+                        "%(count)s rows with errors were left out.",
+                        skipped,
+                    )
+                    % {"count": skipped},
+                )
             # Measured here, so the person sees what the wait was for.
             messages.success(
                 request,

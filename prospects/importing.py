@@ -54,6 +54,9 @@ class Sheet:
     # (row number as Excel shows it, cells as text)
     rows: list[tuple[int, list[str]]]
     encoding: str
+    # What was skipped and why (a title above the header, blank rows, a totals row).
+    notes: tuple[str, ...] = ()
+    header_row: int = 1
 
 
 # --- Reading the file ---------------------------------------------------------------
@@ -180,16 +183,55 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+# A market office's list ends with a totals row: 合计 52 户.
+TOTALS_WORDS = ("合计", "总计", "小计", "共计", "total")
+# How far down a title (often merged across the columns) may push the header.
+HEADER_SEARCH_ROWS = 10
+
+
+def looks_like_header(cells: list[str]) -> bool:
+    """A header names known columns: two of them, or one among several filled cells (a title
+    row merged across the columns has one cell, however much it says "商户")."""
+    mapped = sum(index is not None for index in guess_mapping(cells).values())
+    filled = sum(1 for cell in cells if cell)
+    return mapped >= 2 or (mapped >= 1 and filled >= 2)
+
+
+def is_totals_row(cells: list[str]) -> bool:
+    first = next((cell for cell in cells if cell), "")
+    return first.replace(" ", "").lower().startswith(TOTALS_WORDS)
+
+
 def _to_sheet(rows: Iterable[list[str]], encoding: str) -> Sheet:
-    headers: list[str] | None = None
+    filled = [
+        (number, cleaned)
+        for number, cells in enumerate(rows, start=1)
+        if any(cleaned := [cell.strip() for cell in cells])
+    ]
+    if not filled:
+        raise ImportFileError(_("The file has no rows."))
+    # The header is the first row that names known columns; what is above it is a title.
+    start = next(
+        (
+            i
+            for i, (_n, cells) in enumerate(filled[:HEADER_SEARCH_ROWS])
+            if looks_like_header(cells)
+        ),
+        0,
+    )
+    header_row, headers = filled[start]
+    notes: list[str] = []
+    if start:
+        notes.append(
+            _("Row(s) %(rows)s above the header were read as a title and skipped.")
+            % {"rows": ", ".join(str(number) for number, _cells in filled[:start])}
+        )
     body: list[tuple[int, list[str]]] = []
+    totals: list[int] = []
     limit = settings.IMPORT_MAX_ROWS
-    for number, cells in enumerate(rows, start=1):
-        cells = [cell.strip() for cell in cells]
-        if not any(cells):
-            continue
-        if headers is None:
-            headers = cells
+    for number, cells in filled[start + 1 :]:
+        if is_totals_row(cells):
+            totals.append(number)
         elif len(body) >= limit:
             # The commit runs inside the request: a longer list would meet the server's timeout.
             raise ImportFileError(
@@ -201,13 +243,25 @@ def _to_sheet(rows: Iterable[list[str]], encoding: str) -> Sheet:
             )
         else:
             body.append((number, cells))
-    if headers is None:
-        raise ImportFileError(_("The file has no rows."))
+    last = filled[-1][0]
+    blank = sorted(set(range(header_row + 1, last + 1)) - {number for number, _c in filled})
+    if blank:
+        notes.append(_("Blank row(s) %(rows)s were skipped.") % {"rows": _number_list(blank)})
+    if totals:
+        notes.append(_("Totals row(s) %(rows)s were skipped.") % {"rows": _number_list(totals)})
+    headers = list(headers)
     while headers and not headers[-1]:
         headers.pop()
     if not body:
         raise ImportFileError(_("The file has a header row but no merchants below it."))
-    return Sheet(headers=headers, rows=body, encoding=encoding)
+    return Sheet(
+        headers=headers, rows=body, encoding=encoding, notes=tuple(notes), header_row=header_row
+    )
+
+
+def _number_list(numbers: list[int], shown: int = 10) -> str:
+    text = ", ".join(str(number) for number in numbers[:shown])
+    return text + (" …" if len(numbers) > shown else "")
 
 
 # --- Columns ------------------------------------------------------------------------
@@ -249,7 +303,7 @@ IMPORT_FIELDS: tuple[ImportField, ...] = (
     ImportField(
         "industry",
         gettext_lazy("Industry"),
-        ("行业", "所属行业", "行业类别", "经营类别", "主营", "industry"),
+        ("行业", "所属行业", "行业类别", "经营类别", "主营", "经营范围", "industry"),
     ),
     ImportField(
         "address",
@@ -423,6 +477,11 @@ def validate_rows(
     return results
 
 
+def shorten(value: str, length: int = 24) -> str:
+    """A cell quoted in a message: long enough to find it in the file, short enough for a phone."""
+    return value if len(value) <= length else value[: length - 1] + "…"
+
+
 def _validate_row(
     number: int, raw: dict[str, str], scales: dict[str, int], choices: Choices
 ) -> RowResult:
@@ -447,7 +506,7 @@ def _validate_row(
         if normalised is None:
             errors.append(
                 _("“%(value)s” is not a valid phone number (mobile or landline with area code).")
-                % {"value": phone}
+                % {"value": shorten(phone)}
             )
         values["phone"] = normalised or ""
     for key in NUMBER_FIELDS:
@@ -459,11 +518,11 @@ def _validate_row(
                     "negative": _("%(field)s cannot be negative: “%(value)s”."),
                     "too large": _("%(field)s is too large: “%(value)s”."),
                 }.get(str(reason), _("%(field)s is not a number: “%(value)s”."))
-                errors.append(message % {"field": FIELDS_BY_KEY[key].label, "value": text})
+                errors.append(message % {"field": FIELDS_BY_KEY[key].label, "value": shorten(text)})
     if (kind := raw.get("kind", "")) and choices.kinds:
         value = choices.kinds.get(kind.lower())
         if value is None:
-            errors.append(_("Unknown kind “%(value)s”.") % {"value": kind})
+            errors.append(_("Unknown kind “%(value)s”.") % {"value": shorten(kind)})
         values["kind"] = value
     if industry := raw.get("industry", ""):
         values["industry_text"] = industry
@@ -559,6 +618,17 @@ class Preview:
     encoding: str = ""
     # File or column errors: then no row can be imported.
     errors: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def unmapped_columns(self) -> list[str]:
+        """The file's columns that are not imported (序号, 备注 …), named so nobody wonders."""
+        used = {index for index in self.mapping.values() if index is not None}
+        return [
+            header or _("Column %(number)s") % {"number": index + 1}
+            for index, header in enumerate(self.headers)
+            if index not in used
+        ]
 
     @property
     def summary(self) -> Summary:
@@ -578,7 +648,8 @@ class Preview:
 
     @property
     def can_commit(self) -> bool:
-        return not self.errors and not self.summary.bad and self.summary.ready > 0
+        """Something good to import; rows with errors are then left out only when asked."""
+        return not self.errors and self.summary.ready > 0
 
 
 def database_choices() -> Choices:
@@ -626,7 +697,9 @@ def import_preview(
         except ImportFileError as error:
             return Preview(mapping=mapping or {}, errors=[str(error)])
     mapping = mapping or guess_mapping(sheet.headers)
-    preview = Preview(mapping=mapping, headers=sheet.headers, encoding=sheet.encoding)
+    preview = Preview(
+        mapping=mapping, headers=sheet.headers, encoding=sheet.encoding, notes=sheet.notes
+    )
     preview.errors = mapping_errors(mapping, len(sheet.headers))
     if preview.errors:
         return preview
@@ -649,10 +722,12 @@ def import_commit(
     batch: Any,
     mapping: Mapping_,
     skip_duplicates: bool,
+    skip_bad_rows: bool = False,
     actor: Any = None,
     sheet: Sheet | None = None,
 ) -> int:
-    """Import every good row of the batch, or none: refused while any row is bad.
+    """Import every good row of the batch, or none: refused while any row is bad, unless the
+    person chose to import only the good rows (then the bad ones are left out, counted).
 
     Duplicates are imported never; they are left out only when the user agreed
     to it after seeing them. Returns how many prospects were created.
@@ -676,7 +751,7 @@ def import_commit(
         if preview.errors:
             raise ImportRefused(preview.errors[0])
         summary = preview.summary
-        if summary.bad:
+        if summary.bad and not skip_bad_rows:
             raise ImportRefused(
                 _("%(count)s rows have errors. Correct them in the file and upload it again.")
                 % {"count": summary.bad}
@@ -762,7 +837,14 @@ def _prospect(values: dict[str, Any], *, batch: Any, association: str) -> Any:
         name_key=normalise_name(values["name"]),
         kind=values.get("kind") or Prospect._meta.get_field("kind").default,
         industry_id=values.get("industry"),
+        # A business scope (经营范围) that names no industry is kept, as the 三品 "products" note.
+        products_notes=(
+            ""
+            if values.get("industry") or not values.get("industry_text")
+            else _("Business scope: %(text)s") % {"text": values["industry_text"]}
+        ),
         territory=batch.territory,
+        import_batch=batch,
         address=values.get("address", ""),
         contact_name=values.get("contact_name", ""),
         contact_role=values.get("contact_role", ""),
@@ -775,3 +857,15 @@ def _prospect(values: dict[str, Any], *, batch: Any, association: str) -> Any:
         monthly_sales=values.get("monthly_sales"),
         estimated_credit_need=values.get("estimated_credit_need"),
     )
+
+
+def bad_rows_csv(sheet: Sheet, preview: Preview) -> bytes:
+    """The rows with errors as a CSV to fix and upload again: the reason first, then the row
+    as it was (same header, so the fixed file imports as it is). UTF-8 with BOM for Excel."""
+    by_number = dict(sheet.rows)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(_("What is wrong")), str(_("Row")), *sheet.headers])
+    for row in preview.bad_rows:
+        writer.writerow(["；".join(row.errors), row.number, *by_number.get(row.number, [])])
+    return out.getvalue().encode("utf-8-sig")

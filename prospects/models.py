@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,7 @@ from accounts.policy import OwnedQuerySet
 from prospects import rules
 from prospects.choices import (
     CLOSED_STAGES,
+    CONTACT_OUTCOMES,
     HospitalityKind,
     ImportStatus,
     Outcome,
@@ -204,6 +205,15 @@ class ProspectQuerySet(OwnedQuerySet):
         same rule as rules.prospect_overdue."""
         return self.open().filter(next_action_date__lt=today)
 
+    def work_first(self, today: date):
+        """Due and overdue follow-ups first (the oldest first), then the rest, last updated
+        first: the default order of the list, so imported leads do not bury the day's work."""
+        due = Q(next_action_date__lte=today) & ~Q(stage__in=CLOSED_STAGES)
+        return self.alias(
+            due_first=Case(When(due, then=0), default=1),
+            due_date=Case(When(due, then=F("next_action_date")), default=None),
+        ).order_by("due_first", "due_date", "-updated_at", "-pk")
+
     def due_by(self, day: date):
         """Overdue or due on `day`: the agenda's next actions."""
         return self.open().filter(next_action_date__lte=day)
@@ -373,6 +383,16 @@ class Prospect(models.Model):
     )
     next_action = models.CharField(_("next action"), max_length=200, blank=True)
     next_action_date = models.DateField(_("next action date"), null=True, blank=True)
+    # The merchant list it came from, so a list of imported leads can be found (and set aside).
+    import_batch = models.ForeignKey(
+        "prospects.ImportBatch",
+        verbose_name=_("imported from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="prospects",
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -493,6 +513,10 @@ class VisitQuerySet(OwnedQuerySet):
 
     def planned(self):
         return self.filter(outcome=Outcome.PLANNED)
+
+    def contacts(self):
+        """Visits that reached the client: the SQL side of rules.counts_as_contact."""
+        return self.filter(outcome__in=CONTACT_OUTCOMES)
 
     def planned_from(self, day: date):
         return self.planned().filter(visited_on__gte=day)

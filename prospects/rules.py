@@ -12,6 +12,7 @@ import phonenumbers
 
 from prospects.choices import (
     CLOSED_STAGES,
+    CONTACT_OUTCOMES,
     HospitalityKind,
     Outcome,
     PaidBy,
@@ -77,6 +78,20 @@ def penetration(clients_won: int, merchants: int) -> Decimal:
     return min(Decimal(1), Decimal(clients_won) / Decimal(merchants)).quantize(Decimal("0.0001"))
 
 
+def coverage(on_file: int, merchants: int) -> Decimal:
+    """Prospects on file ÷ merchants in the territory, 0–1 (how much of it is known at all,
+    beside penetration, how much of it is won). Not capped: above 1 the merchant count is
+    out of date (merchant_count_outdated)."""
+    if merchants <= 0:
+        return Decimal(0)
+    return (Decimal(on_file) / Decimal(merchants)).quantize(Decimal("0.0001"))
+
+
+def merchant_count_outdated(*, on_file: int, merchants: int) -> bool:
+    """More prospects on file than merchants: the territory's merchant count needs updating."""
+    return on_file > merchants
+
+
 def as_percent(rate: Decimal) -> Decimal:
     """A penetration as a percentage with one decimal: Decimal('0.0333') → Decimal('3.3')."""
     return (rate * 100).quantize(Decimal("0.1"))
@@ -113,6 +128,15 @@ def proposed_follow_up(*, outcome: str, visited_on: date) -> date | None:
     if outcome == Outcome.TURNED_AWAY:
         return visited_on + timedelta(days=TURNED_AWAY_FOLLOW_UP_DAYS)
     return None
+
+
+def counts_as_contact(outcome: str) -> bool:
+    """Handbook §1: a visit counts as contact only when it reached someone at the client.
+
+    Turned away at the gate (被拒之门外), no answer (无人应答) or rescheduled (改期) is an
+    attempt: it does not make a lead "contacted" and is not in contact figures.
+    """
+    return outcome in CONTACT_OUTCOMES
 
 
 def import_source(*, territory_kind: str) -> str:

@@ -7,6 +7,7 @@ app_name = "prospects"
 urlpatterns = [
     path("", views.prospect_list, name="list"),
     path("new/", views.prospect_create, name="create"),
+    path("referrers/", views.referrer_search, name="referrer_search"),
     path("<int:pk>/", views.prospect_detail, name="detail"),
     path("<int:pk>/edit/", views.prospect_edit, name="edit"),
     path("<int:pk>/reassign/", views.prospect_reassign, name="reassign"),
@@ -27,5 +28,6 @@ urlpatterns = [
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
     path("import/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
+    path("import/<int:pk>/bad-rows.csv", import_views.import_bad_rows, name="import_bad_rows"),
     path("export.<str:file_format>", import_views.prospect_export, name="export"),
 ]

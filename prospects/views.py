@@ -69,7 +69,11 @@ def _query_without_page(request: HtmxHttpRequest) -> str:
 
 @require_http_methods(["GET"])
 def prospect_list(request: HtmxHttpRequest) -> HttpResponse:
-    prospects = Prospect.objects.visible_to(request.user).for_list()
+    # Without a chosen sort, due and overdue follow-ups come first: a list of imported leads
+    # must not bury the day's real work.
+    prospects = (
+        Prospect.objects.visible_to(request.user).for_list().work_first(timezone.localdate())
+    )
     filterset = ProspectFilter(request.GET or None, queryset=prospects, user=request.user)
     results = filterset.qs if filterset.is_bound else prospects
     if filterset.is_bound and not filterset.is_valid():
@@ -109,6 +113,24 @@ def prospect_create(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(request, _("Prospect “%(name)s” saved.") % {"name": prospect.name})
         return redirect(prospect)
     return TemplateResponse(request, "prospects/prospect_form.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def referrer_search(request: HtmxHttpRequest) -> HttpResponse:
+    """Matches for the referrer's search box: radio buttons, the current choice kept."""
+    text = request.GET.get("referred_by-search", "").strip()
+    prospects = Prospect.objects.visible_to(request.user).order_by("name")
+    chosen = request.GET.get("referred_by", "")
+    return TemplateResponse(
+        request,
+        "prospects/widgets/search_choice_options.html",
+        {
+            "name": "referred_by",
+            "empty_label": _("Nobody"),
+            "selected": prospects.filter(pk=chosen).first() if chosen.isdigit() else None,
+            "matches": list(prospects.search(text)[:8]) if text else None,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -461,6 +483,12 @@ def territory_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "penetration": rules.penetration(territory.clients_won, territory.merchant_count),
             "penetration_percent": rules.as_percent(
                 rules.penetration(territory.clients_won, territory.merchant_count)
+            ),
+            "coverage_percent": rules.as_percent(
+                rules.coverage(territory.prospects_total, territory.merchant_count)
+            ),
+            "merchant_count_outdated": rules.merchant_count_outdated(
+                on_file=territory.prospects_total, merchants=territory.merchant_count
             ),
             "stage_counts": [
                 (label, getattr(territory, f"stage_{value}")) for value, label in Stage.choices

@@ -16,3 +16,9 @@ function drawCharts(root) {
 
 document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
 document.addEventListener("htmx:load", function (event) { drawCharts(event.target); });
+
+// The menu is one button on a phone; on a wide screen it is open and laid out as a bar.
+document.addEventListener("DOMContentLoaded", function () {
+  var menu = document.getElementById("site-menu");
+  if (menu && window.matchMedia("(min-width: 1024px)").matches) menu.open = true;
+});

@@ -48,7 +48,8 @@ def test_import_bad_rows_then_a_good_file_then_filter_and_export(
     expect(errors.nth(0)).to_contain_text("缺少名称")
     expect(errors.nth(1)).to_contain_text("4")
     expect(errors.nth(1)).to_contain_text("“12345”不是有效的电话号码")
-    expect(page.get_by_role("button", name=re.compile("导入"))).to_have_count(0)
+    # Nothing is imported unless the person explicitly chooses to leave the bad rows out.
+    expect(page.get_by_label(re.compile("只导入正确的行"))).not_to_be_checked()
     assert Prospect.objects.count() == 0
 
     good = tmp_path / "members.xlsx"

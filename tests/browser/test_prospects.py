@@ -161,12 +161,14 @@ def test_the_agenda_leads_straight_to_each_action(people, sign_in, live_server):
     promise = make_promise(make_prospect(people.owner, name="华联批发贸易"), due_on=today)
     page = sign_in(people.owner)
     page.goto(f"{live_server.url}/")
-    page.locator("li", has_text="华联批发贸易").get_by_role("button", name="标记为已兑现").click()
+    card = page.locator("li", has_text="华联批发贸易")
+    card.get_by_role("button", name="标记为已兑现").click()  # asks once more
+    card.get_by_role("button", name="是的，已兑现").click()
     expect(page.get_by_text("承诺已兑现")).to_be_visible()
     assert page.url == f"{live_server.url}/"
     assert Promise.objects.get(pk=promise.pk).status == "kept"
 
-    page.locator("li", has_text="兴旺粮油批发").get_by_role("link", name="记录拜访").click()
+    page.locator("li", has_text="兴旺粮油批发").get_by_role("button", name="记录拜访").click()
     expect(page.get_by_label("结果")).to_be_visible()  # the form is open, no further click
     page.get_by_label("结果").select_option(label="无人应答")
     page.get_by_role("button", name="保存拜访").click()
@@ -180,7 +182,7 @@ def test_record_a_planned_visit_as_turned_away_from_the_agenda(people, sign_in, 
         prospect=prospect, recorded_by=people.owner, visited_on=timezone.localdate()
     )
     page = sign_in(people.owner)
-    page.locator("li", has_text="金悦大酒店").get_by_role("link", name="记录拜访结果").click()
+    page.locator("li", has_text="金悦大酒店").get_by_role("button", name="记录拜访结果").click()
     page.wait_for_load_state("load")  # htmx wires the form up once the page has loaded
     with page.expect_response(lambda response: f"/visits/{planned.pk}/edit/" in response.url):
         page.locator("#visit-form").get_by_label("结果").select_option(label="被拒之门外")

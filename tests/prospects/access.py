@@ -61,6 +61,7 @@ EXPECTATIONS = [
     Expect("prospects:list", EVERYONE, query="?q=mark_", rows=prospect_row),
     Expect("prospects:list", EVERYONE, query="?stage=lead&overdue=on&q=138"),
     Expect("prospects:create", EVERYONE),
+    Expect("prospects:referrer_search", EVERYONE, query="?referred_by-search=商户"),
     Expect("prospects:create", EVERYONE, method="post", data=lambda people: {"name": ""}),
     Expect("prospects:detail", OWNER_SIDE, kwargs=prospect),
     Expect("prospects:edit", OWNER_SIDE, kwargs=prospect),
@@ -199,6 +200,7 @@ EXPECTATIONS += [
         data=lambda people: {"source": "association"},  # no file: the form comes back
     ),
     Expect("prospects:import_preview", OWNER_SIDE, kwargs=import_batch),
+    Expect("prospects:import_bad_rows", OWNER_SIDE, kwargs=import_batch),
     Expect(
         "prospects:import_commit",
         OWNER_SIDE,

@@ -139,3 +139,15 @@ def test_export_queries_do_not_grow_with_rows(
     # session, user, the prospects (with industry, territory and owner joined)
     with django_assert_num_queries(3):
         export(manager_client, "xlsx", stage=Stage.LEAD)
+
+
+def test_the_xlsx_has_the_form_labels_widths_and_a_frozen_header(manager_client, prospects):
+    from openpyxl import load_workbook
+
+    response = manager_client.get(reverse("prospects:export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[:3] == ["名称", "类型", "行业"]
+    assert "联系人职务" in headers and "下一步日期" in headers
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width >= 20

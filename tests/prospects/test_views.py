@@ -238,7 +238,7 @@ def test_list_filters_start_on_all_not_dashes(manager_client):
     page = manager_client.get(reverse("prospects:list")).content.decode()
     assert "---------" not in page
     assert '<option value="" selected>全部</option>' in page
-    assert "最近更新在前" in page
+    assert "到期和逾期的在前" in page
 
 
 def test_prospect_form_choices_say_what_empty_means(manager_client):
@@ -349,7 +349,11 @@ def test_logged_visit_updates_the_page_and_the_next_action(manager, manager_clie
     prospect.refresh_from_db()
     assert prospect.next_action_date == follow_up
     assert prospect.next_action == "请王建国引荐"
-    assert prospect.stage == "contacted"
+    # Turned away is an attempt, not contact (rules.counts_as_contact): still a lead.
+    assert prospect.stage == "lead"
+    # The stage badge and the next action elsewhere on the page are swapped in place.
+    assert 'id="prospect-stage" class="badge" hx-swap-oob="true">线索<' in page
+    assert 'id="prospect-next-action" hx-swap-oob="true"' in page
 
 
 def test_a_visit_with_an_outcome_cannot_be_in_the_future(manager, manager_client):

@@ -1,0 +1,104 @@
+"""Every page of the access table, as every person allowed to see it, on a 375 px phone.
+
+New pages join by being listed in tests/<app>/access.py (which
+tests/test_access.py already requires): nothing to add here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.access import Expect, all_expectations
+from tests.browser.phone import PHONE, crowd, phone_problems
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.browser
+
+
+def html_pages(expectations: list[Expect]) -> list[Expect]:
+    return [e for e in expectations if e.method == "get"]
+
+
+def new_phone(browser, live_server, user):
+    """One browser context per person, signed in by session cookie (fast)."""
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    if user is not None:
+        session = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page
+
+
+def test_every_page_fits_a_phone_for_everyone_who_may_see_it(browser, live_server, people):
+    # Lists show long names, every stage and bad import rows, not just the one record each
+    # expectation creates; the crowded pages are walked as their owner's side too.
+    extra = crowd(people)
+    pages: list[tuple[str, list[str | None]]] = []
+    for expectation in html_pages(all_expectations()):
+        kwargs = expectation.kwargs(people) if expectation.kwargs else {}
+        viewers: list[str | None] = sorted(expectation.allowed)
+        if expectation.public:
+            viewers.append(None)
+        pages.append((reverse(expectation.url_name, kwargs=kwargs) + expectation.query, viewers))
+    pages += [(url, ["owner", "supervisor", "admin"]) for url in extra.values()]
+    phones: dict[str | None, tuple] = {}
+    problems: list[str] = []
+    walked = 0
+    try:
+        for url, viewers in pages:
+            for viewer in viewers:
+                if viewer not in phones:
+                    user = getattr(people, viewer) if viewer else None
+                    phones[viewer] = new_phone(browser, live_server, user)
+                context, page = phones[viewer]
+                probe = context.request.get(live_server.url + url, max_redirects=0)
+                if "text/html" not in probe.headers.get("content-type", ""):
+                    continue  # downloads (.ics, .csv, .xlsx) and health checks
+                page.goto(live_server.url + url)
+                page.wait_for_load_state("load")
+                walked += 1
+                for problem in phone_problems(page):
+                    problems.append(f"{url} as {viewer or 'anonymous'}: {problem}")
+    finally:
+        for context, _page in phones.values():
+            context.close()
+    assert walked > 20, f"only {walked} pages walked"
+    assert not problems, "Pages that do not fit a 375 px phone:\n" + "\n".join(problems)
+
+
+def test_the_walk_catches_a_page_too_wide_for_a_phone(browser):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_content(
+        """<meta name="viewport" content="width=device-width, initial-scale=1">
+        <body style="margin:0">
+          <p style="width: 600px">一张 600 px 宽的表格</p>
+          <button style="padding:0;font-size:12px">记</button>
+          <div style="width:1.2em">被拒之门外</div>
+          <p>正常的一段文字，<a href="#">普通链接</a>不算主要操作。</p>
+          <select style="width:200px"><option value="">---------</option></select>
+        </body>"""
+    )
+    problems = phone_problems(page)
+    context.close()
+    assert any("document is 600px wide" in p for p in problems), problems
+    assert any("under 44×44" in p and "记" in p for p in problems), problems
+    assert any("one character per line" in p and "被拒之门外" in p for p in problems), problems
+    assert any("---------" in p for p in problems), problems
+    assert len(problems) == 4, problems
+
+
+def test_a_page_that_fits_has_no_problems(browser):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_content(
+        """<meta name="viewport" content="width=device-width, initial-scale=1">
+        <body><p>客户经理工作台</p><button style="min-height:44px;min-width:44px">保存</button></body>"""
+    )
+    assert phone_problems(page) == []
+    context.close()

@@ -1,0 +1,59 @@
+"""The prospect form on a phone: quick add, the referrer found by typing, duplicates confirmed in place."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from prospects.models import Prospect
+from tests.prospects.factories import make_prospect
+
+
+def test_the_referrer_is_found_by_typing_among_what_the_person_may_see(people, manager_client):
+    make_prospect(people.owner, name="华联批发贸易")
+    make_prospect(people.other_manager, name="华联超市")  # another team's: never offered
+    response = manager_client.get(
+        reverse("prospects:referrer_search"), {"referred_by-search": "华联"}
+    )
+    assert "华联批发贸易" in response.text
+    assert "华联超市" not in response.text
+    assert 'type="radio" name="referred_by"' in response.text
+
+
+def test_the_prospect_form_does_not_list_every_prospect(people, manager_client):
+    for number in range(30):
+        make_prospect(people.owner, name=f"导入商户{number}")
+    page = manager_client.get(reverse("prospects:create")).text
+    assert "导入商户7" not in page
+    assert 'name="referred_by-search"' in page
+
+
+def test_quick_add_needs_only_name_phone_source_and_territory(people, manager_client):
+    response = manager_client.post(
+        reverse("prospects:create"),
+        {
+            "name": "美佳日用品批发部",
+            "phone": "13812345678",
+            "source": "shop_cluster",
+            "kind": "individual",
+            "stage": "lead",
+        },
+    )
+    assert response.status_code == 302
+    assert Prospect.objects.get(name="美佳日用品批发部").owner == people.owner
+
+
+def test_the_duplicate_warning_and_its_confirmation_sit_together(people, manager_client):
+    make_prospect(people.owner, name="鑫源服装商行", phone="13812345678")
+    page = manager_client.post(
+        reverse("prospects:create"),
+        {
+            "name": "鑫源服装商行",
+            "phone": "13812345678",
+            "source": "shop_cluster",
+            "kind": "individual",
+            "stage": "lead",
+        },
+    ).text
+    warning = page.split('class="duplicates')[1].split("</article>")[0]
+    assert 'name="confirm_duplicate"' in warning
+    assert 'type="checkbox"' in warning
