@@ -465,6 +465,7 @@ def seed(people: SimpleNamespace) -> None:
             # Spread the clients over the past year for the penetration chart.
             prospect.became_client_on = today - timedelta(days=25 * (index % 12))
             prospect.save(update_fields=["became_client_on"])
+            prospect.stage_changes.update(changed_on=prospect.became_client_on)
         prospects[name] = prospect
     for name, referrer in REFERRALS.items():
         prospect = prospects[name]

@@ -133,8 +133,25 @@ class Territory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # The one place the merchant count changes: its history keeps past months honest.
+        previous = getattr(self, "_loaded_merchant_count", None)
+        deferred = "merchant_count" in self.get_deferred_fields()
+        super().save(*args, **kwargs)
+        if not deferred and previous != self.merchant_count:
+            MerchantCountChange.objects.create(
+                territory=self, merchant_count=self.merchant_count, changed_on=timezone.localdate()
+            )
+            self._loaded_merchant_count = self.merchant_count
+
     def get_absolute_url(self) -> str:
         return reverse("prospects:territory_detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        territory = super().from_db(db, field_names, values)
+        territory._loaded_merchant_count = territory.__dict__.get("merchant_count")
+        return territory
 
 
 # --- Industries --------------------------------------------------------------------
@@ -246,14 +263,6 @@ class ProspectQuerySet(OwnedQuerySet):
     def referred_by(self, prospect: Prospect):
         """The prospects `prospect` referred (以点带面)."""
         return self.filter(referred_by=prospect).select_related("owner").order_by("name")
-
-    def client_dates(self) -> list[date]:
-        """The days each client was won, for the penetration history."""
-        return list(
-            self.clients()
-            .exclude(became_client_on__isnull=True)
-            .values_list("became_client_on", flat=True)
-        )
 
     def search(self, text: str):
         text = (text or "").strip()
@@ -430,6 +439,8 @@ class Prospect(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        """Every stage change passes here, so here it is recorded with its date."""
+        previous = getattr(self, "_loaded_stage", None)
         self.name_key = normalise_name(self.name)
         self.phone_key = normalise_phone(self.phone)
         if self.branch_id is None and self.owner_id is not None:
@@ -445,10 +456,27 @@ class Prospect(models.Model):
                 "became_client_on",
                 "updated_at",
             }
+        stage_saved = (update_fields is None and "stage" not in self.get_deferred_fields()) or (
+            update_fields is not None and "stage" in update_fields
+        )
         super().save(*args, **kwargs)
+        if stage_saved and previous != self.stage:
+            ProspectStageChange.objects.create(
+                prospect=self,
+                from_stage=previous or "",
+                to_stage=self.stage,
+                changed_on=timezone.localdate(),
+            )
+            self._loaded_stage = self.stage
 
     def get_absolute_url(self) -> str:
         return reverse("prospects:detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        prospect = super().from_db(db, field_names, values)
+        prospect._loaded_stage = prospect.__dict__.get("stage")
+        return prospect
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -467,6 +495,80 @@ class Prospect(models.Model):
         """A supervisor hands the prospect to another person (auditlog records the change)."""
         self.owner = to
         self.save(update_fields=["owner"])
+
+
+class StageChangeQuerySet(models.QuerySet):
+    def history_rows(self) -> list[tuple[int, date, str]]:
+        """(prospect, day, stage reached) in order: what `rules.stage_on` reads."""
+        return list(
+            self.order_by("prospect_id", "changed_on", "pk").values_list(
+                "prospect_id", "changed_on", "to_stage"
+            )
+        )
+
+
+class ProspectStageChange(models.Model):
+    """A prospect moved from one stage to another on a day.
+
+    Written by Prospect.save(), the one place stages change; from these rows
+    'was it a client at the end of March?' is answered without rewriting March
+    when the client is lost in May.
+    """
+
+    prospect = models.ForeignKey(
+        Prospect,
+        verbose_name=_("prospect"),
+        on_delete=models.CASCADE,
+        related_name="stage_changes",
+    )
+    from_stage = models.CharField(_("from stage"), max_length=20, blank=True)
+    to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
+    changed_on = models.DateField(_("changed on"))
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = StageChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["changed_on", "pk"]
+        indexes = [
+            models.Index(fields=["prospect", "changed_on"], name="stage_change_prospect"),
+            models.Index(fields=["to_stage", "changed_on"], name="stage_change_to"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prospect_id}: {self.from_stage} → {self.to_stage} ({self.changed_on})"
+
+    @classmethod
+    def record_entries(cls, prospects: Iterable[Prospect]) -> None:
+        """Prospects created in bulk (bypassing save()) enter their stage today."""
+        today = timezone.localdate()
+        cls.objects.bulk_create(
+            [cls(prospect=p, to_stage=p.stage, changed_on=today) for p in prospects],
+            batch_size=500,
+        )
+
+
+class MerchantCountChange(models.Model):
+    """A territory's merchant estimate from a day on (written by Territory.save())."""
+
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territory"),
+        on_delete=models.CASCADE,
+        related_name="merchant_count_changes",
+    )
+    merchant_count = models.PositiveIntegerField(_("estimated merchants"))
+    changed_on = models.DateField(_("changed on"))
+
+    class Meta:
+        verbose_name = _("merchant count change")
+        verbose_name_plural = _("merchant count changes")
+        ordering = ["changed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.territory_id}: {self.merchant_count} ({self.changed_on})"
 
 
 # --- Visits -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from prospects.models import (
     PaidBy,
     PromiseStatus,
     Source,
+    Stage,
     TerritoryKind,
 )
 
@@ -91,21 +92,56 @@ def month_starts(*, today: date, months: int) -> list[date]:
     return starts[::-1]
 
 
-def monthly_penetration(
-    *, client_dates: Iterable[date], merchants: int, today: date, months: int = 12
-) -> list[tuple[date, int, Decimal]]:
-    """Penetration at the end of each month: (month, clients won by then, penetration).
+def month_end(start: date) -> date:
+    """The first day after the month that starts on `start`."""
+    return date(start.year + 1, 1, 1) if start.month == 12 else date(start.year, start.month + 1, 1)
 
-    `client_dates` are the days each client was won; the current month counts up to today.
+
+def stages_on(changes: Iterable[tuple[int, date, str]], day: date) -> dict[int, str]:
+    """Each prospect's stage at the end of `day`, from its dated stage changes.
+
+    `changes` are (prospect, day changed, stage reached), in date order per prospect;
+    a prospect with no change by then did not exist yet.
     """
-    won = sorted(client_dates)
+    stages: dict[int, str] = {}
+    for prospect, changed_on, stage in changes:
+        if changed_on <= day:
+            stages[prospect] = stage
+    return stages
+
+
+def value_on(history: Iterable[tuple[date, int]], day: date) -> int:
+    """The value in force at the end of `day` from (day, value) changes in date order;
+    before the first change, the first value known (the best estimate there is)."""
+    history = list(history)
+    if not history:
+        return 0
+    current = history[0][1]
+    for changed_on, value in history:
+        if changed_on <= day:
+            current = value
+    return current
+
+
+def monthly_penetration(
+    *,
+    stage_changes: Iterable[tuple[int, date, str]],
+    merchant_counts: Iterable[tuple[date, int]],
+    today: date,
+    months: int = 12,
+) -> list[tuple[date, int, Decimal]]:
+    """Penetration at the end of each month: (month, clients then, penetration then).
+
+    Each month is computed from what was true at its end — the clients of that day
+    over the merchant estimate of that day — so losing a client or correcting the
+    merchant count today leaves past months as they were. The current month counts
+    up to today.
+    """
+    changes = list(stage_changes)
+    counts = list(merchant_counts)
     rows = []
     for start in month_starts(today=today, months=months):
-        end = (
-            date(start.year + 1, 1, 1)
-            if start.month == 12
-            else date(start.year, start.month + 1, 1)
-        )
-        count = sum(1 for day in won if day < end)
-        rows.append((start, count, penetration(count, merchants)))
+        last_day = min(month_end(start) - timedelta(days=1), today)
+        clients = sum(1 for stage in stages_on(changes, last_day).values() if stage == Stage.CLIENT)
+        rows.append((start, clients, penetration(clients, value_on(counts, last_day))))
     return rows

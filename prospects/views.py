@@ -19,6 +19,7 @@ from accounts.contributions import prospect_actions, timeline
 from accounts.models import Role
 from accounts.policy import roles_required
 from prospects import rules
+from prospects.charts import penetration_chart
 from prospects.filters import ProspectFilter
 from prospects.forms import (
     HospitalityForm,
@@ -29,6 +30,7 @@ from prospects.forms import (
     TerritoryForm,
     VisitForm,
 )
+from prospects.history import territory_history
 from prospects.models import (
     HospitalityEntry,
     Promise,
@@ -376,24 +378,7 @@ def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Territory.objects.visible_to(request.user).with_counts().with_stage_counts(), pk=pk
     )
     today = timezone.localdate()
-    months = rules.monthly_penetration(
-        client_dates=territory.prospects.client_dates(),
-        merchants=territory.merchant_count,
-        today=today,
-    )
-    chart = {
-        "type": "line",
-        "data": {
-            "labels": [month.strftime("%Y-%m") for month, _count, _rate in months],
-            "datasets": [
-                {
-                    "label": _("Penetration (%)"),
-                    "data": [float(rules.as_percent(rate)) for _month, _count, rate in months],
-                }
-            ],
-        },
-        "options": {"scales": {"y": {"beginAtZero": True}}, "maintainAspectRatio": False},
-    }
+    months = territory_history(territory, today=today)
     return TemplateResponse(
         request,
         "prospects/territory_detail.html",
@@ -407,7 +392,7 @@ def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (label, getattr(territory, f"stage_{value}")) for value, label in Stage.choices
             ],
             "months": [(month, count, rules.as_percent(rate)) for month, count, rate in months],
-            "chart": chart,
+            "chart": penetration_chart(months),
             "managers": list(territory.managers.all()),
         },
     )
