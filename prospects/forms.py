@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,7 @@ from accounts.policy import visible_people
 from prospects import rules
 from prospects.models import (
     HospitalityEntry,
+    HospitalityReview,
     Outcome,
     Promise,
     Prospect,
@@ -230,6 +232,11 @@ class HospitalityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].initial = timezone.localdate()
+        # Said before saving, not only after: what the supervisor will be shown.
+        self.fields["value"].help_text = _(
+            "A meal the client paid for, or a gift worth ¥%(threshold)s or more, is shown "
+            "to your supervisor."
+        ) % {"threshold": format(settings.HOSPITALITY_FLAG_THRESHOLD_CNY.normalize(), "f")}
 
     def clean_occurred_on(self):
         occurred_on = self.cleaned_data["occurred_on"]
@@ -315,3 +322,32 @@ class TerritoryForm(forms.ModelForm):
         if duplicate.exists():
             raise forms.ValidationError(_("This branch already has a territory of that name."))
         return name
+
+
+class HospitalityReviewForm(forms.Form):
+    """The supervisor's answer to a flagged entry: acknowledged, or a question back."""
+
+    review = forms.ChoiceField(
+        label=_("Review"),
+        choices=[
+            (HospitalityReview.ACKNOWLEDGED, _("Acknowledge")),
+            (HospitalityReview.QUESTIONED, _("Question it back to the manager")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=SHORT_TEXT, required=False, max_length=2000
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("review") == HospitalityReview.QUESTIONED
+            and not (cleaned.get("comment") or "").strip()
+        ):
+            self.add_error("comment", _("Say what you want the manager to explain."))
+        return cleaned
+
+
+class HospitalityAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Your answer"), widget=SHORT_TEXT, max_length=2000)

@@ -246,6 +246,18 @@ class ProspectQuerySet(OwnedQuerySet):
         """Overdue or due on `day`: the agenda's next actions."""
         return self.open().filter(next_action_date__lte=day)
 
+    def won_between(self, start: date | None, end: date | None):
+        """Prospects that became a client between `start` and `end` (inclusive), by the
+        dated stage changes — a client lost since still counts as won then."""
+        changes = ProspectStageChange.objects.filter(
+            prospect=models.OuterRef("pk"), to_stage=Stage.CLIENT
+        )
+        if start is not None:
+            changes = changes.filter(changed_on__gte=start)
+        if end is not None:
+            changes = changes.filter(changed_on__lte=end)
+        return self.filter(models.Exists(changes))
+
     def for_list(self):
         """What a list row shows, in a constant number of queries."""
         return self.select_related("industry", "territory", "owner")
@@ -604,6 +616,18 @@ class VisitQuerySet(OwnedQuerySet):
         """Planned visits up to `day`, including past ones whose outcome is not yet recorded."""
         return self.planned().filter(visited_on__lte=day)
 
+    def real_contacts(self):
+        """Visits that reached the client: the same rule as rules.visit_reached_client."""
+        from prospects.rules import CONTACT_OUTCOMES
+
+        return self.filter(outcome__in=CONTACT_OUTCOMES)
+
+    def not_reached(self):
+        """Done, but nobody was reached (turned away, no answer, rescheduled)."""
+        from prospects.rules import CONTACT_OUTCOMES
+
+        return self.exclude(outcome=Outcome.PLANNED).exclude(outcome__in=CONTACT_OUTCOMES)
+
 
 class Visit(models.Model):
     """A visit, call or meeting with a prospect (拜访记录), done or planned."""
@@ -674,6 +698,12 @@ class PaidBy(models.TextChoices):
     SHARED = "shared", _("Shared")
 
 
+class HospitalityReview(models.TextChoices):
+    AWAITING = "", _("Awaiting review")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    QUESTIONED = "questioned", _("Questioned")
+
+
 class HospitalityQuerySet(OwnedQuerySet):
     owner_field = "prospect__owner"
 
@@ -687,8 +717,12 @@ class HospitalityQuerySet(OwnedQuerySet):
             | Q(kind=HospitalityKind.GIFT, value__gte=threshold)
         )
 
+    def awaiting_review(self):
+        """Not yet acknowledged by the supervisor (a questioned entry still awaits)."""
+        return self.exclude(review=HospitalityReview.ACKNOWLEDGED)
+
     def for_list(self):
-        return self.select_related("prospect", "prospect__owner", "recorded_by")
+        return self.select_related("prospect", "prospect__owner", "recorded_by", "reviewed_by")
 
 
 class HospitalityEntry(models.Model):
@@ -714,6 +748,22 @@ class HospitalityEntry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The supervisor's review of a flagged entry (handbook §1: a judgment call the
+    # supervisor should be able to see).
+    review = models.CharField(
+        _("review"), max_length=20, choices=HospitalityReview.choices, blank=True
+    )
+    review_comment = models.TextField(_("supervisor's comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    answer = models.TextField(_("manager's answer"), blank=True)
 
     objects = HospitalityQuerySet.as_manager()
 
@@ -734,6 +784,34 @@ class HospitalityEntry(models.Model):
         from prospects.rules import hospitality_flagged
 
         return hospitality_flagged(kind=self.kind, paid_by=self.paid_by, value=self.value)
+
+    @property
+    def awaiting_review(self) -> bool:
+        return self.flagged and self.review != HospitalityReview.ACKNOWLEDGED
+
+    def record_review(self, *, by: User, review: str, comment: str, on: date) -> None:
+        """The supervisor acknowledges a flagged entry, or questions it back to the manager."""
+        if not self.flagged:
+            raise ValidationError(_("Only a flagged entry is reviewed."))
+        if review not in (HospitalityReview.ACKNOWLEDGED, HospitalityReview.QUESTIONED):
+            raise ValidationError({"review": _("Acknowledge the entry or question it.")})
+        if review == HospitalityReview.QUESTIONED and not comment.strip():
+            raise ValidationError({"comment": _("Say what you want the manager to explain.")})
+        self.review = review
+        self.review_comment = comment.strip()
+        self.reviewed_by = by
+        self.reviewed_on = on
+        self.save(update_fields=["review", "review_comment", "reviewed_by", "reviewed_on"])
+
+    def answer_question(self, *, answer: str) -> None:
+        """The manager answers the supervisor's question; the entry awaits review again."""
+        if self.review != HospitalityReview.QUESTIONED:
+            raise ValidationError(_("Only a questioned entry is answered."))
+        if not answer.strip():
+            raise ValidationError({"answer": _("Write your answer.")})
+        self.answer = answer.strip()
+        self.review = HospitalityReview.AWAITING
+        self.save(update_fields=["answer", "review"])
 
 
 # --- Promises ----------------------------------------------------------------------------
@@ -757,6 +835,10 @@ class PromiseQuerySet(OwnedQuerySet):
 
     def due_by(self, day: date):
         return self.open().filter(due_on__lte=day)
+
+    def unconsulted(self):
+        """Made without asking a supervisor or an experienced colleague first (先请示)."""
+        return self.filter(consulted__isnull=True)
 
     def of_team(self, supervisor: User):
         """The promises of the supervisor's team, not their own."""

@@ -8,8 +8,10 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from accounts.policy import decides_on_work_of
 from prospects.models import (
     HospitalityKind,
+    HospitalityReview,
     Outcome,
     PaidBy,
     PromiseStatus,
@@ -61,6 +63,18 @@ def promise_overdue(*, status: str, due_on: date, today: date) -> bool:
 def next_action_overdue(*, next_action_date: date | None, today: date) -> bool:
     """A follow-up whose date has passed (due today is not yet overdue)."""
     return next_action_date is not None and next_action_date < today
+
+
+# Handbook §1 (经常走访): only meeting someone is contact. Turned away at the gate, no
+# answer or a rescheduled appointment reached nobody. The one rule for "real contact";
+# VisitQuerySet.real_contacts() filters on the same set.
+CONTACT_OUTCOMES = frozenset({Outcome.MET_DECISION_MAKER, Outcome.MET_STAFF})
+
+
+def visit_reached_client(outcome: str) -> bool:
+    """Did this visit reach the client (a real contact)? Planned, turned away, no answer
+    and rescheduled visits did not."""
+    return outcome in CONTACT_OUTCOMES
 
 
 def proposed_follow_up(*, outcome: str, visited_on: date) -> date | None:
@@ -145,3 +159,12 @@ def monthly_penetration(
         clients = sum(1 for stage in stages_on(changes, last_day).values() if stage == Stage.CLIENT)
         rows.append((start, clients, penetration(clients, value_on(counts, last_day))))
     return rows
+
+
+def can_review_hospitality(user, entry) -> bool:
+    """Four eyes: a flagged entry is reviewed by whoever decides on its owner's work."""
+    return entry.flagged and decides_on_work_of(user, entry.prospect.owner)
+
+
+def can_answer_hospitality(user, entry) -> bool:
+    return entry.review == HospitalityReview.QUESTIONED and entry.prospect.owner_id == user.pk

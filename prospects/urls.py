@@ -34,3 +34,16 @@ urlpatterns += [
     path("import/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
     path("export.<str:file_format>", import_views.prospect_export, name="export"),
 ]
+
+# A supervisor's view of the team (supervision).
+from prospects import supervision_views  # noqa: E402
+
+urlpatterns += [
+    path("team/", supervision_views.team_overview_page, name="team_overview"),
+    path("visits/", supervision_views.visit_list, name="visit_list"),
+    path(
+        "hospitality/<int:pk>/review/",
+        supervision_views.hospitality_review,
+        name="hospitality_review",
+    ),
+]

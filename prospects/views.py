@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -20,7 +21,7 @@ from accounts.models import Role
 from accounts.policy import roles_required
 from prospects import rules
 from prospects.charts import penetration_chart
-from prospects.filters import ProspectFilter
+from prospects.filters import HospitalityFilter, PromiseFilter, ProspectFilter
 from prospects.forms import (
     HospitalityForm,
     PromiseBrokenForm,
@@ -274,16 +275,29 @@ def referral_ranking(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def promise_list(request: HttpRequest) -> HttpResponse:
-    promises = Promise.objects.visible_to(request.user).for_list()
+    today = timezone.localdate()
+    promises = PromiseFilter(
+        request.GET, queryset=Promise.objects.visible_to(request.user), user=request.user
+    ).qs.for_list()
     show = request.GET.get("show", "open")
     if show == "open":
         promises = promises.open()
+    elif show == "overdue":
+        promises = promises.overdue(today)
+    elif show == "unconsulted":
+        promises = promises.open().unconsulted()
     page = Paginator(promises, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "prospects/promise_list.html",
-        {"page": page, "show": show, "today": timezone.localdate()},
+        {"page": page, "show": show, "today": today, "owner": _owner_query(request)},
     )
+
+
+def _owner_query(request: HttpRequest) -> str:
+    """'&owner=…' to keep one person's list when switching what a list shows."""
+    owner = request.GET.get("owner", "")
+    return f"&owner={owner}" if owner.isdigit() else ""
 
 
 @require_POST
@@ -336,15 +350,26 @@ def promise_break(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def hospitality_list(request: HttpRequest) -> HttpResponse:
-    entries = HospitalityEntry.objects.visible_to(request.user).for_list()
-    # A supervisor opens the register on the team's flagged entries.
-    default = "flagged" if request.user.is_supervisor else "all"
+    entries = HospitalityFilter(
+        request.GET, queryset=HospitalityEntry.objects.visible_to(request.user), user=request.user
+    ).qs.for_list()
+    # A supervisor opens the register on the team's flagged entries awaiting review.
+    default = "awaiting" if request.user.is_supervisor else "all"
     show = request.GET.get("show", default)
     if show == "flagged":
         entries = entries.flagged()
+    elif show == "awaiting":
+        entries = entries.flagged().awaiting_review()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
-        request, "prospects/hospitality_list.html", {"page": page, "show": show}
+        request,
+        "prospects/hospitality_list.html",
+        {
+            "page": page,
+            "show": show,
+            "owner": _owner_query(request),
+            "threshold": settings.HOSPITALITY_FLAG_THRESHOLD_CNY,
+        },
     )
 
 

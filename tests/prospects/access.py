@@ -138,3 +138,31 @@ EXPECTATIONS += [
         query="?stage=client&q=138",
     ),
 ]
+
+
+# --- A supervisor's view of the team (supervision) ---------------------------------------
+SUPERVISORS = frozenset({"supervisor", "other_supervisor", "admin"})
+
+
+def flagged_entry(people):
+    from tests.prospects.factories import make_hospitality
+
+    return {"pk": make_hospitality(make_prospect(people.owner)).pk}
+
+
+EXPECTATIONS += [
+    Expect("prospects:team_overview", SUPERVISORS),
+    Expect("prospects:visit_list", EVERYONE),
+    Expect("prospects:visit_list", EVERYONE, query="?contact=reached&visited_from=2026-01-01"),
+    Expect("prospects:promise_list", EVERYONE, query="?show=unconsulted&owner=1"),
+    Expect("prospects:hospitality_list", EVERYONE, query="?show=awaiting&owner=1"),
+    Expect("prospects:hospitality_review", OWNER_SIDE, kwargs=flagged_entry),
+    # The owner is told beside the form that their supervisor reviews it.
+    Expect(
+        "prospects:hospitality_review",
+        OWNER_SIDE,
+        kwargs=flagged_entry,
+        method="post",
+        data=lambda people: {"review": "acknowledged", "comment": ""},
+    ),
+]

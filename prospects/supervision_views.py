@@ -1,0 +1,105 @@
+"""A supervisor's pages: the team overview, the visits behind its figures, the review
+of flagged hospitality (see prospects.supervision for the figures)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from accounts.policy import roles_required
+from prospects import rules
+from prospects.filters import VisitFilter
+from prospects.forms import HospitalityAnswerForm, HospitalityReviewForm
+from prospects.models import HospitalityEntry, Visit
+from prospects.supervision import Periods, team_overview
+
+PAGE_SIZE = 25
+
+
+@require_http_methods(["GET"])
+@roles_required(Role.SUPERVISOR)
+def team_overview_page(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return TemplateResponse(
+        request,
+        "prospects/team_overview.html",
+        {
+            "rows": team_overview(request.user, today=today),
+            "periods": Periods(today),
+            "today": today,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def visit_list(request: HttpRequest) -> HttpResponse:
+    """Visits done and planned, by person, period and whether they reached the client."""
+    visits = Visit.objects.visible_to(request.user).select_related("prospect", "prospect__owner")
+    filterset = VisitFilter(request.GET or None, queryset=visits, user=request.user)
+    results = filterset.qs if filterset.is_bound and filterset.is_valid() else visits
+    if filterset.is_bound and not filterset.is_valid():
+        results = visits.none()
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return TemplateResponse(
+        request,
+        "prospects/visit_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def hospitality_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A flagged entry: the supervisor acknowledges or questions it; the manager answers."""
+    entry = get_object_or_404(HospitalityEntry.objects.visible_to(request.user).for_list(), pk=pk)
+    user = request.user
+    may_review = rules.can_review_hospitality(user, entry)
+    may_answer = rules.can_answer_hospitality(user, entry)
+    review_form = HospitalityReviewForm(request.POST if "review" in request.POST else None)
+    answer_form = HospitalityAnswerForm(request.POST if "answer" in request.POST else None)
+    if request.method == "POST":
+        if "answer" in request.POST:
+            if not may_answer:
+                answer_form.add_error(None, _("Only the manager asked can answer, and only once."))
+            elif answer_form.is_valid():
+                entry.answer_question(answer=answer_form.cleaned_data["answer"])
+                messages.success(request, _("Your answer was sent to your supervisor."))
+                return redirect(reverse("prospects:hospitality_list") + "?show=all")
+        else:
+            if not may_review:
+                # Four eyes: nobody reviews their own entry; the reason shows beside the form.
+                review_form.add_error(None, _("Your supervisor reviews your entries."))
+            elif review_form.is_valid():
+                try:
+                    entry.record_review(
+                        by=user,
+                        review=review_form.cleaned_data["review"],
+                        comment=review_form.cleaned_data["comment"],
+                        on=timezone.localdate(),
+                    )
+                except ValidationError as error:
+                    review_form.add_error(None, error)
+                else:
+                    messages.success(request, _("Review recorded."))
+                    return redirect(reverse("prospects:hospitality_list"))
+    return TemplateResponse(
+        request,
+        "prospects/hospitality_review.html",
+        {
+            "entry": entry,
+            "may_review": may_review,
+            "may_answer": may_answer,
+            "review_form": review_form,
+            "answer_form": answer_form,
+        },
+    )
