@@ -30,3 +30,24 @@ def penetration_chart(months: Sequence[tuple[date, int, Decimal]]) -> dict[str, 
         },
         "options": {"scales": {"y": {"beginAtZero": True}}, "maintainAspectRatio": False},
     }
+
+
+def conversion_chart(rows: Sequence[rules.SourceConversion]) -> dict[str, Any]:
+    """Bars of each channel's conversion rate (%), with the prospects it brought."""
+    return {
+        "type": "bar",
+        "data": {
+            "labels": [str(row.label) for row in rows],
+            "datasets": [
+                {
+                    "label": _("Conversion rate (%)"),
+                    "data": [float(row.percent) for row in rows],
+                },
+            ],
+        },
+        "options": {
+            "indexAxis": "y",
+            "scales": {"x": {"beginAtZero": True, "max": 100}},
+            "maintainAspectRatio": False,
+        },
+    }

@@ -351,3 +351,32 @@ class HospitalityReviewForm(forms.Form):
 
 class HospitalityAnswerForm(forms.Form):
     answer = forms.CharField(label=_("Your answer"), widget=SHORT_TEXT, max_length=2000)
+
+
+class ConversionPeriodForm(forms.Form):
+    """The period a conversion table covers, and for a supervisor whose prospects."""
+
+    start = forms.DateField(label=_("Entered from"), widget=DATE_INPUT)
+    end = forms.DateField(label=_("Until"), widget=DATE_INPUT)
+    owner = forms.ModelChoiceField(
+        label=_("Whose prospects"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("The whole team"),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if user.is_supervisor or user.is_administrator:
+            self.fields["owner"].queryset = (
+                visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
+            )
+        else:
+            del self.fields["owner"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period cannot come before its start."))
+        return cleaned

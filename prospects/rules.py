@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from statistics import median
 
 from django.conf import settings
 
@@ -168,3 +170,54 @@ def can_review_hospitality(user, entry) -> bool:
 
 def can_answer_hospitality(user, entry) -> bool:
     return entry.review == HospitalityReview.QUESTIONED and entry.prospect.owner_id == user.pk
+
+
+@dataclass(frozen=True)
+class SourceConversion:
+    source: str
+    prospects: int
+    clients: int
+    median_days: float | None  # from first contact to client, over the clients won
+
+    @property
+    def rate(self) -> Decimal:
+        """Clients won ÷ prospects, 0–1 (0 when the channel brought none)."""
+        if not self.prospects:
+            return Decimal(0)
+        return (Decimal(self.clients) / Decimal(self.prospects)).quantize(Decimal("0.0001"))
+
+    @property
+    def percent(self) -> Decimal:
+        return as_percent(self.rate)
+
+    @property
+    def label(self) -> str:
+        return Source(self.source).label
+
+
+def conversion_by_source(
+    rows: Iterable[tuple[str, date, date | None, date | None]],
+) -> list[SourceConversion]:
+    """Handbook §1 names referrals the strongest channel; this is how a team checks it.
+
+    `rows` are (source, entered on, first real contact on, became a client on) for the
+    prospects that entered in the period. Days to client count from the first real
+    contact, or from the day it entered when no contact was recorded. Every channel is
+    listed, in the order of Source, even when it brought nothing.
+    """
+    prospects: dict[str, int] = dict.fromkeys(Source.values, 0)
+    days: dict[str, list[int]] = {value: [] for value in Source.values}
+    for source, entered_on, first_contact_on, won_on in rows:
+        prospects[source] = prospects.get(source, 0) + 1
+        if won_on is not None:
+            start = min(first_contact_on or entered_on, won_on)
+            days.setdefault(source, []).append((won_on - start).days)
+    return [
+        SourceConversion(
+            source=source,
+            prospects=count,
+            clients=len(days[source]),
+            median_days=float(median(days[source])) if days[source] else None,
+        )
+        for source, count in prospects.items()
+    ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import Role
 from accounts.models import User as UserModel
@@ -25,7 +25,7 @@ from prospects.models import (
     Stage,
     Visit,
 )
-from prospects.rules import CONTACT_OUTCOMES
+from prospects.rules import CONTACT_OUTCOMES, SourceConversion, conversion_by_source
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -198,3 +198,38 @@ def reading_progress(user: User, members: list[User]) -> dict[int, reading.Progr
         for trainee in reading.trainees_with_progress(user)
         if trainee.pk in ids
     }
+
+
+def conversion_rows(
+    prospects: QuerySet[Prospect], *, start: date, end: date
+) -> list[tuple[str, date, date | None, date | None]]:
+    """(source, entered on, first real contact on, became a client on) for the prospects
+    of `prospects` that entered between `start` and `end`, in one query; a client is
+    counted when won by the end of the period."""
+    changes = ProspectStageChange.objects.filter(prospect=OuterRef("pk")).order_by(
+        "changed_on", "pk"
+    )
+    contacts = Visit.objects.filter(prospect=OuterRef("pk")).real_contacts().order_by("visited_on")
+    return list(
+        prospects.annotate(
+            entered_on=Subquery(changes.values("changed_on")[:1]),
+            won_on=Subquery(
+                changes.filter(to_stage=Stage.CLIENT, changed_on__lte=end).values("changed_on")[:1]
+            ),
+            first_contact_on=Subquery(contacts.values("visited_on")[:1]),
+        )
+        .filter(entered_on__gte=start, entered_on__lte=end)
+        .order_by()
+        .values_list("source", "entered_on", "first_contact_on", "won_on")
+    )
+
+
+def team_conversion(
+    user: User, *, start: date, end: date, owner: User | None = None
+) -> list[SourceConversion]:
+    """Conversion per source channel of what `user` sees (a manager: their own; a
+    supervisor: the team's, or one member's)."""
+    prospects = Prospect.objects.visible_to(user)
+    if owner is not None:
+        prospects = prospects.filter(owner=owner)
+    return conversion_by_source(conversion_rows(prospects, start=start, end=end))

@@ -3,6 +3,8 @@ of flagged hospitality (see prospects.supervision for the figures)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,12 +19,15 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from accounts.policy import roles_required
 from prospects import rules
+from prospects.charts import conversion_chart
 from prospects.filters import VisitFilter
-from prospects.forms import HospitalityAnswerForm, HospitalityReviewForm
+from prospects.forms import ConversionPeriodForm, HospitalityAnswerForm, HospitalityReviewForm
 from prospects.models import HospitalityEntry, Visit
-from prospects.supervision import Periods, team_overview
+from prospects.supervision import Periods, team_conversion, team_overview
 
 PAGE_SIZE = 25
+# The conversion table opens on the last twelve months.
+DEFAULT_PERIOD_DAYS = 365
 
 
 @require_http_methods(["GET"])
@@ -37,6 +42,27 @@ def team_overview_page(request: HttpRequest) -> HttpResponse:
             "periods": Periods(today),
             "today": today,
         },
+    )
+
+
+@require_http_methods(["GET"])
+def conversion(request: HttpRequest) -> HttpResponse:
+    """Per source channel: prospects, clients won, conversion rate, median days to client."""
+    today = timezone.localdate()
+    default = {"start": (today - timedelta(days=DEFAULT_PERIOD_DAYS)).isoformat(), "end": today}
+    form = ConversionPeriodForm(request.GET or default, user=request.user)
+    rows = []
+    if form.is_valid():
+        rows = team_conversion(
+            request.user,
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            owner=form.cleaned_data.get("owner"),
+        )
+    return TemplateResponse(
+        request,
+        "prospects/conversion.html",
+        {"form": form, "rows": rows, "chart": conversion_chart(rows)},
     )
 
 

@@ -166,3 +166,9 @@ EXPECTATIONS += [
         data=lambda people: {"review": "acknowledged", "comment": ""},
     ),
 ]
+
+EXPECTATIONS += [
+    Expect("prospects:conversion", EVERYONE),
+    Expect("prospects:conversion", EVERYONE, query="?start=2026-01-01&end=2026-03-31&owner=1"),
+    Expect("prospects:conversion", EVERYONE, query="?start=2026-03-01&end=2026-01-01"),
+]
