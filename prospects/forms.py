@@ -380,3 +380,52 @@ class ConversionPeriodForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The end of the period cannot come before its start."))
         return cleaned
+
+
+class HandoverForm(forms.Form):
+    """A supervisor hands a leaving manager's prospects — all, or a selection — to a teammate."""
+
+    from_person = forms.ModelChoiceField(label=_("Whose clients"), queryset=User.objects.none())
+    to_person = forms.ModelChoiceField(label=_("Hand them to"), queryset=User.objects.none())
+    everything = forms.BooleanField(label=_("All their prospects"), required=False, initial=True)
+    prospects = forms.ModelMultipleChoiceField(
+        label=_("Or only these"),
+        queryset=Prospect.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("For example: leaves the bank, moves to another territory."),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from prospects.supervision import team_of
+
+        self.fields["from_person"].queryset = team_of(user)
+        self.fields["to_person"].queryset = (
+            visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
+        )
+        chosen = self.data.get("from_person") or self.initial.get("from_person")
+        self.visible = Prospect.objects.visible_to(user)
+        if chosen and str(chosen).isdigit():
+            self.fields["prospects"].queryset = self.visible.filter(owner_id=chosen).order_by(
+                "name"
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        source, target = cleaned.get("from_person"), cleaned.get("to_person")
+        if source and target and source == target:
+            self.add_error("to_person", _("Hand the prospects to someone else."))
+        if source and not cleaned.get("everything") and not cleaned.get("prospects"):
+            self.add_error("prospects", _("Choose the prospects to hand over, or all of them."))
+        return cleaned
+
+    def chosen_prospects(self) -> list[Prospect]:
+        """The prospects to hand over: all of the person's, or the ones ticked."""
+        if self.cleaned_data["everything"]:
+            return list(self.visible.filter(owner=self.cleaned_data["from_person"]))
+        return list(self.cleaned_data["prospects"])

@@ -933,6 +933,51 @@ class Promise(models.Model):
         self.save(update_fields=["status", "explanation", "compensation", "closed_on"])
 
 
+# --- Handovers -----------------------------------------------------------------------------
+
+
+class Handover(models.Model):
+    """A leaving (or moving) manager's clients handed to a teammate in one action.
+
+    The record of the handover itself; each prospect's owner change is also in
+    the audit trail.
+    """
+
+    from_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over to"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    prospects = models.ManyToManyField(
+        Prospect, verbose_name=_("prospects"), related_name="handovers"
+    )
+    open_promises = models.PositiveIntegerField(_("open promises"), default=0)
+    planned_visits = models.PositiveIntegerField(_("planned visits"), default=0)
+    created_at = models.DateTimeField(_("handed over at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_person} → {self.to_person} ({self.created_at:%Y-%m-%d})"
+
+
 # --- Import batches (owned by the import feature) -----------------------------------------
 
 

@@ -233,3 +233,27 @@ def team_conversion(
     if owner is not None:
         prospects = prospects.filter(owner=owner)
     return conversion_by_source(conversion_rows(prospects, start=start, end=end))
+
+
+@dataclass(frozen=True)
+class HandoverPreview:
+    prospects: list[Prospect]
+    open_promises: list[Promise]
+    planned_visits: list[Visit]
+
+
+def handover_preview(prospects: list[Prospect]) -> HandoverPreview:
+    """What a handover moves, before it does (two queries whatever the number)."""
+    ids = [prospect.pk for prospect in prospects]
+    return HandoverPreview(
+        prospects=sorted(prospects, key=lambda prospect: prospect.name),
+        open_promises=list(
+            Promise.objects.filter(prospect__in=ids).open().select_related("prospect")
+        ),
+        planned_visits=list(
+            Visit.objects.filter(prospect__in=ids)
+            .planned()
+            .select_related("prospect")
+            .order_by("visited_on")
+        ),
+    )

@@ -21,9 +21,15 @@ from accounts.policy import roles_required
 from prospects import rules
 from prospects.charts import conversion_chart
 from prospects.filters import VisitFilter
-from prospects.forms import ConversionPeriodForm, HospitalityAnswerForm, HospitalityReviewForm
+from prospects.forms import (
+    ConversionPeriodForm,
+    HandoverForm,
+    HospitalityAnswerForm,
+    HospitalityReviewForm,
+)
 from prospects.models import HospitalityEntry, Visit
-from prospects.supervision import Periods, team_conversion, team_overview
+from prospects.services import prospects_hand_over
+from prospects.supervision import Periods, handover_preview, team_conversion, team_overview
 
 PAGE_SIZE = 25
 # The conversion table opens on the last twelve months.
@@ -129,3 +135,42 @@ def hospitality_review(request: HttpRequest, pk: int) -> HttpResponse:
             "answer_form": answer_form,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(Role.SUPERVISOR)
+def handover(request: HttpRequest) -> HttpResponse:
+    """Preview, then confirm: a leaving manager's prospects, promises and visits move at once."""
+    form = HandoverForm(
+        request.POST or None,
+        user=request.user,
+        initial={"from_person": request.GET.get("from_person")},
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        chosen = form.chosen_prospects()
+        if "confirm" in request.POST:
+            try:
+                done = prospects_hand_over(
+                    prospects=chosen,
+                    from_person=form.cleaned_data["from_person"],
+                    to=form.cleaned_data["to_person"],
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s prospects handed from %(from)s to %(to)s.")
+                    % {
+                        "count": len(chosen),
+                        "from": done.from_person,
+                        "to": done.to_person,
+                    },
+                )
+                return redirect("prospects:team_overview")
+        if form.is_valid():
+            preview = handover_preview(chosen)
+    return TemplateResponse(request, "prospects/handover.html", {"form": form, "preview": preview})

@@ -172,3 +172,14 @@ EXPECTATIONS += [
     Expect("prospects:conversion", EVERYONE, query="?start=2026-01-01&end=2026-03-31&owner=1"),
     Expect("prospects:conversion", EVERYONE, query="?start=2026-03-01&end=2026-01-01"),
 ]
+
+EXPECTATIONS += [
+    Expect("prospects:handover", SUPERVISORS),
+    Expect("prospects:handover", SUPERVISORS, query="?from_person=1"),
+    Expect(
+        "prospects:handover",
+        SUPERVISORS,
+        method="post",
+        data=lambda people: {"from_person": people.owner.pk, "reason": ""},
+    ),
+]
