@@ -52,6 +52,11 @@ class ProspectFilter(django_filters.FilterSet):
         method="filter_overdue",
         widget=forms.CheckboxInput,
     )
+    contact_overdue = django_filters.BooleanFilter(
+        label=_("Not really contacted for a while"),
+        method="filter_contact_overdue",
+        widget=forms.CheckboxInput,
+    )
     won_from = django_filters.DateFilter(
         label=_("Became a client from"),
         method="filter_won",
@@ -93,6 +98,11 @@ class ProspectFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_contact_overdue(self, queryset, name, value):
+        if value:
+            return queryset.contact_overdue(timezone.localdate())
+        return queryset
 
     def filter_won(self, queryset, name, value):
         # Both ends are read together, once (the filter for the other end then passes).

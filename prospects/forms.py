@@ -429,3 +429,29 @@ class HandoverForm(forms.Form):
         if self.cleaned_data["everything"]:
             return list(self.visible.filter(owner=self.cleaned_data["from_person"]))
         return list(self.cleaned_data["prospects"])
+
+
+class PromiseDeclineForm(forms.Form):
+    """Handbook §1's one exception: keeping the promise would break bank rules or ethics."""
+
+    reason = forms.CharField(
+        label=_("Which rule or principle would keeping it break?"),
+        widget=SHORT_TEXT,
+        max_length=2000,
+    )
+    loss_caused = forms.BooleanField(
+        label=_("The client suffered a loss because of our promise"), required=False
+    )
+    compensation = forms.CharField(
+        label=_("Compensation for the loss"),
+        help_text=_("Only when the client suffered a loss."),
+        widget=SHORT_TEXT,
+        max_length=2000,
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("loss_caused") and not (cleaned.get("compensation") or "").strip():
+            self.add_error("compensation", _("Say how the client's loss is compensated."))
+        return cleaned

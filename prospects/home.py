@@ -88,6 +88,19 @@ def home_panels(request) -> list[Panel]:
             order=10,
         ),
         Panel(
+            "prospects/panels/unconsulted.html",
+            {
+                "promises": list(
+                    Promise.objects.of_team(user)
+                    .open()
+                    .unconsulted_awaiting_review()
+                    .select_related("prospect", "prospect__owner")
+                    .order_by("made_on")[:TEAM_LIMIT]
+                )
+            },
+            order=11,
+        ),
+        Panel(
             "prospects/panels/team_overview.html",
             {"rows": team_overview(user, today=today), "periods": Periods(today)},
             order=5,
@@ -119,6 +132,13 @@ def agenda_sections(user, today: date) -> list[AgendaSection]:
                 .order_by("visited_on", "at_time")[:AGENDA_LIMIT]
             ),
             order=20,
+        ),
+        AgendaSection(
+            # Handbook §1 (经常走访): keep visiting clients and prospects in play.
+            _("Not really contacted for a while"),
+            "prospects/agenda/contact_due.html",
+            list(own.contact_overdue(today).order_by("last_contact", "name")[:AGENDA_LIMIT]),
+            order=25,
         ),
         AgendaSection(
             _("Promises due"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -245,6 +245,37 @@ class ProspectQuerySet(OwnedQuerySet):
     def due_by(self, day: date):
         """Overdue or due on `day`: the agenda's next actions."""
         return self.open().filter(next_action_date__lte=day)
+
+    def with_contact_dates(self):
+        """Annotate `last_contact` (last real contact) and `stage_since` (when the current
+        stage was reached), what rules.contact_overdue reads."""
+        from prospects.rules import CONTACT_OUTCOMES
+
+        contacts = Visit.objects.filter(
+            prospect=models.OuterRef("pk"), outcome__in=CONTACT_OUTCOMES
+        ).order_by("-visited_on")
+        changes = ProspectStageChange.objects.filter(prospect=models.OuterRef("pk")).order_by(
+            "-changed_on", "-pk"
+        )
+        return self.annotate(
+            last_contact=models.Subquery(contacts.values("visited_on")[:1]),
+            stage_since=models.Subquery(changes.values("changed_on")[:1]),
+        )
+
+    def contact_overdue(self, today: date):
+        """Not really contacted for the stage's N days: the same rule as
+        rules.contact_overdue, in SQL."""
+        from prospects.rules import contact_intervals
+
+        due = Q(pk__in=[])
+        for stage, days in contact_intervals().items():
+            cutoff = today - timedelta(days=days)
+            due |= (
+                Q(stage=stage)
+                & (Q(last_contact__isnull=True) | Q(last_contact__lte=cutoff))
+                & (Q(stage_since__isnull=True) | Q(stage_since__lte=cutoff))
+            )
+        return self.with_contact_dates().filter(due)
 
     def won_between(self, start: date | None, end: date | None):
         """Prospects that became a client between `start` and `end` (inclusive), by the
@@ -821,6 +852,8 @@ class PromiseStatus(models.TextChoices):
     OPEN = "open", _("Open")
     KEPT = "kept", _("Kept")
     CANNOT_KEEP = "cannot_keep", _("Cannot be kept")
+    # Handbook §1: the one exception — keeping it would break the bank's rules or ethics.
+    DECLINED_RULES = "declined_rules", _("Declined: against bank rules or ethics")
 
 
 class PromiseQuerySet(OwnedQuerySet):
@@ -839,6 +872,10 @@ class PromiseQuerySet(OwnedQuerySet):
     def unconsulted(self):
         """Made without asking a supervisor or an experienced colleague first (先请示)."""
         return self.filter(consulted__isnull=True)
+
+    def unconsulted_awaiting_review(self):
+        """先请示 flags the supervisor (the mentor, for a trainee) has not yet looked at."""
+        return self.unconsulted().filter(unconsulted_seen_by__isnull=True)
 
     def of_team(self, supervisor: User):
         """The promises of the supervisor's team, not their own."""
@@ -873,6 +910,7 @@ class Promise(models.Model):
     explanation = models.TextField(_("how it was explained to the client"), blank=True)
     compensation = models.TextField(_("compensation"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    loss_caused = models.BooleanField(_("the client suffered a loss"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -880,6 +918,16 @@ class Promise(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # 先请示 is a flag, not a block: a promise made alone is seen by the supervisor.
+    unconsulted_seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made alone — seen by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unconsulted_seen_on = models.DateField(_("made alone — seen on"), null=True, blank=True)
 
     objects = PromiseQuerySet.as_manager()
 
@@ -893,7 +941,12 @@ class Promise(models.Model):
                 condition=~Q(status=PromiseStatus.CANNOT_KEEP)
                 | (~Q(explanation="") & ~Q(compensation="")),
                 name="promise_broken_is_explained",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PromiseStatus.DECLINED_RULES)
+                | (~Q(explanation="") & (Q(loss_caused=False) | ~Q(compensation=""))),
+                name="promise_declined_is_explained",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -902,6 +955,11 @@ class Promise(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == PromiseStatus.OPEN
+
+    @property
+    def made_alone(self) -> bool:
+        """先请示: nobody was consulted before promising."""
+        return self.consulted_id is None
 
     def is_overdue(self, today: date) -> bool:
         from prospects.rules import promise_overdue
@@ -931,6 +989,37 @@ class Promise(models.Model):
         self.compensation = compensation.strip()
         self.closed_on = on
         self.save(update_fields=["status", "explanation", "compensation", "closed_on"])
+
+    def mark_declined_for_rules(
+        self, *, reason: str, loss_caused: bool, compensation: str, on: date
+    ) -> None:
+        """Handbook §1: a promise made must be kept, unless keeping it would break the
+        bank's rules or ethics. The reason is recorded; compensation only for a loss caused."""
+        if not self.is_open:
+            raise ValidationError(_("Only an open promise can be closed."))
+        errors = {}
+        if not reason.strip():
+            errors["reason"] = _("Say which rule or principle keeping it would break.")
+        if loss_caused and not compensation.strip():
+            errors["compensation"] = _("Say how the client's loss is compensated.")
+        if errors:
+            raise ValidationError(errors)
+        self.status = PromiseStatus.DECLINED_RULES
+        self.explanation = reason.strip()
+        self.loss_caused = loss_caused
+        self.compensation = compensation.strip() if loss_caused else ""
+        self.closed_on = on
+        self.save(
+            update_fields=["status", "explanation", "loss_caused", "compensation", "closed_on"]
+        )
+
+    def mark_unconsulted_seen(self, *, by: User, on: date) -> None:
+        """The supervisor has looked at a promise made without asking first."""
+        if not self.made_alone:
+            raise ValidationError(_("This promise was made after asking first."))
+        self.unconsulted_seen_by = by
+        self.unconsulted_seen_on = on
+        self.save(update_fields=["unconsulted_seen_by", "unconsulted_seen_on"])
 
 
 # --- Handovers -----------------------------------------------------------------------------

@@ -221,3 +221,29 @@ def conversion_by_source(
         )
         for source, count in prospects.items()
     ]
+
+
+# Handbook §1 (经常走访): how many days without a real contact a relationship may go, by
+# stage. Leads are not yet a relationship (their next action covers them); lost and
+# declined ones are closed. Override with settings.PROSPECTS_CONTACT_INTERVAL_DAYS.
+CONTACT_INTERVAL_DAYS = {Stage.CLIENT: 30, Stage.NEGOTIATING: 14, Stage.CONTACTED: 30}
+
+
+def contact_intervals() -> dict[str, int]:
+    return dict(getattr(settings, "PROSPECTS_CONTACT_INTERVAL_DAYS", CONTACT_INTERVAL_DAYS))
+
+
+def contact_overdue(
+    *, stage: str, last_contact: date | None, stage_since: date | None, today: date
+) -> bool:
+    """Handbook §1 (经常走访): has the relationship gone N days (by stage) without a real
+    contact? Counted from the last real contact, or from when the prospect reached its
+    stage if that is later (a client won last week is not neglected). A turned-away
+    visit is not a contact and does not reset the count."""
+    days = contact_intervals().get(stage)
+    if days is None:
+        return False
+    known = [day for day in (last_contact, stage_since) if day is not None]
+    if not known:
+        return True
+    return (today - max(known)).days >= days

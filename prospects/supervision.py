@@ -67,7 +67,9 @@ class MemberFigures:
     not_reached_month: int = 0
     open_promises: int = 0
     overdue_promises: int = 0
+    unconsulted_promises: int = 0
     flagged_hospitality: int = 0
+    out_of_contact: int = 0
     reading: reading.Progress | None = None
 
     @property
@@ -142,7 +144,13 @@ def team_overview(user: User, *, today: date) -> list[MemberFigures]:
         Promise.objects.open()
         .filter(prospect__owner__in=ids)
         .values("prospect__owner")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            unconsulted=Count(
+                "pk", filter=Q(consulted__isnull=True, unconsulted_seen_by__isnull=True)
+            ),
+        )
         .order_by(),
         key="prospect__owner",
     )
@@ -154,6 +162,13 @@ def team_overview(user: User, *, today: date) -> list[MemberFigures]:
         .annotate(count=Count("pk"))
         .order_by(),
         key="prospect__owner",
+    )
+    out_of_contact = _by_owner(
+        Prospect.objects.filter(owner__in=ids)
+        .contact_overdue(today)
+        .values("owner")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
     progress = reading_progress(user, members)
 
@@ -179,7 +194,9 @@ def team_overview(user: User, *, today: date) -> list[MemberFigures]:
                 not_reached_month=visit_row["not_reached_month"],
                 open_promises=promise_row["open"],
                 overdue_promises=promise_row["overdue"],
+                unconsulted_promises=promise_row["unconsulted"],
                 flagged_hospitality=flagged.get(member.pk, empty)["count"],
+                out_of_contact=out_of_contact.get(member.pk, empty)["count"],
                 reading=progress.get(member.pk),
             )
         )

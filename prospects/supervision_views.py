@@ -14,10 +14,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
-from accounts.policy import roles_required
+from accounts.policy import decides_on_work_of, roles_required
 from prospects import rules
 from prospects.charts import conversion_chart
 from prospects.filters import VisitFilter
@@ -26,8 +26,9 @@ from prospects.forms import (
     HandoverForm,
     HospitalityAnswerForm,
     HospitalityReviewForm,
+    PromiseDeclineForm,
 )
-from prospects.models import HospitalityEntry, Visit
+from prospects.models import HospitalityEntry, Promise, Visit
 from prospects.services import prospects_hand_over
 from prospects.supervision import Periods, handover_preview, team_conversion, team_overview
 
@@ -174,3 +175,41 @@ def handover(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             preview = handover_preview(chosen)
     return TemplateResponse(request, "prospects/handover.html", {"form": form, "preview": preview})
+
+
+@require_http_methods(["GET", "POST"])
+def promise_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Decline a promise because keeping it would break the bank's rules or ethics."""
+    promise = get_object_or_404(Promise.objects.visible_to(request.user).for_list(), pk=pk)
+    form = PromiseDeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            promise.mark_declined_for_rules(on=timezone.localdate(), **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in getattr(error, "error_dict", {None: error}).items():
+                for message in ValidationError(errors).messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Recorded that the promise is declined, with the reason."))
+            return redirect(promise.prospect.get_absolute_url())
+    return TemplateResponse(
+        request, "prospects/promise_decline.html", {"promise": promise, "form": form}
+    )
+
+
+@require_POST
+def promise_unconsulted_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The supervisor (the mentor, for a trainee) has looked at a promise made alone."""
+    promise = get_object_or_404(
+        Promise.objects.visible_to(request.user).select_related("prospect__owner"), pk=pk
+    )
+    if not decides_on_work_of(request.user, promise.prospect.owner):
+        messages.error(request, _("Your supervisor looks at your promises made alone."))
+    else:
+        try:
+            promise.mark_unconsulted_seen(by=request.user, on=timezone.localdate())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Marked as seen."))
+    return redirect(reverse("home"))

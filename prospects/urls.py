@@ -43,6 +43,12 @@ urlpatterns += [
     path("team/handover/", supervision_views.handover, name="handover"),
     path("visits/", supervision_views.visit_list, name="visit_list"),
     path("conversion/", supervision_views.conversion, name="conversion"),
+    path("promises/<int:pk>/decline/", supervision_views.promise_decline, name="promise_decline"),
+    path(
+        "promises/<int:pk>/seen/",
+        supervision_views.promise_unconsulted_seen,
+        name="promise_unconsulted_seen",
+    ),
     path(
         "hospitality/<int:pk>/review/",
         supervision_views.hospitality_review,

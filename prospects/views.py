@@ -236,8 +236,15 @@ def promise_create(request: HttpRequest, pk: int) -> HttpResponse:
     form.instance.prospect = prospect
     form.instance.recorded_by = request.user
     if form.is_valid():
-        form.save()
-        messages.success(request, _("Promise recorded."))
+        promise = form.save()
+        if promise.made_alone:
+            # 先请示 is a flag, not a block: say who will see it.
+            messages.warning(
+                request,
+                _("Recorded without asking first (先请示) — your supervisor will see it."),
+            )
+        else:
+            messages.success(request, _("Promise recorded."))
         if not request.htmx:
             return redirect(prospect)
         return _activity_response(request, prospect)
@@ -285,7 +292,7 @@ def promise_list(request: HttpRequest) -> HttpResponse:
     elif show == "overdue":
         promises = promises.overdue(today)
     elif show == "unconsulted":
-        promises = promises.open().unconsulted()
+        promises = promises.open().unconsulted_awaiting_review()
     page = Paginator(promises, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,

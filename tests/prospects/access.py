@@ -183,3 +183,17 @@ EXPECTATIONS += [
         data=lambda people: {"from_person": people.owner.pk, "reason": ""},
     ),
 ]
+
+EXPECTATIONS += [
+    Expect("prospects:promise_decline", OWNER_SIDE, kwargs=promise),
+    Expect(
+        "prospects:promise_decline",
+        OWNER_SIDE,
+        kwargs=promise,
+        method="post",
+        data=lambda people: {"reason": ""},
+    ),
+    # The owner is sent back with a message: only the supervisor clears the flag.
+    Expect("prospects:promise_unconsulted_seen", OWNER_SIDE, kwargs=promise, method="post"),
+    Expect("prospects:list", EVERYONE, query="?contact_overdue=on&won_from=2026-01-01"),
+]
