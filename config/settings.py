@@ -7,6 +7,7 @@ DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see README).
 from __future__ import annotations
 
 import sys
+import tempfile
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -175,8 +176,23 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+# Client attachments (licences, IDs, shop photos): outside MEDIA_ROOT and without a URL,
+# served only through a view that checks who may see the client.
+PRIVATE_MEDIA_ROOT = Path(
+    env_str(
+        "DJANGO_PRIVATE_MEDIA_ROOT",
+        # Tests write their uploads outside the checkout.
+        str(Path(tempfile.gettempdir()) / "workbench-private-tests")
+        if TESTING
+        else str(BASE_DIR / "private"),
+    )
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -236,3 +252,4 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Handbook §1: gifts at or above this value are flagged for the supervisor.
 HOSPITALITY_FLAG_THRESHOLD_CNY = Decimal(env_str("HOSPITALITY_FLAG_THRESHOLD_CNY", "200"))
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+ATTACHMENT_MAX_UPLOAD_BYTES = env_int("ATTACHMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)

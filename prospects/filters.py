@@ -57,6 +57,11 @@ class ProspectFilter(django_filters.FilterSet):
         method="filter_contact_overdue",
         widget=forms.CheckboxInput,
     )
+    credit_gap = django_filters.BooleanFilter(
+        label=_("Asks more credit than is reasonable"),
+        method="filter_credit_gap",
+        widget=forms.CheckboxInput,
+    )
     won_from = django_filters.DateFilter(
         label=_("Became a client from"),
         method="filter_won",
@@ -103,6 +108,9 @@ class ProspectFilter(django_filters.FilterSet):
         if value:
             return queryset.contact_overdue(timezone.localdate())
         return queryset
+
+    def filter_credit_gap(self, queryset, name, value):
+        return queryset.asking_beyond_reasonable() if value else queryset
 
     def filter_won(self, queryset, name, value):
         # Both ends are read together, once (the filter for the other end then passes).

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import filetype
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -11,6 +12,8 @@ from accounts.models import Role, User
 from accounts.policy import visible_people
 from prospects import rules
 from prospects.models import (
+    AttachmentKind,
+    CompetingOffer,
     HospitalityEntry,
     HospitalityReview,
     Outcome,
@@ -455,3 +458,57 @@ class PromiseDeclineForm(forms.Form):
         if cleaned.get("loss_caused") and not (cleaned.get("compensation") or "").strip():
             self.add_error("compensation", _("Say how the client's loss is compensated."))
         return cleaned
+
+
+class CreditJudgmentForm(forms.ModelForm):
+    """Handbook §1: what the client asks for against what the manager judges reasonable."""
+
+    prefix = "credit"
+
+    class Meta:
+        model = Prospect
+        fields = ["credit_requested", "credit_reasonable"]
+
+
+class CompetingOfferForm(forms.ModelForm):
+    prefix = "offer"
+
+    class Meta:
+        model = CompetingOffer
+        fields = ["bank", "offer", "learned_on"]
+        widgets = {"learned_on": DATE_INPUT}
+
+    def clean_learned_on(self):
+        learned_on = self.cleaned_data["learned_on"]
+        not_in_future(learned_on, _("Record what you learned once you learned it."))
+        return learned_on
+
+
+class AttachmentForm(forms.Form):
+    """A licence, ID or shop photo, often taken with the phone's camera on the spot."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=AttachmentKind.choices)
+    file = forms.FileField(
+        label=_("Photo or PDF"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/*,application/pdf", "capture": "environment"}
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ATTACHMENT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (at most %(megabytes)s MB).")
+                % {"megabytes": settings.ATTACHMENT_MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        head = upload.read(2048)
+        upload.seek(0)
+        kind = filetype.guess(head)
+        # The bytes decide, not the name or the browser's claim.
+        if kind is None or kind.mime not in rules.ATTACHMENT_TYPES:
+            raise forms.ValidationError(
+                _("Only photos (JPEG, PNG, WebP, HEIC) and PDF files can be attached.")
+            )
+        upload.sniffed_type = kind.mime
+        return upload

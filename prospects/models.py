@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -277,6 +278,10 @@ class ProspectQuerySet(OwnedQuerySet):
             )
         return self.with_contact_dates().filter(due)
 
+    def asking_beyond_reasonable(self):
+        """Clients asking more credit than the manager judges reasonable (rules.credit_gap > 0)."""
+        return self.filter(credit_requested__gt=F("credit_reasonable"))
+
     def won_between(self, start: date | None, end: date | None):
         """Prospects that became a client between `start` and `end` (inclusive), by the
         dated stage changes — a client lost since still counts as won then."""
@@ -446,6 +451,24 @@ class Prospect(models.Model):
     )
     next_action = models.CharField(_("next action"), max_length=200, blank=True)
     next_action_date = models.DateField(_("next action date"), null=True, blank=True)
+    # Handbook §1: a client that grew with us may ask more than is prudent — support the
+    # reasonable part fully, cap the excess.
+    credit_requested = models.DecimalField(
+        _("credit the client asks for (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NOT_NEGATIVE],
+    )
+    credit_reasonable = models.DecimalField(
+        _("credit judged reasonable (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NOT_NEGATIVE],
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -533,6 +556,12 @@ class Prospect(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.stage in CLOSED_STAGES
+
+    @property
+    def credit_gap(self) -> Decimal | None:
+        from prospects.rules import credit_gap
+
+        return credit_gap(requested=self.credit_requested, reasonable=self.credit_reasonable)
 
     def reassign(self, *, to: User) -> None:
         """A supervisor hands the prospect to another person (auditlog records the change)."""
@@ -1020,6 +1049,92 @@ class Promise(models.Model):
         self.unconsulted_seen_by = by
         self.unconsulted_seen_on = on
         self.save(update_fields=["unconsulted_seen_by", "unconsulted_seen_on"])
+
+
+# --- Other banks courting a client, and attachments ------------------------------------------
+
+
+class CompetingOffer(models.Model):
+    """Another bank courting our client (handbook §1: protect the bank while others court it)."""
+
+    prospect = models.ForeignKey(
+        Prospect,
+        verbose_name=_("client"),
+        on_delete=models.CASCADE,
+        related_name="competing_offers",
+    )
+    bank = models.CharField(_("bank"), max_length=100)
+    offer = models.CharField(_("what they offer"), max_length=300)
+    learned_on = models.DateField(_("learned on"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("competing offer")
+        verbose_name_plural = _("competing offers")
+        ordering = ["-learned_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.prospect}: {self.bank}"
+
+
+class AttachmentKind(models.TextChoices):
+    LICENCE = "licence", _("Business licence")
+    ID = "id", _("ID card")
+    SHOP_PHOTO = "shop_photo", _("Shop photo")
+    OTHER = "other", _("Other")
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Never the uploaded name: it may carry a client's name; the type comes from the bytes.
+    return f"prospects/{instance.prospect_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A business licence, ID or shop photo on a client, kept in private storage and
+    served only to those who see the client."""
+
+    prospect = models.ForeignKey(
+        Prospect, verbose_name=_("client"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), storage=_private_storage, upload_to=attachment_path)
+    content_type = models.CharField(_("content type"), max_length=100)
+    extension = models.CharField(max_length=10, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["kind", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prospect}: {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("prospects:attachment", args=[self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 # --- Handovers -----------------------------------------------------------------------------

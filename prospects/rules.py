@@ -247,3 +247,22 @@ def contact_overdue(
     if not known:
         return True
     return (today - max(known)).days >= days
+
+
+def credit_gap(*, requested: Decimal | None, reasonable: Decimal | None) -> Decimal | None:
+    """Handbook §1: support reasonable needs fully, cap the excessive part. The excess a
+    client asks beyond what the manager judges reasonable (0 when within it; None when
+    either is unknown)."""
+    if requested is None or reasonable is None:
+        return None
+    return max(Decimal(0), requested - reasonable)
+
+
+# Client attachments: what a licence, an ID or a shop photo may be, judged by the bytes.
+ATTACHMENT_TYPES = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "application/pdf": "pdf",
+}

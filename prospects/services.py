@@ -63,3 +63,21 @@ def prospects_hand_over(
         visit.recorded_by = to
         visit.save(update_fields=["recorded_by"])
     return handover
+
+
+def attachment_add(*, prospect: Prospect, kind: str, upload, content_type: str, by: User):
+    """Keep a client's document in private storage, typed by its content."""
+    from prospects.models import Attachment
+    from prospects.rules import ATTACHMENT_TYPES
+
+    attachment = Attachment(
+        prospect=prospect,
+        kind=kind,
+        content_type=content_type,
+        extension=ATTACHMENT_TYPES[content_type],
+        size=upload.size,
+        uploaded_by=by,
+    )
+    attachment.file.save("upload", upload, save=False)
+    attachment.save()
+    return attachment

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import Role
 from accounts.models import User as UserModel
@@ -70,6 +71,8 @@ class MemberFigures:
     unconsulted_promises: int = 0
     flagged_hospitality: int = 0
     out_of_contact: int = 0
+    credit_gaps: int = 0
+    credit_excess: Decimal | None = None
     reading: reading.Progress | None = None
 
     @property
@@ -100,11 +103,14 @@ def team_overview(user: User, *, today: date) -> list[MemberFigures]:
     members = list(team_of(user))
     ids = [member.pk for member in members]
 
+    beyond = Q(pk__in=Prospect.objects.asking_beyond_reasonable().values("pk"))
     prospects = _by_owner(
         Prospect.objects.filter(owner__in=ids)
         .values("owner")
         .annotate(
             overdue=Count("pk", filter=Q(pk__in=Prospect.objects.overdue(today).values("pk"))),
+            credit_gaps=Count("pk", filter=beyond),
+            credit_excess=Sum(F("credit_requested") - F("credit_reasonable"), filter=beyond),
             **{f"stage_{value}": Count("pk", filter=Q(stage=value)) for value in Stage.values},
         )
         .order_by()
@@ -186,6 +192,8 @@ def team_overview(user: User, *, today: date) -> list[MemberFigures]:
                     (value, str(label), counts[f"stage_{value}"]) for value, label in Stage.choices
                 ],
                 overdue_actions=counts["overdue"],
+                credit_gaps=counts["credit_gaps"],
+                credit_excess=counts.get("credit_excess") or None,
                 won_month=won_row["month"],
                 won_year=won_row["year"],
                 contacts_week=visit_row["contacts_week"],

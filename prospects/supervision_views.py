@@ -4,6 +4,7 @@ of flagged hospitality (see prospects.supervision for the figures)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,14 +23,17 @@ from prospects import rules
 from prospects.charts import conversion_chart
 from prospects.filters import VisitFilter
 from prospects.forms import (
+    AttachmentForm,
+    CompetingOfferForm,
     ConversionPeriodForm,
+    CreditJudgmentForm,
     HandoverForm,
     HospitalityAnswerForm,
     HospitalityReviewForm,
     PromiseDeclineForm,
 )
-from prospects.models import HospitalityEntry, Promise, Visit
-from prospects.services import prospects_hand_over
+from prospects.models import Attachment, HospitalityEntry, Promise, Prospect, Visit
+from prospects.services import attachment_add, prospects_hand_over
 from prospects.supervision import Periods, handover_preview, team_conversion, team_overview
 
 PAGE_SIZE = 25
@@ -213,3 +217,75 @@ def promise_unconsulted_seen(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Marked as seen."))
     return redirect(reverse("home"))
+
+
+# --- A client's credit, the banks courting it, its documents ---------------------------------
+
+
+def _client_files_context(prospect: Prospect, **forms: Any) -> dict[str, Any]:
+    return {
+        "prospect": prospect,
+        "offers": list(prospect.competing_offers.all()),
+        "attachments": list(prospect.attachments.select_related("uploaded_by")),
+        "credit_form": forms.get("credit_form") or CreditJudgmentForm(instance=prospect),
+        "offer_form": forms.get("offer_form") or CompetingOfferForm(),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def client_credit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Credit asked against credit judged reasonable; other banks courting the client."""
+    prospect = get_object_or_404(Prospect.objects.visible_to(request.user), pk=pk)
+    forms: dict[str, Any] = {}
+    if request.method == "POST":
+        if "credit-credit_requested" in request.POST:
+            form = CreditJudgmentForm(request.POST, instance=prospect)
+            if form.is_valid():
+                form.save()
+                messages.success(request, _("Credit judgment saved."))
+                return redirect(prospect)
+            forms["credit_form"] = form
+        elif "offer-bank" in request.POST:
+            form = CompetingOfferForm(request.POST)
+            form.instance.prospect = prospect
+            form.instance.recorded_by = request.user
+            if form.is_valid():
+                form.save()
+                messages.success(request, _("Competing offer recorded."))
+                return redirect(prospect)
+            forms["offer_form"] = form
+        else:
+            form = AttachmentForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                attachment_add(
+                    prospect=prospect,
+                    kind=form.cleaned_data["kind"],
+                    upload=upload,
+                    content_type=upload.sniffed_type,
+                    by=request.user,
+                )
+                messages.success(request, _("Attachment saved."))
+                return redirect(prospect)
+            forms["attachment_form"] = form
+    return TemplateResponse(
+        request, "prospects/client_files.html", _client_files_context(prospect, **forms)
+    )
+
+
+@require_http_methods(["GET"])
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """An attachment, only for those who see its client (anyone else: 404)."""
+    attachment = get_object_or_404(
+        Attachment.objects.filter(prospect__in=Prospect.objects.visible_to(request.user)), pk=pk
+    )
+    # Read whole (uploads are capped at a few MB) so the file is closed before responding.
+    with attachment.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=attachment.content_type)
+    response["Content-Disposition"] = (
+        f'inline; filename="{attachment.kind}-{attachment.pk}.{attachment.extension}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -43,6 +43,8 @@ urlpatterns += [
     path("team/handover/", supervision_views.handover, name="handover"),
     path("visits/", supervision_views.visit_list, name="visit_list"),
     path("conversion/", supervision_views.conversion, name="conversion"),
+    path("<int:pk>/credit/", supervision_views.client_credit, name="client_credit"),
+    path("attachments/<int:pk>/", supervision_views.attachment_download, name="attachment"),
     path("promises/<int:pk>/decline/", supervision_views.promise_decline, name="promise_decline"),
     path(
         "promises/<int:pk>/seen/",

@@ -197,3 +197,35 @@ EXPECTATIONS += [
     Expect("prospects:promise_unconsulted_seen", OWNER_SIDE, kwargs=promise, method="post"),
     Expect("prospects:list", EVERYONE, query="?contact_overdue=on&won_from=2026-01-01"),
 ]
+
+
+def attachment(people):
+    from django.core.files.base import ContentFile
+
+    from prospects.models import Attachment
+
+    item = Attachment(
+        prospect=make_prospect(people.owner),
+        kind="shop_photo",
+        content_type="image/png",
+        extension="png",
+        size=3,
+        uploaded_by=people.owner,
+    )
+    item.file.save("x", ContentFile(b"png"), save=False)
+    item.save()
+    return {"pk": item.pk}
+
+
+EXPECTATIONS += [
+    Expect("prospects:client_credit", OWNER_SIDE, kwargs=prospect),
+    Expect(
+        "prospects:client_credit",
+        OWNER_SIDE,
+        kwargs=prospect,
+        method="post",
+        data=lambda people: {"offer-bank": "", "offer-offer": ""},
+    ),
+    Expect("prospects:attachment", OWNER_SIDE, kwargs=attachment),
+    Expect("prospects:list", EVERYONE, query="?credit_gap=on"),
+]
