@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from prospects.models import HospitalityReview, Outcome, PromiseStatus, Stage
 from prospects.supervision import team_overview
@@ -160,3 +161,34 @@ def test_overview_queries_do_not_grow_with_the_team(people, django_assert_num_qu
     _team(people, 5)
     with on(TODAY), django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_overview_of_the_demo_team_matches_a_hand_count():
+    from accounts.management.commands.seed_demo import Command
+    from prospects import demo
+
+    people = Command().seed_people()
+    demo.seed(people)
+    today = timezone.localdate()
+    rows = {row.person.username: row for row in team_overview(people.zhangwei, today=today)}
+    assert set(rows) == {"lina", "wangqiang", "zhaomin"}  # not chenjie's liuyang
+
+    def stages(username):
+        return {value: n for value, _label, n in rows[username].stage_counts if n}
+
+    # Counted from the table in prospects/demo.py.
+    assert stages("lina") == {"client": 4, "negotiating": 2, "contacted": 2, "lead": 1}
+    assert stages("wangqiang") == {
+        "client": 1,
+        "negotiating": 1,
+        "contacted": 2,
+        "lead": 3,
+        "lost": 1,
+    }
+    assert stages("zhaomin") == {"contacted": 1, "lead": 2, "declined": 1}
+    assert [rows[name].overdue_actions for name in ("lina", "wangqiang", "zhaomin")] == [2, 1, 1]
+    lina = rows["lina"]
+    assert (lina.open_promises, lina.overdue_promises, lina.unconsulted_promises) == (2, 1, 1)
+    assert (lina.credit_gaps, lina.credit_excess) == (1, Decimal("1000000"))
+    assert rows["wangqiang"].flagged_hospitality == 1  # 老周家常菜馆: the client paid
+    assert rows["zhaomin"].reading is not None and lina.reading is None
