@@ -137,7 +137,11 @@ def agenda_sections(user, today: date) -> list[AgendaSection]:
             # Handbook §1 (经常走访): keep visiting clients and prospects in play.
             _("Not really contacted for a while"),
             "prospects/agenda/contact_due.html",
-            list(own.contact_overdue(today).order_by("last_contact", "name")[:AGENDA_LIMIT]),
+            list(
+                own.contact_overdue(today)
+                .with_contact_dates()
+                .order_by("last_contact", "name")[:AGENDA_LIMIT]
+            ),
             order=25,
         ),
         AgendaSection(

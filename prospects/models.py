@@ -226,6 +226,16 @@ class Stage(models.TextChoices):
 CLOSED_STAGES = frozenset({Stage.LOST, Stage.DECLINED})
 
 
+def next_action_overdue(today: date) -> Q:
+    """Open, and the next action's date has passed: ProspectQuerySet.overdue, as a condition
+    that grouped counts (the team overview) can use too."""
+    return ~Q(stage__in=CLOSED_STAGES) & Q(next_action_date__lt=today)
+
+
+# Asks more credit than judged reasonable (rules.credit_gap > 0), as a condition.
+BEYOND_REASONABLE = Q(credit_requested__gt=F("credit_reasonable"))
+
+
 class ProspectQuerySet(OwnedQuerySet):
     owner_field = "owner"
 
@@ -238,7 +248,7 @@ class ProspectQuerySet(OwnedQuerySet):
 
     def overdue(self, today: date):
         """The next action's date has passed (handbook §1: keep every follow-up)."""
-        return self.open().filter(next_action_date__lt=today)
+        return self.filter(next_action_overdue(today))
 
     def due_on(self, day: date):
         return self.open().filter(next_action_date=day)
@@ -249,18 +259,14 @@ class ProspectQuerySet(OwnedQuerySet):
 
     def with_contact_dates(self):
         """Annotate `last_contact` (last real contact) and `stage_since` (when the current
-        stage was reached), what rules.contact_overdue reads."""
+        stage was reached), what rules.contact_overdue reads (grouped per prospect)."""
         from prospects.rules import CONTACT_OUTCOMES
 
-        contacts = Visit.objects.filter(
-            prospect=models.OuterRef("pk"), outcome__in=CONTACT_OUTCOMES
-        ).order_by("-visited_on")
-        changes = ProspectStageChange.objects.filter(prospect=models.OuterRef("pk")).order_by(
-            "-changed_on", "-pk"
-        )
         return self.annotate(
-            last_contact=models.Subquery(contacts.values("visited_on")[:1]),
-            stage_since=models.Subquery(changes.values("changed_on")[:1]),
+            last_contact=models.Max(
+                "visits__visited_on", filter=Q(visits__outcome__in=CONTACT_OUTCOMES)
+            ),
+            stage_since=models.Max("stage_changes__changed_on"),
         )
 
     def contact_overdue(self, today: date):
@@ -268,19 +274,23 @@ class ProspectQuerySet(OwnedQuerySet):
         rules.contact_overdue, in SQL."""
         from prospects.rules import contact_intervals
 
+        intervals = contact_intervals()
         due = Q(pk__in=[])
-        for stage, days in contact_intervals().items():
+        for stage, days in intervals.items():
             cutoff = today - timedelta(days=days)
             due |= (
                 Q(stage=stage)
                 & (Q(last_contact__isnull=True) | Q(last_contact__lte=cutoff))
                 & (Q(stage_since__isnull=True) | Q(stage_since__lte=cutoff))
             )
-        return self.with_contact_dates().filter(due)
+        # Grouped per prospect in a subquery, so the result keeps its ordering and can be
+        # counted or grouped again (the overview's count per person).
+        neglected = self.filter(stage__in=intervals).with_contact_dates().filter(due)
+        return self.filter(pk__in=neglected.values("pk"))
 
     def asking_beyond_reasonable(self):
         """Clients asking more credit than the manager judges reasonable (rules.credit_gap > 0)."""
-        return self.filter(credit_requested__gt=F("credit_reasonable"))
+        return self.filter(BEYOND_REASONABLE)
 
     def won_between(self, start: date | None, end: date | None):
         """Prospects that became a client between `start` and `end` (inclusive), by the

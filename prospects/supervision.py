@@ -19,12 +19,14 @@ from accounts.models import Role
 from accounts.models import User as UserModel
 from playbook import reading
 from prospects.models import (
+    BEYOND_REASONABLE,
     HospitalityEntry,
     Promise,
     Prospect,
     ProspectStageChange,
     Stage,
     Visit,
+    next_action_overdue,
 )
 from prospects.rules import CONTACT_OUTCOMES, SourceConversion, conversion_by_source
 
@@ -103,14 +105,15 @@ def team_overview(user: User, *, today: date) -> list[MemberFigures]:
     members = list(team_of(user))
     ids = [member.pk for member in members]
 
-    beyond = Q(pk__in=Prospect.objects.asking_beyond_reasonable().values("pk"))
     prospects = _by_owner(
         Prospect.objects.filter(owner__in=ids)
         .values("owner")
         .annotate(
-            overdue=Count("pk", filter=Q(pk__in=Prospect.objects.overdue(today).values("pk"))),
-            credit_gaps=Count("pk", filter=beyond),
-            credit_excess=Sum(F("credit_requested") - F("credit_reasonable"), filter=beyond),
+            overdue=Count("pk", filter=next_action_overdue(today)),
+            credit_gaps=Count("pk", filter=BEYOND_REASONABLE),
+            credit_excess=Sum(
+                F("credit_requested") - F("credit_reasonable"), filter=BEYOND_REASONABLE
+            ),
             **{f"stage_{value}": Count("pk", filter=Q(stage=value)) for value in Stage.values},
         )
         .order_by()
