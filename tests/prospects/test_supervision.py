@@ -192,3 +192,36 @@ def test_overview_of_the_demo_team_matches_a_hand_count():
     assert (lina.credit_gaps, lina.credit_excess) == (1, Decimal("1000000"))
     assert rows["wangqiang"].flagged_hospitality == 1  # 老周家常菜馆: the client paid
     assert rows["zhaomin"].reading is not None and lina.reading is None
+
+
+SUPERVISION_PAGES = [
+    ("supervisor", lambda hub: reverse("prospects:visit_list") + "?contact=reached"),
+    ("supervisor", lambda hub: reverse("prospects:team_overview")),
+    ("supervisor", lambda hub: reverse("prospects:conversion")),
+    ("supervisor", lambda hub: reverse("prospects:handover") + f"?from_person={hub.owner_id}"),
+    ("owner", lambda hub: reverse("prospects:client_credit", args=[hub.pk])),
+    ("owner", lambda hub: reverse("prospects:list") + "?contact_overdue=on&credit_gap=on"),
+    ("supervisor", lambda hub: reverse("prospects:promise_list") + "?show=unconsulted"),
+    ("owner", lambda hub: reverse("home")),
+]
+
+
+@pytest.mark.parametrize(("viewer", "url"), SUPERVISION_PAGES)
+def test_supervision_pages_queries_do_not_grow_with_rows(
+    people, viewer, url, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.prospects.factories import make_territory
+    from tests.prospects.test_queries import add_rows
+
+    territory = make_territory(branch=people.owner.branch, managers=[people.owner])
+    hub = make_prospect(people.owner, name="转介绍大户", stage="client", territory=territory)
+    client = client_for(getattr(people, viewer))
+    add_rows(people, territory, hub, 2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url(hub)).status_code == 200
+    add_rows(people, territory, hub, 12)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(url(hub)).status_code == 200
