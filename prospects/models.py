@@ -36,6 +36,13 @@ validate_phone = RegexValidator(
 NOT_NEGATIVE = MinValueValidator(Decimal("0"), _("The amount cannot be negative."))
 
 
+def amount_field(label) -> models.DecimalField:
+    """An optional amount in CNY, never negative."""
+    return models.DecimalField(
+        label, max_digits=14, decimal_places=2, null=True, blank=True, validators=[NOT_NEGATIVE]
+    )
+
+
 def normalise_name(name: str) -> str:
     """The form of a name used to spot duplicates: full-width folded, no spaces or punctuation."""
     folded = unicodedata.normalize("NFKC", name or "").casefold()
@@ -443,42 +450,14 @@ class Prospect(models.Model):
     assets_notes = models.TextField(_("assets (物品)"), blank=True)
     products_notes = models.TextField(_("products (产品)"), blank=True)
 
-    estimated_credit_need = models.DecimalField(
-        _("estimated credit need (CNY)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[NOT_NEGATIVE],
-    )
-    monthly_sales = models.DecimalField(
-        _("monthly sales (CNY)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[NOT_NEGATIVE],
-    )
+    estimated_credit_need = amount_field(_("estimated credit need (CNY)"))
+    monthly_sales = amount_field(_("monthly sales (CNY)"))
     next_action = models.CharField(_("next action"), max_length=200, blank=True)
     next_action_date = models.DateField(_("next action date"), null=True, blank=True)
     # Handbook §1: a client that grew with us may ask more than is prudent — support the
     # reasonable part fully, cap the excess.
-    credit_requested = models.DecimalField(
-        _("credit the client asks for (CNY)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[NOT_NEGATIVE],
-    )
-    credit_reasonable = models.DecimalField(
-        _("credit judged reasonable (CNY)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[NOT_NEGATIVE],
-    )
+    credit_requested = amount_field(_("credit the client asks for (CNY)"))
+    credit_reasonable = amount_field(_("credit judged reasonable (CNY)"))
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
