@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -21,18 +21,36 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import OwnedQuerySet
+from prospects import rules
+from prospects.choices import (
+    CLOSED_STAGES,
+    HospitalityKind,
+    HospitalityReview,
+    ImportStatus,
+    Outcome,
+    PaidBy,
+    PromiseStatus,
+    ProspectKind,
+    Source,
+    Stage,
+    TerritoryKind,
+    VisitKind,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-# Mainland mobile (1[3-9] + 9 digits) or a landline with its area code
-# (010-12345678, 0755 1234 5678, optionally an extension -123).
-PHONE_RE = r"^(?:1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8}(?:-\d{1,6})?)$"
-validate_phone = RegexValidator(
-    PHONE_RE,
-    _("Enter a mainland mobile number (11 digits starting 13–19) or a landline with area code."),
-    code="invalid_phone",
+PHONE_INVALID = _(
+    "Enter a mainland mobile number (11 digits starting 13–19) or a landline with area code."
 )
+
+
+def validate_phone(value: str) -> None:
+    """The phone rule (rules.canonical_phone): anything it cannot read is refused."""
+    if value and rules.canonical_phone(value) is None:
+        raise ValidationError(PHONE_INVALID, code="invalid_phone")
+
+
 NOT_NEGATIVE = MinValueValidator(Decimal("0"), _("The amount cannot be negative."))
 
 
@@ -50,19 +68,13 @@ def normalise_name(name: str) -> str:
 
 
 def normalise_phone(phone: str) -> str:
-    """Digits only, so '0755-1234 5678' and '075512345678' match."""
-    return re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))
+    """Digits of the canonical number, so '+86 138 1234 5678' and '13812345678' match
+    (digits only for what is not a whole number, such as a search for '1234')."""
+    text = rules.canonical_phone(phone) or phone
+    return re.sub(r"\D", "", unicodedata.normalize("NFKC", text or ""))
 
 
 # --- Territories -----------------------------------------------------------------
-
-
-class TerritoryKind(models.TextChoices):
-    MARKET = "market", _("Market")
-    MALL = "mall", _("Mall")
-    STREET = "street", _("Street")
-    INDUSTRIAL_PARK = "industrial_park", _("Industrial park")
-    ASSOCIATION = "association", _("Association")
 
 
 class TerritoryQuerySet(models.QuerySet):
@@ -203,40 +215,16 @@ class Industry(models.Model):
 # --- Prospects ---------------------------------------------------------------------
 
 
-class ProspectKind(models.TextChoices):
-    ENTERPRISE = "enterprise", _("Enterprise")
-    SOLE_TRADER = "sole_trader", _("Sole trader")
-    INDIVIDUAL = "individual", _("Individual")
-
-
-class Source(models.TextChoices):
-    """The seven channels of handbook §1."""
-
-    INDUSTRY_RESEARCH = "industry_research", _("Industry research")
-    SHOP_CLUSTER = "shop_cluster", _("Shop cluster (mall, wholesale market, hub)")
-    REFERRAL = "referral", _("Client referral")
-    COMPETITOR = "competitor", _("Competitor's client")
-    RELATIVES_FRIENDS = "relatives_friends", _("Relatives and friends")
-    ASSIGNED_ACCOUNT = "assigned_account", _("Assigned territory account")
-    ASSOCIATION = "association", _("Chamber or association")
-
-
-class Stage(models.TextChoices):
-    LEAD = "lead", _("Lead")
-    CONTACTED = "contacted", _("Contacted")
-    NEGOTIATING = "negotiating", _("Negotiating")
-    CLIENT = "client", _("Client")
-    LOST = "lost", _("Lost")
-    DECLINED = "declined", _("Declined")
-
-
-CLOSED_STAGES = frozenset({Stage.LOST, Stage.DECLINED})
-
-
 def next_action_overdue(today: date) -> Q:
     """Open, and the next action's date has passed: ProspectQuerySet.overdue, as a condition
     that grouped counts (the team overview) can use too."""
     return ~Q(stage__in=CLOSED_STAGES) & Q(next_action_date__lt=today)
+
+
+def contact_intervals() -> dict[str, int]:
+    """Days without a real contact allowed per stage (rules.CONTACT_INTERVAL_DAYS, or
+    settings.PROSPECTS_CONTACT_INTERVAL_DAYS)."""
+    return dict(getattr(settings, "PROSPECTS_CONTACT_INTERVAL_DAYS", rules.CONTACT_INTERVAL_DAYS))
 
 
 # Asks more credit than judged reasonable (rules.credit_gap > 0), as a condition.
@@ -254,11 +242,9 @@ class ProspectQuerySet(OwnedQuerySet):
         return self.filter(stage=Stage.CLIENT)
 
     def overdue(self, today: date):
-        """The next action's date has passed (handbook §1: keep every follow-up)."""
+        """The next action's date has passed (handbook §1: keep every follow-up); the
+        same rule as rules.prospect_overdue."""
         return self.filter(next_action_overdue(today))
-
-    def due_on(self, day: date):
-        return self.open().filter(next_action_date=day)
 
     def due_by(self, day: date):
         """Overdue or due on `day`: the agenda's next actions."""
@@ -267,11 +253,9 @@ class ProspectQuerySet(OwnedQuerySet):
     def with_contact_dates(self):
         """Annotate `last_contact` (last real contact) and `stage_since` (when the current
         stage was reached), what rules.contact_overdue reads (grouped per prospect)."""
-        from prospects.rules import CONTACT_OUTCOMES
-
         return self.annotate(
             last_contact=models.Max(
-                "visits__visited_on", filter=Q(visits__outcome__in=CONTACT_OUTCOMES)
+                "visits__visited_on", filter=Q(visits__outcome__in=rules.CONTACT_OUTCOMES)
             ),
             stage_since=models.Max("stage_changes__changed_on"),
         )
@@ -279,8 +263,6 @@ class ProspectQuerySet(OwnedQuerySet):
     def contact_overdue(self, today: date):
         """Not really contacted for the stage's N days: the same rule as
         rules.contact_overdue, in SQL."""
-        from prospects.rules import contact_intervals
-
         intervals = contact_intervals()
         due = Q(pk__in=[])
         for stage, days in intervals.items():
@@ -548,9 +530,12 @@ class Prospect(models.Model):
 
     @property
     def credit_gap(self) -> Decimal | None:
-        from prospects.rules import credit_gap
+        return rules.credit_gap(requested=self.credit_requested, reasonable=self.credit_reasonable)
 
-        return credit_gap(requested=self.credit_requested, reasonable=self.credit_reasonable)
+    def is_overdue(self, today: date) -> bool:
+        return rules.prospect_overdue(
+            stage=self.stage, next_action_date=self.next_action_date, today=today
+        )
 
     def reassign(self, *, to: User) -> None:
         """A supervisor hands the prospect to another person (auditlog records the change)."""
@@ -635,23 +620,6 @@ class MerchantCountChange(models.Model):
 # --- Visits -------------------------------------------------------------------------
 
 
-class VisitKind(models.TextChoices):
-    ON_SITE = "on_site", _("On site")
-    PHONE = "phone", _("Phone")
-    AT_BRANCH = "at_branch", _("At the branch")
-    EVENT = "event", _("Event")
-
-
-class Outcome(models.TextChoices):
-    # An empty outcome means the visit is planned and has not happened yet.
-    PLANNED = "", _("Planned")
-    MET_DECISION_MAKER = "met_decision_maker", _("Met the decision maker")
-    MET_STAFF = "met_staff", _("Met staff")
-    TURNED_AWAY = "turned_away", _("Turned away at the gate")
-    RESCHEDULED = "rescheduled", _("Rescheduled")
-    NO_ANSWER = "no_answer", _("No answer")
-
-
 class VisitQuerySet(OwnedQuerySet):
     owner_field = "prospect__owner"
 
@@ -667,15 +635,11 @@ class VisitQuerySet(OwnedQuerySet):
 
     def real_contacts(self):
         """Visits that reached the client: the same rule as rules.visit_reached_client."""
-        from prospects.rules import CONTACT_OUTCOMES
-
-        return self.filter(outcome__in=CONTACT_OUTCOMES)
+        return self.filter(outcome__in=rules.CONTACT_OUTCOMES)
 
     def not_reached(self):
         """Done, but nobody was reached (turned away, no answer, rescheduled)."""
-        from prospects.rules import CONTACT_OUTCOMES
-
-        return self.exclude(outcome=Outcome.PLANNED).exclude(outcome__in=CONTACT_OUTCOMES)
+        return self.exclude(outcome=Outcome.PLANNED).exclude(outcome__in=rules.CONTACT_OUTCOMES)
 
 
 class Visit(models.Model):
@@ -733,24 +697,6 @@ class Visit(models.Model):
 
 
 # --- Hospitality and gifts -------------------------------------------------------------
-
-
-class HospitalityKind(models.TextChoices):
-    MEAL = "meal", _("Meal")
-    GIFT = "gift", _("Gift")
-    OTHER = "other", _("Other")
-
-
-class PaidBy(models.TextChoices):
-    US = "us", _("We paid")
-    CLIENT = "client", _("The client paid")
-    SHARED = "shared", _("Shared")
-
-
-class HospitalityReview(models.TextChoices):
-    AWAITING = "", _("Awaiting review")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    QUESTIONED = "questioned", _("Questioned")
 
 
 class HospitalityQuerySet(OwnedQuerySet):
@@ -830,9 +776,12 @@ class HospitalityEntry(models.Model):
 
     @property
     def flagged(self) -> bool:
-        from prospects.rules import hospitality_flagged
-
-        return hospitality_flagged(kind=self.kind, paid_by=self.paid_by, value=self.value)
+        return rules.hospitality_flagged(
+            kind=self.kind,
+            paid_by=self.paid_by,
+            value=self.value,
+            threshold=settings.HOSPITALITY_FLAG_THRESHOLD_CNY,
+        )
 
     @property
     def awaiting_review(self) -> bool:
@@ -864,14 +813,6 @@ class HospitalityEntry(models.Model):
 
 
 # --- Promises ----------------------------------------------------------------------------
-
-
-class PromiseStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    KEPT = "kept", _("Kept")
-    CANNOT_KEEP = "cannot_keep", _("Cannot be kept")
-    # Handbook §1: the one exception — keeping it would break the bank's rules or ethics.
-    DECLINED_RULES = "declined_rules", _("Declined: against bank rules or ethics")
 
 
 class PromiseQuerySet(OwnedQuerySet):
@@ -980,9 +921,7 @@ class Promise(models.Model):
         return self.consulted_id is None
 
     def is_overdue(self, today: date) -> bool:
-        from prospects.rules import promise_overdue
-
-        return promise_overdue(status=self.status, due_on=self.due_on, today=today)
+        return rules.promise_overdue(status=self.status, due_on=self.due_on, today=today)
 
     def mark_kept(self, *, on: date) -> None:
         if not self.is_open:
@@ -1172,11 +1111,6 @@ class Handover(models.Model):
 
 
 # --- Import batches (owned by the import feature) -----------------------------------------
-
-
-class ImportStatus(models.TextChoices):
-    PREVIEW = "preview", _("Being checked")
-    COMMITTED = "committed", _("Imported")
 
 
 class ImportBatchQuerySet(OwnedQuerySet):

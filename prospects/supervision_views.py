@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
-from accounts.policy import decides_on_work_of, roles_required
-from prospects import rules
+from accounts.policy import roles_required
+from prospects import permissions
 from prospects.charts import conversion_chart
 from prospects.filters import VisitFilter
 from prospects.forms import (
@@ -100,8 +100,8 @@ def hospitality_review(request: HttpRequest, pk: int) -> HttpResponse:
     """A flagged entry: the supervisor acknowledges or questions it; the manager answers."""
     entry = get_object_or_404(HospitalityEntry.objects.visible_to(request.user).for_list(), pk=pk)
     user = request.user
-    may_review = rules.can_review_hospitality(user, entry)
-    may_answer = rules.can_answer_hospitality(user, entry)
+    may_review = permissions.can_review_hospitality(user, entry)
+    may_answer = permissions.can_answer_hospitality(user, entry)
     review_form = HospitalityReviewForm(request.POST if "review" in request.POST else None)
     answer_form = HospitalityAnswerForm(request.POST if "answer" in request.POST else None)
     if request.method == "POST":
@@ -207,7 +207,7 @@ def promise_unconsulted_seen(request: HttpRequest, pk: int) -> HttpResponse:
     promise = get_object_or_404(
         Promise.objects.visible_to(request.user).select_related("prospect__owner"), pk=pk
     )
-    if not decides_on_work_of(request.user, promise.prospect.owner):
+    if not permissions.can_mark_unconsulted_seen(request.user, promise):
         messages.error(request, _("Your supervisor looks at your promises made alone."))
     else:
         try:

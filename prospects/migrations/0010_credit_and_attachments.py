@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prospects', '0008_promise_rules'),
+        ('prospects', '0009_promise_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prospects', '0005_backfill_stage_history'),
+        ('prospects', '0006_backfill_stage_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

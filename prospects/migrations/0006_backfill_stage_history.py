@@ -62,6 +62,6 @@ def forget(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("prospects", "0004_stage_and_merchant_history")]
+    dependencies = [("prospects", "0005_stage_and_merchant_history")]
 
     operations = [migrations.RunPython(backfill, forget)]

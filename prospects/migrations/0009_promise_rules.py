@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prospects', '0007_handover'),
+        ('prospects', '0008_handover'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prospects', '0006_hospitality_review'),
+        ('prospects', '0007_hospitality_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

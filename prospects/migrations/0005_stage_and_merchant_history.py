@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prospects', '0003_import_batch'),
+        ('prospects', '0004_phone_rule'),
     ]
 
     operations = [
