@@ -193,6 +193,20 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
+    # Investigation evidence: private, outside static and media URLs (served only by a view
+    # that checks visibility); production may point it at an object store (django-storages).
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str(
+                "EVIDENCE_ROOT",
+                # Tests write to a throwaway directory, never the checkout.
+                tempfile.mkdtemp(prefix="evidence-")
+                if TESTING
+                else str(BASE_DIR / "private" / "evidence"),
+            )
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -253,3 +267,4 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 HOSPITALITY_FLAG_THRESHOLD_CNY = Decimal(env_str("HOSPITALITY_FLAG_THRESHOLD_CNY", "200"))
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 ATTACHMENT_MAX_UPLOAD_BYTES = env_int("ATTACHMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
