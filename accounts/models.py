@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -113,3 +115,52 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarTokenQuerySet(models.QuerySet):
+    def person_for(self, token: str):
+        """The active person whose feed `token` opens, or None (revoked, unknown, inactive)."""
+        found = (
+            self.filter(token=token, user__is_active=True).select_related("user").first()
+            if token
+            else None
+        )
+        return found.user if found else None
+
+
+class CalendarToken(models.Model):
+    """The secret in a person's calendar subscription URL (webcal).
+
+    It opens that person's calendar feed and nothing else; regenerating it
+    replaces (revokes) the old one.
+    """
+
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="calendar_token",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(_("created"), auto_now=True)
+
+    objects = CalendarTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @classmethod
+    def regenerate(cls, user: User) -> CalendarToken:
+        """A new secret for `user`; the old URL stops working at once."""
+        token, _created = cls.objects.update_or_create(
+            user=user, defaults={"token": new_calendar_token()}
+        )
+        return token

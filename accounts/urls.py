@@ -6,6 +6,8 @@ from accounts.forms import SignInForm
 
 urlpatterns = [
     path("calendar.ics", views.calendar_download, name="calendar"),
+    path("calendar/subscription/", views.calendar_subscription, name="calendar_subscription"),
+    path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path(
         "login/",
         auth_views.LoginView.as_view(

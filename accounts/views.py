@@ -1,17 +1,22 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.calendar import person_calendar
 from accounts.contributions import home_panels
+from accounts.models import CalendarToken
 
 
 @require_GET
@@ -70,3 +75,37 @@ def language_set(request: HttpRequest) -> HttpResponse:
         samesite="Lax",
     )
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_subscription(request: HttpRequest) -> HttpResponse:
+    """The person's private subscription URL; POST makes a new one and revokes the old."""
+    if request.method == "POST":
+        CalendarToken.regenerate(request.user)
+        messages.success(
+            request, _("A new subscription address was made; the old one no longer works.")
+        )
+        return redirect("calendar_subscription")
+    token = CalendarToken.objects.filter(user=request.user).first()
+    feed_url = webcal_url = ""
+    if token is not None:
+        feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[token.token]))
+        webcal_url = "webcal://" + feed_url.split("://", 1)[1]
+    return TemplateResponse(
+        request,
+        "accounts/calendar_subscription.html",
+        {"token": token, "feed_url": feed_url, "webcal_url": webcal_url},
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A calendar app polls this without a session: the token names the person, and it
+    opens only their feed (it signs nobody in). Unknown or revoked: 404."""
+    person = CalendarToken.objects.person_for(token)
+    if person is None:
+        raise Http404
+    ics = person_calendar(user=person, today=timezone.localdate())
+    return HttpResponse(ics, content_type="text/calendar; charset=utf-8")

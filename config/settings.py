@@ -176,8 +176,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+# Client attachments (licences, IDs, shop photos): outside MEDIA_ROOT and without a URL,
+# served only through a view that checks who may see the client.
+PRIVATE_MEDIA_ROOT = Path(env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     # Investigation evidence: private, outside static and media URLs (served only by a view
     # that checks visibility); production may point it at an object store (django-storages).
     "evidence": {
@@ -260,6 +267,7 @@ HOSPITALITY_FLAG_THRESHOLD_CNY = Decimal(env_str("HOSPITALITY_FLAG_THRESHOLD_CNY
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 # A commit runs inside the request: 20,000 rows take about 5 s, well inside the server's timeout.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+ATTACHMENT_MAX_UPLOAD_BYTES = env_int("ATTACHMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # Handbook §3: the client hears from us every day. Counted in whole calendar days
 # (Asia/Shanghai) after the day of the last contact: due the next day, overdue from

@@ -13,5 +13,7 @@ import tempfile
 os.environ.setdefault("DJANGO_DEBUG", "1")
 # Investigation evidence goes to a throwaway directory, never the checkout.
 os.environ.setdefault("EVIDENCE_ROOT", tempfile.mkdtemp(prefix="evidence-"))
+# Client attachments too.
+os.environ.setdefault("DJANGO_PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="private-"))
 
 from config.settings import *  # noqa: F403

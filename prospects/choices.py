@@ -76,10 +76,18 @@ class PaidBy(models.TextChoices):
     SHARED = "shared", _("Shared")
 
 
+class HospitalityReview(models.TextChoices):
+    AWAITING = "", _("Awaiting review")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    QUESTIONED = "questioned", _("Questioned")
+
+
 class PromiseStatus(models.TextChoices):
     OPEN = "open", _("Open")
     KEPT = "kept", _("Kept")
     CANNOT_KEEP = "cannot_keep", _("Cannot be kept")
+    # Handbook §1: the one exception — keeping it would break the bank's rules or ethics.
+    DECLINED_RULES = "declined_rules", _("Declined: against bank rules or ethics")
 
 
 class ImportStatus(models.TextChoices):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from prospects import importing
 from prospects.models import (
+    CompetingOffer,
     HospitalityEntry,
     HospitalityKind,
     Outcome,
@@ -120,6 +121,7 @@ def seed(people: SimpleNamespace) -> None:
             # Spread the clients over the past year for the penetration chart.
             prospect.became_client_on = today - timedelta(days=25 * (index % 12))
             prospect.save(update_fields=["became_client_on"])
+            prospect.stage_changes.update(changed_on=prospect.became_client_on)
         prospects[name] = prospect
     for name, referrer in REFERRALS.items():
         prospect = prospects[name]
@@ -195,5 +197,17 @@ def seed(people: SimpleNamespace) -> None:
             description="下周送来新版结算产品说明",
             made_on=today - timedelta(days=1),
             due_on=today + timedelta(days=6),
+            recorded_by=people.lina,
+        )
+    # A client outgrowing prudent credit while another bank courts it (handbook §1).
+    if huadian.credit_requested is None:
+        huadian.credit_requested = Decimal("3000000")
+        huadian.credit_reasonable = Decimal("2000000")
+        huadian.save(update_fields=["credit_requested", "credit_reasonable"])
+        CompetingOffer.objects.create(
+            prospect=huadian,
+            bank="某股份制银行",
+            offer="授信300万元，利率下浮10%",
+            learned_on=today - timedelta(days=6),
             recorded_by=people.lina,
         )

@@ -10,13 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from accounts.policy import visible_people
 from prospects.models import (
+    HospitalityEntry,
     ImportBatch,
     ImportStatus,
     Industry,
+    Promise,
     Prospect,
     Source,
     Stage,
     Territory,
+    Visit,
 )
 
 # The empty choice of a filter reads "all", not django-filter's "---------".
@@ -57,6 +60,26 @@ class ProspectFilter(django_filters.FilterSet):
         method="filter_overdue",
         widget=forms.CheckboxInput,
     )
+    contact_overdue = django_filters.BooleanFilter(
+        label=_("Not really contacted for a while"),
+        method="filter_contact_overdue",
+        widget=forms.CheckboxInput,
+    )
+    credit_gap = django_filters.BooleanFilter(
+        label=_("Asks more credit than is reasonable"),
+        method="filter_credit_gap",
+        widget=forms.CheckboxInput,
+    )
+    won_from = django_filters.DateFilter(
+        label=_("Became a client from"),
+        method="filter_won",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    won_to = django_filters.DateFilter(
+        label=_("Became a client until"),
+        method="filter_won",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     sort = Ordering(
         label=_("Sort by"),
         empty_label=_("Due and overdue first"),
@@ -92,7 +115,88 @@ class ProspectFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
+    def filter_contact_overdue(self, queryset, name, value):
+        if value:
+            return queryset.contact_overdue(timezone.localdate())
+        return queryset
+
+    def filter_credit_gap(self, queryset, name, value):
+        return queryset.asking_beyond_reasonable() if value else queryset
+
+    def filter_won(self, queryset, name, value):
+        # Both ends are read together, once (the filter for the other end then passes).
+        if name == "won_to" and self.form.cleaned_data.get("won_from"):
+            return queryset
+        return queryset.won_between(
+            self.form.cleaned_data.get("won_from"), self.form.cleaned_data.get("won_to")
+        )
+
     def filter_overdue(self, queryset, name, value):
         if value:
             return queryset.overdue(timezone.localdate())
         return queryset
+
+
+def _people(user):
+    return visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
+
+
+class OwnedRecordFilter(django_filters.FilterSet):
+    """Promises, visits and hospitality of one person (the overview's links), for a
+    supervisor or administrator; a manager only ever sees their own anyway."""
+
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), field_name="prospect__owner", queryset=None, empty_label=_("Everyone")
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["owner"].queryset = _people(user)
+
+
+class PromiseFilter(OwnedRecordFilter):
+    class Meta:
+        model = Promise
+        fields: list[str] = []
+
+
+class HospitalityFilter(OwnedRecordFilter):
+    class Meta:
+        model = HospitalityEntry
+        fields: list[str] = []
+
+
+class VisitFilter(OwnedRecordFilter):
+    visited_from = django_filters.DateFilter(
+        label=_("From"),
+        field_name="visited_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    visited_to = django_filters.DateFilter(
+        label=_("Until"),
+        field_name="visited_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    contact = django_filters.ChoiceFilter(
+        label=_("Outcome"),
+        choices=[
+            ("reached", _("Real contact")),
+            ("not_reached", _("Turned away or not reached")),
+            ("planned", _("Planned")),
+        ],
+        empty_label=ALL,
+        method="filter_contact",
+    )
+
+    class Meta:
+        model = Visit
+        fields: list[str] = []
+
+    def filter_contact(self, queryset, name, value):
+        if value == "reached":
+            return queryset.real_contacts()
+        if value == "not_reached":
+            return queryset.not_reached()
+        return queryset.planned()

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import filetype
 from django import forms
+from django.conf import settings
 from django.db.models import Case, Q, When
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +15,11 @@ from accounts.once import OnceFormMixin
 from accounts.policy import visible_people
 from prospects import rules
 from prospects.models import (
+    AttachmentKind,
+    CompetingOffer,
     HospitalityEntry,
     HospitalityKind,
+    HospitalityReview,
     Outcome,
     PaidBy,
     Promise,
@@ -331,6 +336,11 @@ class HospitalityForm(OnceFormMixin, forms.ModelForm):
             *HospitalityKind.choices,
         ]
         self.fields["paid_by"].choices = [("", _("Choose who paid")), *PaidBy.choices]
+        # Said before saving, not only after: what the supervisor will be shown.
+        self.fields["value"].help_text = _(
+            "A meal the client paid for, or a gift worth ¥%(threshold)s or more, is shown "
+            "to your supervisor."
+        ) % {"threshold": format(settings.HOSPITALITY_FLAG_THRESHOLD_CNY.normalize(), "f")}
 
     def clean_occurred_on(self):
         occurred_on = self.cleaned_data["occurred_on"]
@@ -414,3 +424,190 @@ class TerritoryForm(OnceFormMixin, forms.ModelForm):
         if duplicate.exists():
             raise forms.ValidationError(_("This branch already has a territory of that name."))
         return name
+
+
+class HospitalityReviewForm(forms.Form):
+    """The supervisor's answer to a flagged entry: acknowledged, or a question back."""
+
+    review = forms.ChoiceField(
+        label=_("Review"),
+        choices=[
+            (HospitalityReview.ACKNOWLEDGED, _("Acknowledge")),
+            (HospitalityReview.QUESTIONED, _("Question it back to the manager")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=SHORT_TEXT, required=False, max_length=2000
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("review") == HospitalityReview.QUESTIONED
+            and not (cleaned.get("comment") or "").strip()
+        ):
+            self.add_error("comment", _("Say what you want the manager to explain."))
+        return cleaned
+
+
+class HospitalityAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Your answer"), widget=SHORT_TEXT, max_length=2000)
+
+
+class ConversionPeriodForm(forms.Form):
+    """The period a conversion table covers, and for a supervisor whose prospects."""
+
+    start = forms.DateField(label=_("Entered from"), widget=DATE_INPUT)
+    end = forms.DateField(label=_("Until"), widget=DATE_INPUT)
+    owner = forms.ModelChoiceField(
+        label=_("Whose prospects"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("The whole team"),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if user.is_supervisor or user.is_administrator:
+            self.fields["owner"].queryset = (
+                visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
+            )
+        else:
+            del self.fields["owner"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period cannot come before its start."))
+        return cleaned
+
+
+class HandoverForm(forms.Form):
+    """A supervisor hands a leaving manager's prospects — all, or a selection — to a teammate."""
+
+    from_person = forms.ModelChoiceField(label=_("Whose clients"), queryset=User.objects.none())
+    to_person = forms.ModelChoiceField(label=_("Hand them to"), queryset=User.objects.none())
+    everything = forms.BooleanField(label=_("All their prospects"), required=False, initial=True)
+    prospects = forms.ModelMultipleChoiceField(
+        label=_("Or only these"),
+        queryset=Prospect.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("For example: leaves the bank, moves to another territory."),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from prospects.supervision import team_of
+
+        self.fields["from_person"].queryset = team_of(user)
+        self.fields["to_person"].queryset = (
+            visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
+        )
+        chosen = self.data.get("from_person") or self.initial.get("from_person")
+        self.visible = Prospect.objects.visible_to(user)
+        if chosen and str(chosen).isdigit():
+            self.fields["prospects"].queryset = self.visible.filter(owner_id=chosen).order_by(
+                "name"
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        source, target = cleaned.get("from_person"), cleaned.get("to_person")
+        if source and target and source == target:
+            self.add_error("to_person", _("Hand the prospects to someone else."))
+        if source and not cleaned.get("everything") and not cleaned.get("prospects"):
+            self.add_error("prospects", _("Choose the prospects to hand over, or all of them."))
+        return cleaned
+
+    def chosen_prospects(self) -> list[Prospect]:
+        """The prospects to hand over: all of the person's, or the ones ticked."""
+        if self.cleaned_data["everything"]:
+            return list(self.visible.filter(owner=self.cleaned_data["from_person"]))
+        return list(self.cleaned_data["prospects"])
+
+
+class PromiseDeclineForm(forms.Form):
+    """Handbook §1's one exception: keeping the promise would break bank rules or ethics."""
+
+    reason = forms.CharField(
+        label=_("Which rule or principle would keeping it break?"),
+        widget=SHORT_TEXT,
+        max_length=2000,
+    )
+    loss_caused = forms.BooleanField(
+        label=_("The client suffered a loss because of our promise"), required=False
+    )
+    compensation = forms.CharField(
+        label=_("Compensation for the loss"),
+        help_text=_("Only when the client suffered a loss."),
+        widget=SHORT_TEXT,
+        max_length=2000,
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("loss_caused") and not (cleaned.get("compensation") or "").strip():
+            self.add_error("compensation", _("Say how the client's loss is compensated."))
+        return cleaned
+
+
+class CreditJudgmentForm(forms.ModelForm):
+    """Handbook §1: what the client asks for against what the manager judges reasonable."""
+
+    prefix = "credit"
+
+    class Meta:
+        model = Prospect
+        fields = ["credit_requested", "credit_reasonable"]
+
+
+class CompetingOfferForm(forms.ModelForm):
+    prefix = "offer"
+
+    class Meta:
+        model = CompetingOffer
+        fields = ["bank", "offer", "learned_on"]
+        widgets = {"learned_on": DATE_INPUT}
+
+    def clean_learned_on(self):
+        learned_on = self.cleaned_data["learned_on"]
+        not_in_future(learned_on, _("Record what you learned once you learned it."))
+        return learned_on
+
+
+class AttachmentForm(forms.Form):
+    """A licence, ID or shop photo, often taken with the phone's camera on the spot."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=AttachmentKind.choices)
+    file = forms.FileField(
+        label=_("Photo or PDF"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/*,application/pdf", "capture": "environment"}
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ATTACHMENT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (at most %(megabytes)s MB).")
+                % {"megabytes": settings.ATTACHMENT_MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        head = upload.read(2048)
+        upload.seek(0)
+        kind = filetype.guess(head)
+        # The bytes decide, not the name or the browser's claim.
+        if kind is None or kind.mime not in rules.ATTACHMENT_TYPES:
+            raise forms.ValidationError(
+                _("Only photos (JPEG, PNG, WebP, HEIC) and PDF files can be attached.")
+            )
+        upload.sniffed_type = kind.mime
+        return upload

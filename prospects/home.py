@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.contributions import AgendaSection, CalendarEvent, NavItem, Panel, TimelineEntry
 from prospects.models import HospitalityEntry, Promise, Prospect, Visit
+from prospects.supervision import Periods, team_overview
 
 TEAM_LIMIT = 20
 AGENDA_LIMIT = 50
@@ -21,7 +22,18 @@ AGENDA_DAYS_AHEAD = 7
 
 
 def nav_items(user) -> list[NavItem]:
+    team = []
+    if user.is_supervisor or user.is_administrator:
+        team = [
+            NavItem(
+                _("Team"),
+                reverse("prospects:team_overview"),
+                order=5,
+                active_prefix="/prospects/team/",
+            )
+        ]
     return [
+        *team,
         NavItem(_("Clients"), reverse("prospects:list"), order=10, active_prefix="/prospects/"),
         NavItem(
             _("Territories"),
@@ -66,12 +78,33 @@ def home_panels(request) -> list[Panel]:
                     .order_by("due_on")[:TEAM_LIMIT]
                 ),
                 "flagged": list(
-                    HospitalityEntry.objects.visible_to(user).flagged().for_list()[:TEAM_LIMIT]
+                    HospitalityEntry.objects.visible_to(user)
+                    .flagged()
+                    .awaiting_review()
+                    .for_list()[:TEAM_LIMIT]
                 ),
                 "today": today,
             },
             order=10,
-        )
+        ),
+        Panel(
+            "prospects/panels/unconsulted.html",
+            {
+                "promises": list(
+                    Promise.objects.of_team(user)
+                    .open()
+                    .unconsulted_awaiting_review()
+                    .select_related("prospect", "prospect__owner")
+                    .order_by("made_on")[:TEAM_LIMIT]
+                )
+            },
+            order=11,
+        ),
+        Panel(
+            "prospects/panels/team_overview.html",
+            {"rows": team_overview(user, today=today), "periods": Periods(today)},
+            order=5,
+        ),
     ]
 
 
@@ -99,6 +132,17 @@ def agenda_sections(user, today: date) -> list[AgendaSection]:
                 .order_by("visited_on", "at_time")[:AGENDA_LIMIT]
             ),
             order=20,
+        ),
+        AgendaSection(
+            # Handbook §1 (经常走访): keep visiting clients and prospects in play.
+            _("Not really contacted for a while"),
+            "prospects/agenda/contact_due.html",
+            list(
+                own.contact_overdue(today)
+                .with_contact_dates()
+                .order_by("last_contact", "name")[:AGENDA_LIMIT]
+            ),
+            order=25,
         ),
         AgendaSection(
             _("Promises due"),

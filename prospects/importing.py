@@ -734,7 +734,7 @@ def import_commit(
     """
     from django.db import transaction
 
-    from prospects.models import ImportBatch, Prospect, Source, TerritoryKind
+    from prospects.models import ImportBatch, Prospect, ProspectStageChange, Source, TerritoryKind
 
     with transaction.atomic():
         # Locked, so that a double click cannot import the same file twice.
@@ -772,6 +772,8 @@ def import_commit(
             for row in preview.ready_rows
         ]
         Prospect.objects.bulk_create(prospects, batch_size=BATCH_SIZE)
+        # bulk_create skips Prospect.save(), which dates each stage: date the entries here.
+        ProspectStageChange.record_entries(prospects)
         _log_created(prospects, actor=actor, batch=batch)
         batch.mark_committed(count=len(prospects))
     return len(prospects)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from prospects.choices import (
     CLOSED_STAGES,
     CONTACT_OUTCOMES,
     HospitalityKind,
+    HospitalityReview,
     ImportStatus,
     Outcome,
     PaidBy,
@@ -51,6 +53,13 @@ def validate_phone(value: str) -> None:
 
 
 NOT_NEGATIVE = MinValueValidator(Decimal("0"), _("The amount cannot be negative."))
+
+
+def amount_field(label) -> models.DecimalField:
+    """An optional amount in CNY, never negative."""
+    return models.DecimalField(
+        label, max_digits=14, decimal_places=2, null=True, blank=True, validators=[NOT_NEGATIVE]
+    )
 
 
 def normalise_name(name: str) -> str:
@@ -145,8 +154,25 @@ class Territory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # The one place the merchant count changes: its history keeps past months honest.
+        previous = getattr(self, "_loaded_merchant_count", None)
+        deferred = "merchant_count" in self.get_deferred_fields()
+        super().save(*args, **kwargs)
+        if not deferred and previous != self.merchant_count:
+            MerchantCountChange.objects.create(
+                territory=self, merchant_count=self.merchant_count, changed_on=timezone.localdate()
+            )
+            self._loaded_merchant_count = self.merchant_count
+
     def get_absolute_url(self) -> str:
         return reverse("prospects:territory_detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        territory = super().from_db(db, field_names, values)
+        territory._loaded_merchant_count = territory.__dict__.get("merchant_count")
+        return territory
 
 
 # --- Industries --------------------------------------------------------------------
@@ -190,6 +216,22 @@ class Industry(models.Model):
 # --- Prospects ---------------------------------------------------------------------
 
 
+def next_action_overdue(today: date) -> Q:
+    """Open, and the next action's date has passed: ProspectQuerySet.overdue, as a condition
+    that grouped counts (the team overview) can use too."""
+    return ~Q(stage__in=CLOSED_STAGES) & Q(next_action_date__lt=today)
+
+
+def contact_intervals() -> dict[str, int]:
+    """Days without a real contact allowed per stage (rules.CONTACT_INTERVAL_DAYS, or
+    settings.PROSPECTS_CONTACT_INTERVAL_DAYS)."""
+    return dict(getattr(settings, "PROSPECTS_CONTACT_INTERVAL_DAYS", rules.CONTACT_INTERVAL_DAYS))
+
+
+# Asks more credit than judged reasonable (rules.credit_gap > 0), as a condition.
+BEYOND_REASONABLE = Q(credit_requested__gt=F("credit_reasonable"))
+
+
 class ProspectQuerySet(OwnedQuerySet):
     owner_field = "owner"
 
@@ -203,7 +245,7 @@ class ProspectQuerySet(OwnedQuerySet):
     def overdue(self, today: date):
         """The next action's date has passed (handbook §1: keep every follow-up); the
         same rule as rules.prospect_overdue."""
-        return self.open().filter(next_action_date__lt=today)
+        return self.filter(next_action_overdue(today))
 
     def work_first(self, today: date):
         """Due and overdue follow-ups first (the oldest first), then the rest, last updated
@@ -217,6 +259,49 @@ class ProspectQuerySet(OwnedQuerySet):
     def due_by(self, day: date):
         """Overdue or due on `day`: the agenda's next actions."""
         return self.open().filter(next_action_date__lte=day)
+
+    def with_contact_dates(self):
+        """Annotate `last_contact` (last real contact) and `stage_since` (when the current
+        stage was reached), what rules.contact_overdue reads (grouped per prospect)."""
+        return self.annotate(
+            last_contact=models.Max(
+                "visits__visited_on", filter=Q(visits__outcome__in=CONTACT_OUTCOMES)
+            ),
+            stage_since=models.Max("stage_changes__changed_on"),
+        )
+
+    def contact_overdue(self, today: date):
+        """Not really contacted for the stage's N days: the same rule as
+        rules.contact_overdue, in SQL."""
+        intervals = contact_intervals()
+        due = Q(pk__in=[])
+        for stage, days in intervals.items():
+            cutoff = today - timedelta(days=days)
+            due |= (
+                Q(stage=stage)
+                & (Q(last_contact__isnull=True) | Q(last_contact__lte=cutoff))
+                & (Q(stage_since__isnull=True) | Q(stage_since__lte=cutoff))
+            )
+        # Grouped per prospect in a subquery, so the result keeps its ordering and can be
+        # counted or grouped again (the overview's count per person).
+        neglected = self.filter(stage__in=intervals).with_contact_dates().filter(due)
+        return self.filter(pk__in=neglected.values("pk"))
+
+    def asking_beyond_reasonable(self):
+        """Clients asking more credit than the manager judges reasonable (rules.credit_gap > 0)."""
+        return self.filter(BEYOND_REASONABLE)
+
+    def won_between(self, start: date | None, end: date | None):
+        """Prospects that became a client between `start` and `end` (inclusive), by the
+        dated stage changes — a client lost since still counts as won then."""
+        changes = ProspectStageChange.objects.filter(
+            prospect=models.OuterRef("pk"), to_stage=Stage.CLIENT
+        )
+        if start is not None:
+            changes = changes.filter(changed_on__gte=start)
+        if end is not None:
+            changes = changes.filter(changed_on__lte=end)
+        return self.filter(models.Exists(changes))
 
     def for_list(self):
         """What a list row shows, in a constant number of queries."""
@@ -235,14 +320,6 @@ class ProspectQuerySet(OwnedQuerySet):
     def referred_by(self, prospect: Prospect):
         """The prospects `prospect` referred (以点带面)."""
         return self.filter(referred_by=prospect).select_related("owner").order_by("name")
-
-    def client_dates(self) -> list[date]:
-        """The days each client was won, for the penetration history."""
-        return list(
-            self.clients()
-            .exclude(became_client_on__isnull=True)
-            .values_list("became_client_on", flat=True)
-        )
 
     def search(self, text: str):
         text = (text or "").strip()
@@ -365,22 +442,8 @@ class Prospect(models.Model):
     assets_notes = models.TextField(_("assets (物品)"), blank=True)
     products_notes = models.TextField(_("products (产品)"), blank=True)
 
-    estimated_credit_need = models.DecimalField(
-        _("estimated credit need (CNY)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[NOT_NEGATIVE],
-    )
-    monthly_sales = models.DecimalField(
-        _("monthly sales (CNY)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[NOT_NEGATIVE],
-    )
+    estimated_credit_need = amount_field(_("estimated credit need (CNY)"))
+    monthly_sales = amount_field(_("monthly sales (CNY)"))
     next_action = models.CharField(_("next action"), max_length=200, blank=True)
     next_action_date = models.DateField(_("next action date"), null=True, blank=True)
     # The merchant list it came from, so a list of imported leads can be found (and set aside).
@@ -393,6 +456,10 @@ class Prospect(models.Model):
         editable=False,
         related_name="prospects",
     )
+    # Handbook §1: a client that grew with us may ask more than is prudent — support the
+    # reasonable part fully, cap the excess.
+    credit_requested = amount_field(_("credit the client asks for (CNY)"))
+    credit_reasonable = amount_field(_("credit judged reasonable (CNY)"))
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -431,6 +498,8 @@ class Prospect(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        """Every stage change passes here, so here it is recorded with its date."""
+        previous = getattr(self, "_loaded_stage", None)
         self.name_key = normalise_name(self.name)
         self.phone_key = normalise_phone(self.phone)
         if self.branch_id is None and self.owner_id is not None:
@@ -449,7 +518,18 @@ class Prospect(models.Model):
                 "updated_at",
                 "version",
             }
+        stage_saved = (update_fields is None and "stage" not in self.get_deferred_fields()) or (
+            update_fields is not None and "stage" in update_fields
+        )
         super().save(*args, **kwargs)
+        if stage_saved and previous != self.stage:
+            ProspectStageChange.objects.create(
+                prospect=self,
+                from_stage=previous or "",
+                to_stage=self.stage,
+                changed_on=timezone.localdate(),
+            )
+            self._loaded_stage = self.stage
 
     def get_absolute_url(self) -> str:
         return reverse("prospects:detail", args=[self.pk])
@@ -473,6 +553,12 @@ class Prospect(models.Model):
             self.version = current
             self.save()
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        prospect = super().from_db(db, field_names, values)
+        prospect._loaded_stage = prospect.__dict__.get("stage")
+        return prospect
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.pk is not None and self.referred_by_id == self.pk:
@@ -485,6 +571,10 @@ class Prospect(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.stage in CLOSED_STAGES
+
+    @property
+    def credit_gap(self) -> Decimal | None:
+        return rules.credit_gap(requested=self.credit_requested, reasonable=self.credit_reasonable)
 
     def is_overdue(self, today: date) -> bool:
         return rules.prospect_overdue(
@@ -503,6 +593,80 @@ class EditConflict(Exception):
     def __init__(self, current_version: int) -> None:
         super().__init__(current_version)
         self.current_version = current_version
+
+
+class StageChangeQuerySet(models.QuerySet):
+    def history_rows(self) -> list[tuple[int, date, str]]:
+        """(prospect, day, stage reached) in order: what `rules.stage_on` reads."""
+        return list(
+            self.order_by("prospect_id", "changed_on", "pk").values_list(
+                "prospect_id", "changed_on", "to_stage"
+            )
+        )
+
+
+class ProspectStageChange(models.Model):
+    """A prospect moved from one stage to another on a day.
+
+    Written by Prospect.save(), the one place stages change; from these rows
+    'was it a client at the end of March?' is answered without rewriting March
+    when the client is lost in May.
+    """
+
+    prospect = models.ForeignKey(
+        Prospect,
+        verbose_name=_("prospect"),
+        on_delete=models.CASCADE,
+        related_name="stage_changes",
+    )
+    from_stage = models.CharField(_("from stage"), max_length=20, blank=True)
+    to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
+    changed_on = models.DateField(_("changed on"))
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = StageChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["changed_on", "pk"]
+        indexes = [
+            models.Index(fields=["prospect", "changed_on"], name="stage_change_prospect"),
+            models.Index(fields=["to_stage", "changed_on"], name="stage_change_to"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prospect_id}: {self.from_stage} → {self.to_stage} ({self.changed_on})"
+
+    @classmethod
+    def record_entries(cls, prospects: Iterable[Prospect]) -> None:
+        """Prospects created in bulk (bypassing save()) enter their stage today."""
+        today = timezone.localdate()
+        cls.objects.bulk_create(
+            [cls(prospect=p, to_stage=p.stage, changed_on=today) for p in prospects],
+            batch_size=500,
+        )
+
+
+class MerchantCountChange(models.Model):
+    """A territory's merchant estimate from a day on (written by Territory.save())."""
+
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territory"),
+        on_delete=models.CASCADE,
+        related_name="merchant_count_changes",
+    )
+    merchant_count = models.PositiveIntegerField(_("estimated merchants"))
+    changed_on = models.DateField(_("changed on"))
+
+    class Meta:
+        verbose_name = _("merchant count change")
+        verbose_name_plural = _("merchant count changes")
+        ordering = ["changed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.territory_id}: {self.merchant_count} ({self.changed_on})"
 
 
 # --- Visits -------------------------------------------------------------------------
@@ -524,6 +688,10 @@ class VisitQuerySet(OwnedQuerySet):
     def planned_until(self, day: date):
         """Planned visits up to `day`, including past ones whose outcome is not yet recorded."""
         return self.planned().filter(visited_on__lte=day)
+
+    def not_reached(self):
+        """Done, but nobody was reached (turned away, no answer, rescheduled)."""
+        return self.exclude(outcome=Outcome.PLANNED).exclude(outcome__in=CONTACT_OUTCOMES)
 
 
 class Visit(models.Model):
@@ -596,8 +764,12 @@ class HospitalityQuerySet(OwnedQuerySet):
             | Q(kind=HospitalityKind.GIFT, value__gte=threshold)
         )
 
+    def awaiting_review(self):
+        """Not yet acknowledged by the supervisor (a questioned entry still awaits)."""
+        return self.exclude(review=HospitalityReview.ACKNOWLEDGED)
+
     def for_list(self):
-        return self.select_related("prospect", "prospect__owner", "recorded_by")
+        return self.select_related("prospect", "prospect__owner", "recorded_by", "reviewed_by")
 
 
 class HospitalityEntry(models.Model):
@@ -623,6 +795,22 @@ class HospitalityEntry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The supervisor's review of a flagged entry (handbook §1: a judgment call the
+    # supervisor should be able to see).
+    review = models.CharField(
+        _("review"), max_length=20, choices=HospitalityReview.choices, blank=True
+    )
+    review_comment = models.TextField(_("supervisor's comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    answer = models.TextField(_("manager's answer"), blank=True)
 
     objects = HospitalityQuerySet.as_manager()
 
@@ -647,6 +835,34 @@ class HospitalityEntry(models.Model):
             threshold=settings.HOSPITALITY_FLAG_THRESHOLD_CNY,
         )
 
+    @property
+    def awaiting_review(self) -> bool:
+        return self.flagged and self.review != HospitalityReview.ACKNOWLEDGED
+
+    def record_review(self, *, by: User, review: str, comment: str, on: date) -> None:
+        """The supervisor acknowledges a flagged entry, or questions it back to the manager."""
+        if not self.flagged:
+            raise ValidationError(_("Only a flagged entry is reviewed."))
+        if review not in (HospitalityReview.ACKNOWLEDGED, HospitalityReview.QUESTIONED):
+            raise ValidationError({"review": _("Acknowledge the entry or question it.")})
+        if review == HospitalityReview.QUESTIONED and not comment.strip():
+            raise ValidationError({"comment": _("Say what you want the manager to explain.")})
+        self.review = review
+        self.review_comment = comment.strip()
+        self.reviewed_by = by
+        self.reviewed_on = on
+        self.save(update_fields=["review", "review_comment", "reviewed_by", "reviewed_on"])
+
+    def answer_question(self, *, answer: str) -> None:
+        """The manager answers the supervisor's question; the entry awaits review again."""
+        if self.review != HospitalityReview.QUESTIONED:
+            raise ValidationError(_("Only a questioned entry is answered."))
+        if not answer.strip():
+            raise ValidationError({"answer": _("Write your answer.")})
+        self.answer = answer.strip()
+        self.review = HospitalityReview.AWAITING
+        self.save(update_fields=["answer", "review"])
+
 
 # --- Promises ----------------------------------------------------------------------------
 
@@ -663,6 +879,14 @@ class PromiseQuerySet(OwnedQuerySet):
 
     def due_by(self, day: date):
         return self.open().filter(due_on__lte=day)
+
+    def unconsulted(self):
+        """Made without asking a supervisor or an experienced colleague first (先请示)."""
+        return self.filter(consulted__isnull=True)
+
+    def unconsulted_awaiting_review(self):
+        """先请示 flags the supervisor (the mentor, for a trainee) has not yet looked at."""
+        return self.unconsulted().filter(unconsulted_seen_by__isnull=True)
 
     def of_team(self, supervisor: User):
         """The promises of the supervisor's team, not their own."""
@@ -697,6 +921,7 @@ class Promise(models.Model):
     explanation = models.TextField(_("how it was explained to the client"), blank=True)
     compensation = models.TextField(_("compensation"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    loss_caused = models.BooleanField(_("the client suffered a loss"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -704,6 +929,16 @@ class Promise(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # 先请示 is a flag, not a block: a promise made alone is seen by the supervisor.
+    unconsulted_seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made alone — seen by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unconsulted_seen_on = models.DateField(_("made alone — seen on"), null=True, blank=True)
 
     objects = PromiseQuerySet.as_manager()
 
@@ -717,7 +952,12 @@ class Promise(models.Model):
                 condition=~Q(status=PromiseStatus.CANNOT_KEEP)
                 | (~Q(explanation="") & ~Q(compensation="")),
                 name="promise_broken_is_explained",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PromiseStatus.DECLINED_RULES)
+                | (~Q(explanation="") & (Q(loss_caused=False) | ~Q(compensation=""))),
+                name="promise_declined_is_explained",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -726,6 +966,11 @@ class Promise(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == PromiseStatus.OPEN
+
+    @property
+    def made_alone(self) -> bool:
+        """先请示: nobody was consulted before promising."""
+        return self.consulted_id is None
 
     def is_overdue(self, today: date) -> bool:
         return rules.promise_overdue(status=self.status, due_on=self.due_on, today=today)
@@ -753,6 +998,168 @@ class Promise(models.Model):
         self.compensation = compensation.strip()
         self.closed_on = on
         self.save(update_fields=["status", "explanation", "compensation", "closed_on"])
+
+    def mark_declined_for_rules(
+        self, *, reason: str, loss_caused: bool, compensation: str, on: date
+    ) -> None:
+        """Handbook §1: a promise made must be kept, unless keeping it would break the
+        bank's rules or ethics. The reason is recorded; compensation only for a loss caused."""
+        if not self.is_open:
+            raise ValidationError(_("Only an open promise can be closed."))
+        errors = {}
+        if not reason.strip():
+            errors["reason"] = _("Say which rule or principle keeping it would break.")
+        if loss_caused and not compensation.strip():
+            errors["compensation"] = _("Say how the client's loss is compensated.")
+        if errors:
+            raise ValidationError(errors)
+        self.status = PromiseStatus.DECLINED_RULES
+        self.explanation = reason.strip()
+        self.loss_caused = loss_caused
+        self.compensation = compensation.strip() if loss_caused else ""
+        self.closed_on = on
+        self.save(
+            update_fields=["status", "explanation", "loss_caused", "compensation", "closed_on"]
+        )
+
+    def mark_unconsulted_seen(self, *, by: User, on: date) -> None:
+        """The supervisor has looked at a promise made without asking first."""
+        if not self.made_alone:
+            raise ValidationError(_("This promise was made after asking first."))
+        self.unconsulted_seen_by = by
+        self.unconsulted_seen_on = on
+        self.save(update_fields=["unconsulted_seen_by", "unconsulted_seen_on"])
+
+
+# --- Other banks courting a client, and attachments ------------------------------------------
+
+
+class CompetingOffer(models.Model):
+    """Another bank courting our client (handbook §1: protect the bank while others court it)."""
+
+    prospect = models.ForeignKey(
+        Prospect,
+        verbose_name=_("client"),
+        on_delete=models.CASCADE,
+        related_name="competing_offers",
+    )
+    bank = models.CharField(_("bank"), max_length=100)
+    offer = models.CharField(_("what they offer"), max_length=300)
+    learned_on = models.DateField(_("learned on"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("competing offer")
+        verbose_name_plural = _("competing offers")
+        ordering = ["-learned_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.prospect}: {self.bank}"
+
+
+class AttachmentKind(models.TextChoices):
+    LICENCE = "licence", _("Business licence")
+    ID = "id", _("ID card")
+    SHOP_PHOTO = "shop_photo", _("Shop photo")
+    OTHER = "other", _("Other")
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Never the uploaded name: it may carry a client's name; the type comes from the bytes.
+    return f"prospects/{instance.prospect_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A business licence, ID or shop photo on a client, kept in private storage and
+    served only to those who see the client."""
+
+    prospect = models.ForeignKey(
+        Prospect, verbose_name=_("client"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), storage=_private_storage, upload_to=attachment_path)
+    content_type = models.CharField(_("content type"), max_length=100)
+    extension = models.CharField(max_length=10, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["kind", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prospect}: {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("prospects:attachment", args=[self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+# --- Handovers -----------------------------------------------------------------------------
+
+
+class Handover(models.Model):
+    """A leaving (or moving) manager's clients handed to a teammate in one action.
+
+    The record of the handover itself; each prospect's owner change is also in
+    the audit trail.
+    """
+
+    from_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over to"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    prospects = models.ManyToManyField(
+        Prospect, verbose_name=_("prospects"), related_name="handovers"
+    )
+    open_promises = models.PositiveIntegerField(_("open promises"), default=0)
+    planned_visits = models.PositiveIntegerField(_("planned visits"), default=0)
+    created_at = models.DateTimeField(_("handed over at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_person} → {self.to_person} ({self.created_at:%Y-%m-%d})"
 
 
 # --- Import batches (owned by the import feature) -----------------------------------------

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from accounts.policy import can_see_owner
+from accounts.policy import can_see_owner, decides_on_work_of
+from prospects.choices import HospitalityReview
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from prospects.models import Prospect, Territory
+    from prospects.models import HospitalityEntry, Promise, Prospect, Territory
 
 
 def can_edit_prospect(user: User, prospect: Prospect) -> bool:
@@ -36,3 +37,18 @@ def can_edit_territory(user: User, territory: Territory) -> bool:
     if user.is_administrator:
         return True
     return user.is_supervisor and territory.branch_id == user.branch_id
+
+
+def can_review_hospitality(user: User, entry: HospitalityEntry) -> bool:
+    """Four eyes: a flagged entry is reviewed by whoever decides on its owner's work."""
+    return entry.flagged and decides_on_work_of(user, entry.prospect.owner)
+
+
+def can_answer_hospitality(user: User, entry: HospitalityEntry) -> bool:
+    """The manager answers a question their supervisor sent back about their own entry."""
+    return entry.review == HospitalityReview.QUESTIONED and entry.prospect.owner_id == user.pk
+
+
+def can_mark_unconsulted_seen(user: User, promise: Promise) -> bool:
+    """先请示: the supervisor (the mentor, for a trainee) looks at a promise made alone."""
+    return promise.made_alone and decides_on_work_of(user, promise.prospect.owner)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from statistics import median
 
 import phonenumbers
 
@@ -18,6 +20,7 @@ from prospects.choices import (
     PaidBy,
     PromiseStatus,
     Source,
+    Stage,
     TerritoryKind,
 )
 
@@ -161,21 +164,154 @@ def month_starts(*, today: date, months: int) -> list[date]:
     return starts[::-1]
 
 
-def monthly_penetration(
-    *, client_dates: Iterable[date], merchants: int, today: date, months: int = 12
-) -> list[tuple[date, int, Decimal]]:
-    """Penetration at the end of each month: (month, clients won by then, penetration).
+def month_end(start: date) -> date:
+    """The first day after the month that starts on `start`."""
+    return date(start.year + 1, 1, 1) if start.month == 12 else date(start.year, start.month + 1, 1)
 
-    `client_dates` are the days each client was won; the current month counts up to today.
+
+def stages_on(changes: Iterable[tuple[int, date, str]], day: date) -> dict[int, str]:
+    """Each prospect's stage at the end of `day`, from its dated stage changes.
+
+    `changes` are (prospect, day changed, stage reached), in date order per prospect;
+    a prospect with no change by then did not exist yet.
     """
-    won = sorted(client_dates)
+    stages: dict[int, str] = {}
+    for prospect, changed_on, stage in changes:
+        if changed_on <= day:
+            stages[prospect] = stage
+    return stages
+
+
+def value_on(history: Iterable[tuple[date, int]], day: date) -> int:
+    """The value in force at the end of `day` from (day, value) changes in date order;
+    before the first change, the first value known (the best estimate there is)."""
+    history = list(history)
+    if not history:
+        return 0
+    current = history[0][1]
+    for changed_on, value in history:
+        if changed_on <= day:
+            current = value
+    return current
+
+
+def monthly_penetration(
+    *,
+    stage_changes: Iterable[tuple[int, date, str]],
+    merchant_counts: Iterable[tuple[date, int]],
+    today: date,
+    months: int = 12,
+) -> list[tuple[date, int, Decimal]]:
+    """Penetration at the end of each month: (month, clients then, penetration then).
+
+    Each month is computed from what was true at its end — the clients of that day
+    over the merchant estimate of that day — so losing a client or correcting the
+    merchant count today leaves past months as they were. The current month counts
+    up to today.
+    """
+    changes = list(stage_changes)
+    counts = list(merchant_counts)
     rows = []
     for start in month_starts(today=today, months=months):
-        end = (
-            date(start.year + 1, 1, 1)
-            if start.month == 12
-            else date(start.year, start.month + 1, 1)
-        )
-        count = sum(1 for day in won if day < end)
-        rows.append((start, count, penetration(count, merchants)))
+        last_day = min(month_end(start) - timedelta(days=1), today)
+        clients = sum(1 for stage in stages_on(changes, last_day).values() if stage == Stage.CLIENT)
+        rows.append((start, clients, penetration(clients, value_on(counts, last_day))))
     return rows
+
+
+@dataclass(frozen=True)
+class SourceConversion:
+    source: str
+    prospects: int
+    clients: int
+    median_days: float | None  # from first contact to client, over the clients won
+
+    @property
+    def rate(self) -> Decimal:
+        """Clients won ÷ prospects, 0–1 (0 when the channel brought none)."""
+        if not self.prospects:
+            return Decimal(0)
+        return (Decimal(self.clients) / Decimal(self.prospects)).quantize(Decimal("0.0001"))
+
+    @property
+    def percent(self) -> Decimal:
+        return as_percent(self.rate)
+
+    @property
+    def label(self) -> str:
+        return Source(self.source).label
+
+
+def conversion_by_source(
+    rows: Iterable[tuple[str, date, date | None, date | None]],
+) -> list[SourceConversion]:
+    """Handbook §1 names referrals the strongest channel; this is how a team checks it.
+
+    `rows` are (source, entered on, first real contact on, became a client on) for the
+    prospects that entered in the period. Days to client count from the first real
+    contact, or from the day it entered when no contact was recorded. Every channel is
+    listed, in the order of Source, even when it brought nothing.
+    """
+    prospects: dict[str, int] = dict.fromkeys(Source.values, 0)
+    days: dict[str, list[int]] = {value: [] for value in Source.values}
+    for source, entered_on, first_contact_on, won_on in rows:
+        prospects[source] = prospects.get(source, 0) + 1
+        if won_on is not None:
+            start = min(first_contact_on or entered_on, won_on)
+            days.setdefault(source, []).append((won_on - start).days)
+    return [
+        SourceConversion(
+            source=source,
+            prospects=count,
+            clients=len(days[source]),
+            median_days=float(median(days[source])) if days[source] else None,
+        )
+        for source, count in prospects.items()
+    ]
+
+
+# Handbook §1 (经常走访): how many days without a real contact a relationship may go, by
+# stage. Leads are not yet a relationship (their next action covers them); lost and
+# declined ones are closed. settings.PROSPECTS_CONTACT_INTERVAL_DAYS overrides it
+# (models.contact_intervals reads it).
+CONTACT_INTERVAL_DAYS = {Stage.CLIENT: 30, Stage.NEGOTIATING: 14, Stage.CONTACTED: 30}
+
+
+def contact_overdue(
+    *,
+    stage: str,
+    last_contact: date | None,
+    stage_since: date | None,
+    today: date,
+    intervals: Mapping[str, int] = CONTACT_INTERVAL_DAYS,
+) -> bool:
+    """Handbook §1 (经常走访): has the relationship gone N days (by stage) without a real
+    contact? Counted from the last real contact, or from when the prospect reached its
+    stage if that is later (a client won last week is not neglected). A turned-away
+    visit is not a contact and does not reset the count."""
+    days = intervals.get(stage)
+    if days is None:
+        return False
+    known = [day for day in (last_contact, stage_since) if day is not None]
+    if not known:
+        return True
+    return (today - max(known)).days >= days
+
+
+def credit_gap(*, requested: Decimal | None, reasonable: Decimal | None) -> Decimal | None:
+    """Handbook §1: support reasonable needs fully, cap the excessive part. The excess a
+    client asks beyond what the manager judges reasonable (0 when within it; None when
+    either is unknown)."""
+    if requested is None or reasonable is None:
+        return None
+    return max(Decimal(0), requested - reasonable)
+
+
+# Client attachments: what a licence, an ID or a shop photo may be, judged by the bytes.
+ATTACHMENT_TYPES = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "application/pdf": "pdf",
+}

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from prospects import rules
-from prospects.models import Stage, Visit
+from prospects.models import Handover, Promise, Prospect, Stage, Visit
 
 
 @transaction.atomic
@@ -29,3 +33,52 @@ def visit_log(*, visit: Visit, by: User) -> Visit:
     if changed:
         prospect.save(update_fields=changed)
     return visit
+
+
+@transaction.atomic
+def prospects_hand_over(
+    *, prospects: Iterable[Prospect], from_person: User, to: User, by: User, reason: str
+) -> Handover:
+    """Hand `from_person`'s prospects to `to`: each prospect (its open promises and next
+    action follow it), and the planned visits, which `to` will now make. One handover
+    record; every owner change also lands in the audit trail."""
+    chosen = list(prospects)
+    if any(prospect.owner_id != from_person.pk for prospect in chosen):
+        raise ValidationError(_("Only the prospects of the person leaving are handed over."))
+    if to.pk == from_person.pk:
+        raise ValidationError(_("Hand the prospects to someone else."))
+    ids = [prospect.pk for prospect in chosen]
+    planned = list(Visit.objects.filter(prospect__in=ids).planned())
+    handover = Handover.objects.create(
+        from_person=from_person,
+        to_person=to,
+        decided_by=by,
+        reason=reason,
+        open_promises=Promise.objects.filter(prospect__in=ids).open().count(),
+        planned_visits=len(planned),
+    )
+    handover.prospects.set(chosen)
+    for prospect in chosen:
+        prospect.reassign(to=to)
+    for visit in planned:
+        visit.recorded_by = to
+        visit.save(update_fields=["recorded_by"])
+    return handover
+
+
+def attachment_add(*, prospect: Prospect, kind: str, upload, content_type: str, by: User):
+    """Keep a client's document in private storage, typed by its content."""
+    from prospects.models import Attachment
+    from prospects.rules import ATTACHMENT_TYPES
+
+    attachment = Attachment(
+        prospect=prospect,
+        kind=kind,
+        content_type=content_type,
+        extension=ATTACHMENT_TYPES[content_type],
+        size=upload.size,
+        uploaded_by=by,
+    )
+    attachment.file.save("upload", upload, save=False)
+    attachment.save()
+    return attachment

@@ -31,3 +31,26 @@ urlpatterns = [
     path("import/<int:pk>/bad-rows.csv", import_views.import_bad_rows, name="import_bad_rows"),
     path("export.<str:file_format>", import_views.prospect_export, name="export"),
 ]
+
+# A supervisor's view of the team (supervision).
+from prospects import supervision_views  # noqa: E402
+
+urlpatterns += [
+    path("team/", supervision_views.team_overview_page, name="team_overview"),
+    path("team/handover/", supervision_views.handover, name="handover"),
+    path("visits/", supervision_views.visit_list, name="visit_list"),
+    path("conversion/", supervision_views.conversion, name="conversion"),
+    path("<int:pk>/credit/", supervision_views.client_credit, name="client_credit"),
+    path("attachments/<int:pk>/", supervision_views.attachment_download, name="attachment"),
+    path("promises/<int:pk>/decline/", supervision_views.promise_decline, name="promise_decline"),
+    path(
+        "promises/<int:pk>/seen/",
+        supervision_views.promise_unconsulted_seen,
+        name="promise_unconsulted_seen",
+    ),
+    path(
+        "hospitality/<int:pk>/review/",
+        supervision_views.hospitality_review,
+        name="hospitality_review",
+    ),
+]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -20,7 +21,8 @@ from accounts.contributions import prospect_actions, timeline
 from accounts.once import AlreadySubmitted, submitted_once
 from accounts.rendering import HtmxHttpRequest, render_page
 from prospects import rules
-from prospects.filters import ProspectFilter
+from prospects.charts import penetration_chart
+from prospects.filters import HospitalityFilter, PromiseFilter, ProspectFilter
 from prospects.forms import (
     HospitalityForm,
     PromiseBrokenForm,
@@ -30,6 +32,7 @@ from prospects.forms import (
     TerritoryForm,
     VisitForm,
 )
+from prospects.history import territory_history
 from prospects.models import (
     EditConflict,
     HospitalityEntry,
@@ -298,11 +301,18 @@ def promise_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             with submitted_once(form, by=request.user) as submission:
-                form.save()
+                promise = form.save()
                 submission.url = prospect.get_absolute_url()
         except AlreadySubmitted as duplicate:
             return _already_saved(request, duplicate.url or prospect.get_absolute_url())
-        messages.success(request, _("Promise recorded."))
+        if promise.made_alone:
+            # 先请示 is a flag, not a block: say who will see it.
+            messages.warning(
+                request,
+                _("Recorded without asking first (先请示) — your supervisor will see it."),
+            )
+        else:
+            messages.success(request, _("Promise recorded."))
         if not request.htmx:
             return redirect(prospect)
         return _activity_response(request, prospect)
@@ -341,10 +351,17 @@ def referral_ranking(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def promise_list(request: HtmxHttpRequest) -> HttpResponse:
-    promises = Promise.objects.visible_to(request.user).for_list()
+    today = timezone.localdate()
+    promises = PromiseFilter(
+        request.GET, queryset=Promise.objects.visible_to(request.user), user=request.user
+    ).qs.for_list()
     show = request.GET.get("show", "open")
     if show == "open":
         promises = promises.open()
+    elif show == "overdue":
+        promises = promises.overdue(today)
+    elif show == "unconsulted":
+        promises = promises.open().unconsulted_awaiting_review()
     page = Paginator(promises, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
@@ -353,9 +370,16 @@ def promise_list(request: HtmxHttpRequest) -> HttpResponse:
             "page": page,
             "show": show,
             "query": _query_without_page(request),
-            "today": timezone.localdate(),
+            "today": today,
+            "owner": _owner_query(request),
         },
     )
+
+
+def _owner_query(request: HtmxHttpRequest) -> str:
+    """'&owner=…' to keep one person's list when switching what a list shows."""
+    owner = request.GET.get("owner", "")
+    return f"&owner={owner}" if owner.isdigit() else ""
 
 
 @require_POST
@@ -408,17 +432,27 @@ def promise_break(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def hospitality_list(request: HtmxHttpRequest) -> HttpResponse:
-    entries = HospitalityEntry.objects.visible_to(request.user).for_list()
-    # A supervisor opens the register on the team's flagged entries.
-    default = "flagged" if request.user.is_supervisor else "all"
+    entries = HospitalityFilter(
+        request.GET, queryset=HospitalityEntry.objects.visible_to(request.user), user=request.user
+    ).qs.for_list()
+    # A supervisor opens the register on the team's flagged entries awaiting review.
+    default = "awaiting" if request.user.is_supervisor else "all"
     show = request.GET.get("show", default)
     if show == "flagged":
         entries = entries.flagged()
+    elif show == "awaiting":
+        entries = entries.flagged().awaiting_review()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "prospects/hospitality_list.html",
-        {"page": page, "show": show, "query": _query_without_page(request)},
+        {
+            "page": page,
+            "show": show,
+            "query": _query_without_page(request),
+            "owner": _owner_query(request),
+            "threshold": settings.HOSPITALITY_FLAG_THRESHOLD_CNY,
+        },
     )
 
 
@@ -457,24 +491,7 @@ def territory_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         Territory.objects.visible_to(request.user).with_counts().with_stage_counts(), pk=pk
     )
     today = timezone.localdate()
-    months = rules.monthly_penetration(
-        client_dates=territory.prospects.client_dates(),
-        merchants=territory.merchant_count,
-        today=today,
-    )
-    chart = {
-        "type": "line",
-        "data": {
-            "labels": [month.strftime("%Y-%m") for month, _count, _rate in months],
-            "datasets": [
-                {
-                    "label": _("Penetration (%)"),
-                    "data": [float(rules.as_percent(rate)) for _month, _count, rate in months],
-                }
-            ],
-        },
-        "options": {"scales": {"y": {"beginAtZero": True}}, "maintainAspectRatio": False},
-    }
+    months = territory_history(territory, today=today)
     return TemplateResponse(
         request,
         "prospects/territory_detail.html",
@@ -494,7 +511,7 @@ def territory_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 (label, getattr(territory, f"stage_{value}")) for value, label in Stage.choices
             ],
             "months": [(month, count, rules.as_percent(rate)) for month, count, rate in months],
-            "chart": chart,
+            "chart": penetration_chart(months),
             "managers": list(territory.managers.all()),
             "can_edit": can_edit_territory(request.user, territory),
         },

@@ -32,3 +32,17 @@ EXPECTATIONS = [
         "set_language", EVERYONE, method="post", data=lambda people: {"language": "en"}, public=True
     ),
 ]
+
+
+def calendar_token(people):
+    from accounts.models import CalendarToken
+
+    return {"token": CalendarToken.regenerate(people.owner).token}
+
+
+EXPECTATIONS += [
+    Expect("calendar_subscription", EVERYONE),
+    Expect("calendar_subscription", EVERYONE, method="post"),
+    # The token is the key: whoever holds it gets that person's feed, without a session.
+    Expect("calendar_feed", EVERYONE, kwargs=calendar_token, public=True),
+]

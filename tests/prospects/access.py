@@ -228,3 +228,94 @@ EXPECTATIONS += [
         query="?stage=client&q=138",
     ),
 ]
+
+
+# --- A supervisor's view of the team (supervision) ---------------------------------------
+SUPERVISORS = frozenset({"supervisor", "other_supervisor", "admin"})
+
+
+def flagged_entry(people):
+    from tests.prospects.factories import make_hospitality
+
+    return {"pk": make_hospitality(make_prospect(people.owner)).pk}
+
+
+EXPECTATIONS += [
+    Expect("prospects:team_overview", SUPERVISORS),
+    Expect("prospects:visit_list", EVERYONE),
+    Expect("prospects:visit_list", EVERYONE, query="?contact=reached&visited_from=2026-01-01"),
+    Expect("prospects:promise_list", EVERYONE, query="?show=unconsulted&owner=1"),
+    Expect("prospects:hospitality_list", EVERYONE, query="?show=awaiting&owner=1"),
+    Expect("prospects:hospitality_review", OWNER_SIDE, kwargs=flagged_entry),
+    # The owner is told beside the form that their supervisor reviews it.
+    Expect(
+        "prospects:hospitality_review",
+        OWNER_SIDE,
+        kwargs=flagged_entry,
+        method="post",
+        data=lambda people: {"review": "acknowledged", "comment": ""},
+    ),
+]
+
+EXPECTATIONS += [
+    Expect("prospects:conversion", EVERYONE),
+    Expect("prospects:conversion", EVERYONE, query="?start=2026-01-01&end=2026-03-31&owner=1"),
+    Expect("prospects:conversion", EVERYONE, query="?start=2026-03-01&end=2026-01-01"),
+]
+
+EXPECTATIONS += [
+    Expect("prospects:handover", SUPERVISORS),
+    Expect("prospects:handover", SUPERVISORS, query="?from_person=1"),
+    Expect(
+        "prospects:handover",
+        SUPERVISORS,
+        method="post",
+        data=lambda people: {"from_person": people.owner.pk, "reason": ""},
+    ),
+]
+
+EXPECTATIONS += [
+    Expect("prospects:promise_decline", OWNER_SIDE, kwargs=promise),
+    Expect(
+        "prospects:promise_decline",
+        OWNER_SIDE,
+        kwargs=promise,
+        method="post",
+        data=lambda people: {"reason": ""},
+    ),
+    # The owner is sent back with a message: only the supervisor clears the flag.
+    Expect("prospects:promise_unconsulted_seen", OWNER_SIDE, kwargs=promise, method="post"),
+    Expect("prospects:list", EVERYONE, query="?contact_overdue=on&won_from=2026-01-01"),
+]
+
+
+def attachment(people):
+    from django.core.files.base import ContentFile
+
+    from prospects.models import Attachment
+
+    item = Attachment(
+        prospect=make_prospect(people.owner),
+        kind="shop_photo",
+        content_type="image/png",
+        extension="png",
+        size=3,
+        uploaded_by=people.owner,
+    )
+    item.file.save("x", ContentFile(b"png"), save=False)
+    item.save()
+    return {"pk": item.pk}
+
+
+EXPECTATIONS += [
+    Expect("prospects:client_credit", OWNER_SIDE, kwargs=prospect),
+    Expect(
+        "prospects:client_credit",
+        OWNER_SIDE,
+        kwargs=prospect,
+        method="post",
+        data=lambda people: {"offer-bank": "", "offer-offer": ""},
+    ),
+    Expect("prospects:attachment", OWNER_SIDE, kwargs=attachment),
+    Expect("prospects:list", EVERYONE, query="?credit_gap=on"),
+]

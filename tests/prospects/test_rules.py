@@ -33,11 +33,16 @@ def test_penetration_stays_between_zero_and_one(won, merchants):
     assert 0 <= rules.penetration(won, merchants) <= 1
 
 
-def test_monthly_penetration_counts_clients_won_by_each_month_end():
+def test_monthly_penetration_counts_clients_at_each_month_end():
     today = date(2026, 3, 15)
     rows = rules.monthly_penetration(
-        client_dates=[date(2026, 1, 31), date(2026, 2, 1), date(2026, 3, 10)],
-        merchants=10,
+        stage_changes=[
+            (1, date(2026, 1, 31), "client"),
+            (2, date(2026, 1, 5), "lead"),
+            (2, date(2026, 2, 1), "client"),
+            (3, date(2026, 3, 10), "client"),
+        ],
+        merchant_counts=[(date(2025, 6, 1), 10)],
         today=today,
         months=4,
     )
@@ -48,6 +53,30 @@ def test_monthly_penetration_counts_clients_won_by_each_month_end():
         (date(2026, 3, 1), 3),
     ]
     assert rows[-1][2] == Decimal("0.3")
+
+
+def test_a_client_lost_later_still_counts_in_the_months_it_was_a_client():
+    rows = rules.monthly_penetration(
+        stage_changes=[(1, date(2026, 1, 10), "client"), (1, date(2026, 3, 2), "lost")],
+        merchant_counts=[(date(2026, 1, 1), 4)],
+        today=date(2026, 3, 15),
+        months=3,
+    )
+    assert [count for _month, count, _rate in rows] == [1, 1, 0]
+
+
+def test_each_month_uses_the_merchant_count_of_its_end():
+    rows = rules.monthly_penetration(
+        stage_changes=[(1, date(2026, 1, 10), "client")],
+        merchant_counts=[(date(2026, 1, 1), 10), (date(2026, 3, 1), 20)],
+        today=date(2026, 3, 15),
+        months=3,
+    )
+    assert [rate for _month, _count, rate in rows] == [
+        Decimal("0.1"),
+        Decimal("0.1"),
+        Decimal("0.05"),
+    ]
 
 
 @pytest.mark.parametrize(
