@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.contributions import prospect_actions, timeline
 from accounts.models import Role
+from accounts.pagination import ListPaginator
 from accounts.policy import roles_required
 from prospects import rules
 from prospects.filters import ProspectFilter
@@ -59,7 +60,7 @@ def prospect_list(request: HttpRequest) -> HttpResponse:
     results = filterset.qs if filterset.is_bound else prospects
     if filterset.is_bound and not filterset.is_valid():
         results = prospects.none()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
