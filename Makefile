@@ -6,7 +6,7 @@ PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements/co
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run install install-dev test lint format messages collectstatic bench
+.PHONY: run install install-dev test lint format messages collectstatic bench bench-quick
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
@@ -50,5 +50,9 @@ messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
+# Throwaway databases only (see bench/__main__.py); results in bench/results*.md.
 bench: install-dev
 	$(BIN)/python -m bench
+
+bench-quick: install-dev
+	$(BIN)/python -m bench --quick

@@ -76,12 +76,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "accounts.middleware.PublicFirstLoginRequiredMiddleware",
+    "accounts.lazy_middleware.PublicFirstLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "accounts.middleware.LazyActorAuditlogMiddleware",
+    "accounts.lazy_middleware.LazyActorAuditlogMiddleware",
     # Last, so it sees the outcome of authentication (django-axes docs).
     "axes.middleware.AxesMiddleware",
 ]

@@ -365,7 +365,7 @@ def import_handbook(
             if dry_run:
                 raise _DryRunRollback
             # Bulk writes send no signals: the guidance boxes must forget the old handbook.
-            from playbook.guidance import forget_guidance
+            from playbook.guidance_cache import forget_guidance
 
             transaction.on_commit(forget_guidance)
     except _DryRunRollback:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import template
 
-from playbook.guidance import cached_guidance
+from playbook.guidance_cache import cached_guidance
 
 register = template.Library()
 

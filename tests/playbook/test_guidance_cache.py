@@ -7,7 +7,7 @@ from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 
-from playbook.guidance import forget_guidance
+from playbook.guidance_cache import forget_guidance
 from playbook.importer import import_text
 from playbook.models import Topic
 from tests.playbook.factories import make_entry

@@ -1,4 +1,4 @@
-"""Middleware of our own: only where a library's costs every request something it need not."""
+"""Middleware that loads the session only when a page needs the person (issue 13)."""
 
 from __future__ import annotations
 
