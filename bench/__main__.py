@@ -70,14 +70,26 @@ def _machine() -> list[str]:
         f"- versions: Python {platform.python_version()}, Django {django.get_version()}, "
         f"gunicorn {gunicorn.__version__}, "
         f"{out('psql', '-h', '127.0.0.1', '-U', 'postgres', '-tAc', 'SHOW server_version')} (PostgreSQL), "
-        f"{out('wrk', '--version').splitlines()[0] if out('wrk', '--version') != 'unknown' else 'wrk missing'}",
+        f"{_wrk_version()}",
         f"- commit: {out('git', '-C', str(ROOT), 'rev-parse', '--short', 'HEAD')}",
     ]
+
+
+def _wrk_version() -> str:
+    try:
+        # wrk prints its version with the usage text and exits 1.
+        done = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    except OSError:
+        return "wrk not installed (Python load generator)"
+    return (done.stdout or done.stderr).splitlines()[0].split(" [")[0]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the size, for CI")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="only bench.pages (search and import not run)"
+    )
     args = parser.parse_args()
     quick = ["--quick"] if args.quick else []
     failed = False

@@ -19,6 +19,7 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.encoding import smart_str
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -29,7 +30,31 @@ def object_history(obj: models.Model, limit: int = 50) -> dict[str, object]:
         LogEntry.objects.get_for_object(obj).select_related("actor", "content_type")[:limit]
     )
     _resolve_references(entries)
-    return {"entries": entries}
+    return {"entries": [_row(entry) for entry in entries]}
+
+
+def _shown(value: Any) -> str:
+    """How a recorded value reads: nothing as a dash, booleans as yes or no."""
+    if value in ("None", "", None):
+        return "—"
+    if value == "True":
+        return gettext("yes")
+    if value == "False":
+        return gettext("no")
+    return str(value)
+
+
+def _row(entry: LogEntry) -> dict[str, Any]:
+    # Plain strings for the template: a long history renders without an include per value.
+    return {
+        "timestamp": entry.timestamp,
+        "actor": entry.actor,
+        "action": entry.action,
+        "changes": [
+            (field, _shown(values[0]), _shown(values[1]))
+            for field, values in entry.changes_display_dict.items()
+        ],
+    }
 
 
 def _references(entry: LogEntry) -> list[tuple[models.ForeignKey, str]]:
