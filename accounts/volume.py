@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from django.contrib.auth.hashers import make_password
 
+from accounts import sample_names
 from accounts.models import Branch, Role, User
 
 Progress = Callable[[str, int, int], None]
@@ -21,28 +22,12 @@ VOLUME_PASSWORD = "volume-pass-2026"  # a benchmark database's people only
 BATCH = 5_000
 TEAM_SIZE = 10
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+# More family and given names than a small sample needs: 200 managers' names repeat less.
+SURNAMES = (
+    sample_names.SURNAMES + "郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟"
+)
 GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "强",
-    "磊",
-    "军",
-    "洋",
-    "勇",
-    "艳",
-    "杰",
-    "涛",
-    "明",
-    "超",
-    "秀英",
-    "建华",
-    "国强",
-    "海燕",
-    "志明",
+    *sample_names.GIVEN,
     "丽",
     "霞",
     "平",
@@ -54,21 +39,8 @@ GIVEN = [
     "鹏",
     "辉",
     "婷",
-    "雪",
-    "晨",
-    "宇",
-    "浩",
-    "欣",
-    "佳",
-    "怡",
     "子涵",
-    "梓轩",
     "思远",
-    "一鸣",
-    "晓东",
-    "红梅",
-    "卫东",
-    "春生",
 ]
 BRANCHES = ["城南支行", "江东支行", "滨江支行", "高新区支行", "城北支行", "开发区支行", "西湖支行"]
 

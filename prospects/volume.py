@@ -21,6 +21,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from accounts import sample_names
 from accounts.models import Role, User
 from accounts.volume import BATCH, Progress, batches, chinese_name, people_by_role
 from prospects.models import (
@@ -47,26 +48,7 @@ PROSPECTS = 100_000
 VISITS_PER_PROSPECT = 5
 HISTORY_LENGTH = 60
 
-PLACES = [
-    "城南",
-    "江东",
-    "滨江",
-    "华丰",
-    "永和",
-    "金桥",
-    "东风",
-    "新民",
-    "长乐",
-    "龙湖",
-    "望江",
-    "荷花",
-    "解放",
-    "人民",
-    "中山",
-    "建设",
-    "和平",
-    "胜利",
-]
+PLACES = [*sample_names.PLACES, "解放", "人民", "中山", "建设", "和平", "胜利"]
 TERRITORY_KINDS = [
     (TerritoryKind.MARKET, "小商品批发市场"),
     (TerritoryKind.MARKET, "农副产品市场"),
@@ -75,28 +57,6 @@ TERRITORY_KINDS = [
     (TerritoryKind.STREET, "美食街"),
     (TerritoryKind.INDUSTRIAL_PARK, "科技工业园"),
     (TerritoryKind.ASSOCIATION, "商会"),
-]
-WORDS = [
-    "鑫源",
-    "宏达",
-    "永盛",
-    "恒通",
-    "福满",
-    "瑞丰",
-    "金利",
-    "兴旺",
-    "顺发",
-    "和美",
-    "佳惠",
-    "东升",
-    "嘉禾",
-    "万家",
-    "百川",
-    "天成",
-    "聚宝",
-    "华美",
-    "盛世",
-    "利民",
 ]
 TRADES = [
     "服装",
@@ -111,11 +71,7 @@ TRADES = [
     "水产",
     "粮油",
     "家具",
-    "物流",
-    "印刷",
 ]
-SUFFIXES = ["商行", "经营部", "批发部", "有限公司", "店", "贸易有限公司"]
-ROLES = ["老板", "店长", "财务", "经理", "法人", "老板娘"]
 NEXT_ACTIONS = ["回访了解资金需求", "约见老板面谈", "送达产品资料", "跟进授信申请", "邀请参加沙龙"]
 LEARNED = [
     "见到老板，旺季备货需要资金",
@@ -169,7 +125,7 @@ def generate(scale: float, progress: Progress) -> None:
 
     def prospect(owner: User, index: int, referred_by: int | None) -> Prospect:
         trade = rng.choice(TRADES)
-        name = f"{rng.choice(PLACES)}{rng.choice(WORDS)}{trade}{rng.choice(SUFFIXES)}（{owner.username}-{index}）"
+        name = f"{rng.choice(PLACES)}{rng.choice(sample_names.WORDS)}{trade}{rng.choice(sample_names.SUFFIXES)}（{owner.username}-{index}）"
         family, given = chinese_name(rng)
         phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
         stage = rng.choices(stages, weights)[0]
@@ -184,7 +140,7 @@ def generate(scale: float, progress: Progress) -> None:
             territory_id=rng.choice(owned) if owned and rng.random() < 0.85 else None,
             address=f"{rng.choice(PLACES)}路{rng.randint(1, 400)}号",
             contact_name=family + given,
-            contact_role=rng.choice(ROLES),
+            contact_role=rng.choice(sample_names.ROLES),
             phone=phone,
             phone_key=normalise_phone(phone),
             source=Source.REFERRAL if referred_by else rng.choice(Source.values),
@@ -367,22 +323,31 @@ def _history(
         if p.pk in showcase:
             teams[p.owner.supervisor_id].append(p.owner_id)
 
+    def entry(p: Prospect, action: int, changes: dict, when: datetime) -> LogEntry:
+        return LogEntry(
+            content_type=content_type,
+            object_pk=str(p.pk),
+            object_id=p.pk,
+            object_repr=p.name,
+            action=action,
+            changes=changes,
+            actor_id=p.owner_id,
+            timestamp=when,
+        )
+
     def entries() -> Iterator[LogEntry]:
         for p in prospects:
-            yield LogEntry(
-                content_type=content_type,
-                object_pk=str(p.pk),
-                object_id=p.pk,
-                object_repr=p.name,
-                action=LogEntry.Action.CREATE,
-                changes={
-                    "name": ["None", p.name],
-                    "stage": ["None", p.stage],
-                    "owner": ["None", str(p.owner_id)],
-                    "territory": ["None", str(p.territory_id)],
-                },
-                actor_id=p.owner_id,
-                timestamp=p.created_at,
+            created = {
+                "name": p.name,
+                "stage": p.stage,
+                "owner": p.owner_id,
+                "territory": p.territory_id,
+            }
+            yield entry(
+                p,
+                LogEntry.Action.CREATE,
+                {field: ["None", str(value)] for field, value in created.items()},
+                p.created_at,
             )
             if p.pk not in showcase:
                 continue
@@ -402,15 +367,11 @@ def _history(
                     old, new = str(rng.choice(pool)), str(rng.choice(pool))
                 else:
                     old, new = (str(i) for i in rng.sample(industries, 2))
-                yield LogEntry(
-                    content_type=content_type,
-                    object_pk=str(p.pk),
-                    object_id=p.pk,
-                    object_repr=p.name,
-                    action=LogEntry.Action.UPDATE,
-                    changes={field: [old, new]},
-                    actor_id=p.owner_id,
-                    timestamp=p.created_at + timedelta(days=step + 1),
+                yield entry(
+                    p,
+                    LogEntry.Action.UPDATE,
+                    {field: [old, new]},
+                    p.created_at + timedelta(days=step + 1),
                 )
 
     expected = len(prospects) + len(showcase) * HISTORY_LENGTH
