@@ -18,10 +18,14 @@ from django.db.models import QuerySet
 def total_order(queryset: QuerySet) -> list[str]:
     """The queryset's order with the primary key appended as the tie-breaker."""
     ordering = list(queryset.query.order_by or queryset.model._meta.ordering or [])
-    names = {str(field).lstrip("-") for field in ordering}
+    names = {field.lstrip("-") for field in ordering if isinstance(field, str)}
     if names & {"pk", "id", queryset.model._meta.pk.name}:
         return ordering
-    descending = bool(ordering) and str(ordering[-1]).startswith("-")
+    last = ordering[-1] if ordering else ""
+    # A name ("-updated_at") or an expression (F("next_action_date").desc()).
+    descending = (
+        last.startswith("-") if isinstance(last, str) else getattr(last, "descending", False)
+    )
     return [*ordering, "-pk" if descending else "pk"]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -19,6 +20,8 @@ def test_the_primary_key_breaks_ties_in_the_direction_of_the_order():
     assert total_order(Prospect.objects.order_by("name")) == ["name", "pk"]
     assert total_order(Prospect.objects.order_by("-name")) == ["-name", "-pk"]
     assert total_order(Prospect.objects.order_by("name", "-pk")) == ["name", "-pk"]
+    by_date = F("next_action_date").desc(nulls_last=True)
+    assert total_order(Prospect.objects.order_by(by_date)) == [by_date, "-pk"]
 
 
 def test_rows_updated_at_the_same_moment_appear_once_across_pages(manager):
