@@ -285,7 +285,7 @@ def plan(quick: bool) -> tuple[list[Page], list[str], dict[str, str]]:
             f"{admin_prospects}?{own}",
         ),
         Page(
-            "prospect list, filter + sort + page 10 (manager)",
+            "prospect list, filter + sort + page 5 (manager)",
             "manager",
             reverse("prospects:list") + "?stage=lead&sort=name&page=5",
             "admin changelist, same filter",

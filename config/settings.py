@@ -236,5 +236,5 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Handbook §1: gifts at or above this value are flagged for the supervisor.
 HOSPITALITY_FLAG_THRESHOLD_CNY = Decimal(env_str("HOSPITALITY_FLAG_THRESHOLD_CNY", "200"))
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
-# How long a process shows the same handbook guidance box (playbook.guidance); 0: no cache.
+# How long a process shows the same handbook guidance box (playbook.guidance_cache); 0: none.
 PLAYBOOK_GUIDANCE_CACHE_SECONDS = env_int("PLAYBOOK_GUIDANCE_CACHE_SECONDS", 0 if TESTING else 60)
