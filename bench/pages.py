@@ -388,8 +388,8 @@ def table(pages: list[Page]) -> str:
         ours, ref = page.ours, page.ref
         lines.append(
             f"| {page.label} | {_ms(ours.get('median'))} | {_ms(ours.get('p95'))} "
-            f"| {ours.get('rps', 0):.0f} | {page.ref_label or '—'} | {_ms(ref.get('median'))} "
-            f"| {_ms(ref.get('p95'))} | {ref.get('rps', 0):.0f} "
+            f"| {ours.get('rps', 0):.1f} | {page.ref_label or '—'} | {_ms(ref.get('median'))} "
+            f"| {_ms(ref.get('p95'))} | {ref.get('rps', 0):.1f} "
             f"| {_ratio(ours.get('median'), ref.get('median'))} "
             f"| {_ratio(ours.get('rps'), ref.get('rps'))} |"
         )
