@@ -1,4 +1,4 @@
-"""Editing the handbook: the entry form, saving with a revision, comparing revisions.
+"""Editing the handbook: saving with a revision, comparing revisions (the form: forms.py).
 
 Saving goes through `Entry.save()`, which refills the segmented words the
 full-text indexes are built from (their triggers do the rest), so an edited
@@ -11,68 +11,13 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Literal
 
-from django import forms
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from playbook.models import Entry, EntryRevision, Section
+from playbook.models import Entry, EntryRevision
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-class EntryForm(forms.ModelForm):
-    section = forms.ModelChoiceField(
-        label=_("Section"), queryset=Section.objects.select_related("chapter__part")
-    )
-
-    class Meta:
-        model = Entry
-        fields = ["section", "number", "question", "answer"]
-        widgets = {
-            "question": forms.Textarea(attrs={"rows": 2}),
-            "answer": forms.Textarea(attrs={"rows": 14}),
-        }
-        help_texts = {
-            "answer": _(
-                "One paragraph or point per line: “1. ” starts a numbered point, "
-                "“（一）” a lettered one; a short point with text below it is a sub-heading."
-            ),
-        }
-
-    def clean_question(self) -> str:
-        question = self.cleaned_data["question"].strip()
-        if not question:
-            raise forms.ValidationError(_("Write the question."))
-        return question
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        section, number = cleaned.get("section"), cleaned.get("number")
-        # The part is not a form field, so Django skips the (part, number) constraint.
-        if section is not None and number is not None:
-            taken = (
-                Entry.objects.filter(part_id=section.chapter.part_id, number=number)
-                .exclude(pk=self.instance.pk)
-                .exists()
-            )
-            if taken:
-                self.add_error("number", self.number_taken_message(number))
-        return cleaned
-
-    @staticmethod
-    def number_taken_message(number: int) -> str:
-        return _("Another entry of this part already has number %(number)s.") % {"number": number}
-
-
-class NoteForm(forms.Form):
-    text = forms.CharField(
-        label=_("My note (only you can see it)"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
 
 
 def _changed_text(entry: Entry) -> bool:

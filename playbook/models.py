@@ -113,20 +113,6 @@ class EntryQuerySet(models.QuerySet):
             return self.none()
         return self
 
-    def in_reading_order(self) -> EntryQuerySet:
-        return self.order_by(
-            "section__chapter__part__order",
-            "section__chapter__order",
-            "section__order",
-            "number",
-        )
-
-    def for_topic(self, slug: str) -> EntryQuerySet:
-        return self.filter(topics__slug=slug)
-
-    def in_section(self, section: Section | int) -> EntryQuerySet:
-        return self.filter(section=section)
-
 
 class Entry(models.Model):
     part = models.ForeignKey(

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
-from accounts.policy import roles_required
 from playbook import reading
-from playbook.editing import EntryForm, NoteForm, compare_with_previous, entry_save
+from playbook.editing import compare_with_previous, entry_save
+from playbook.forms import EntryForm, NoteForm
 from playbook.models import Entry, Section
+from playbook.permissions import can_edit_handbook, can_follow_trainees
 from playbook.rendering import answer_blocks
-
-EDITOR_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
-
-
-def _can_edit(user) -> bool:
-    return user.is_supervisor or user.is_administrator
 
 
 @require_GET
@@ -33,7 +28,7 @@ def playbook_home(request: HttpRequest) -> HttpResponse:
             "parts": reading.table_of_contents(request.user),
             "progress": reading.overall_progress(request.user),
             "next_entry": reading.next_unread(request.user),
-            "can_edit": _can_edit(request.user),
+            "can_edit": can_edit_handbook(request.user),
         },
     )
 
@@ -78,7 +73,7 @@ def _entry_page(request: HttpRequest, pk: int, note_form: NoteForm | None = None
             "section_progress": reading.section_progress(request.user, entry.section_id),
             "note_form": note_form,
             "note": note,
-            "can_edit": _can_edit(request.user),
+            "can_edit": can_edit_handbook(request.user),
         },
     )
 
@@ -134,7 +129,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     """My reading progress; a supervisor also sees their trainees' (an administrator all)."""
     trainees = (
         list(reading.trainees_with_progress(request.user))
-        if request.user.is_supervisor or request.user.is_administrator
+        if can_follow_trainees(request.user)
         else []
     )
     return TemplateResponse(
@@ -170,10 +165,12 @@ def trainee_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*EDITOR_ROLES)
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     entry = get_object_or_404(Entry.objects.visible_to(request.user), pk=pk) if pk else None
+    if not can_edit_handbook(request.user):
+        # An entry everyone reads is not secret: refuse openly; a new entry's page is not there.
+        raise PermissionDenied if entry else Http404
     form = EntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
         try:

@@ -95,6 +95,11 @@ class ProspectForm(forms.ModelForm):
         # Shown only once duplicates were found (see clean).
         self.fields["confirm_duplicate"].widget = forms.HiddenInput()
 
+    def clean_phone(self) -> str:
+        # Stored in the one canonical form (the model's validator has already checked it).
+        phone = self.cleaned_data.get("phone", "")
+        return rules.canonical_phone(phone) or phone
+
     def clean_referred_by(self):
         referred_by = self.cleaned_data.get("referred_by")
         if referred_by is not None and rules.is_self_referral(

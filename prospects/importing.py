@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from prospects.models import normalise_name, normalise_phone
+from prospects.rules import canonical_phone
 
 NAME_MAX_LENGTH = 200
 # Excel's "CSV (逗号分隔)" on a Chinese Windows writes GBK; GB18030 is its superset.
@@ -337,23 +338,9 @@ def mapping_errors(mapping: Mapping_, column_count: int) -> list[str]:
 
 
 # --- Values -------------------------------------------------------------------------
-PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
-MOBILE = re.compile(r"1[3-9]\d{9}")
-LANDLINE = re.compile(r"0\d{2,3}\d{7,8}")
-
-
 def clean_phone(raw: str) -> str | None:
-    """A mainland mobile or landline number in one canonical form, or None when it is not one."""
-    digits = PHONE_SEPARATORS.sub("", raw)
-    for prefix in ("+86", "0086"):
-        if digits.startswith(prefix):
-            digits = digits[len(prefix) :]
-    if MOBILE.fullmatch(digits):
-        return digits
-    if LANDLINE.fullmatch(digits):
-        area = 3 if digits[1] in "12" else 4  # 010, 02x: three-digit area codes
-        return f"{digits[:area]}-{digits[area:]}"
-    return None
+    """The project's one phone rule (rules.canonical_phone), as the import's reader calls it."""
+    return canonical_phone(raw)
 
 
 def parse_amount(raw: str, *, scale: int = 1) -> Decimal:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -20,18 +20,35 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import OwnedQuerySet
+from prospects import rules
+from prospects.choices import (
+    CLOSED_STAGES,
+    HospitalityKind,
+    ImportStatus,
+    Outcome,
+    PaidBy,
+    PromiseStatus,
+    ProspectKind,
+    Source,
+    Stage,
+    TerritoryKind,
+    VisitKind,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-# Mainland mobile (1[3-9] + 9 digits) or a landline with its area code
-# (010-12345678, 0755 1234 5678, optionally an extension -123).
-PHONE_RE = r"^(?:1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8}(?:-\d{1,6})?)$"
-validate_phone = RegexValidator(
-    PHONE_RE,
-    _("Enter a mainland mobile number (11 digits starting 13–19) or a landline with area code."),
-    code="invalid_phone",
+PHONE_INVALID = _(
+    "Enter a mainland mobile number (11 digits starting 13–19) or a landline with area code."
 )
+
+
+def validate_phone(value: str) -> None:
+    """The phone rule (rules.canonical_phone): anything it cannot read is refused."""
+    if value and rules.canonical_phone(value) is None:
+        raise ValidationError(PHONE_INVALID, code="invalid_phone")
+
+
 NOT_NEGATIVE = MinValueValidator(Decimal("0"), _("The amount cannot be negative."))
 
 
@@ -42,19 +59,13 @@ def normalise_name(name: str) -> str:
 
 
 def normalise_phone(phone: str) -> str:
-    """Digits only, so '0755-1234 5678' and '075512345678' match."""
-    return re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))
+    """Digits of the canonical number, so '+86 138 1234 5678' and '13812345678' match
+    (digits only for what is not a whole number, such as a search for '1234')."""
+    text = rules.canonical_phone(phone) or phone
+    return re.sub(r"\D", "", unicodedata.normalize("NFKC", text or ""))
 
 
 # --- Territories -----------------------------------------------------------------
-
-
-class TerritoryKind(models.TextChoices):
-    MARKET = "market", _("Market")
-    MALL = "mall", _("Mall")
-    STREET = "street", _("Street")
-    INDUSTRIAL_PARK = "industrial_park", _("Industrial park")
-    ASSOCIATION = "association", _("Association")
 
 
 class TerritoryQuerySet(models.QuerySet):
@@ -184,36 +195,6 @@ class Industry(models.Model):
 # --- Prospects ---------------------------------------------------------------------
 
 
-class ProspectKind(models.TextChoices):
-    ENTERPRISE = "enterprise", _("Enterprise")
-    SOLE_TRADER = "sole_trader", _("Sole trader")
-    INDIVIDUAL = "individual", _("Individual")
-
-
-class Source(models.TextChoices):
-    """The seven channels of handbook §1."""
-
-    INDUSTRY_RESEARCH = "industry_research", _("Industry research")
-    SHOP_CLUSTER = "shop_cluster", _("Shop cluster (mall, wholesale market, hub)")
-    REFERRAL = "referral", _("Client referral")
-    COMPETITOR = "competitor", _("Competitor's client")
-    RELATIVES_FRIENDS = "relatives_friends", _("Relatives and friends")
-    ASSIGNED_ACCOUNT = "assigned_account", _("Assigned territory account")
-    ASSOCIATION = "association", _("Chamber or association")
-
-
-class Stage(models.TextChoices):
-    LEAD = "lead", _("Lead")
-    CONTACTED = "contacted", _("Contacted")
-    NEGOTIATING = "negotiating", _("Negotiating")
-    CLIENT = "client", _("Client")
-    LOST = "lost", _("Lost")
-    DECLINED = "declined", _("Declined")
-
-
-CLOSED_STAGES = frozenset({Stage.LOST, Stage.DECLINED})
-
-
 class ProspectQuerySet(OwnedQuerySet):
     owner_field = "owner"
 
@@ -225,11 +206,9 @@ class ProspectQuerySet(OwnedQuerySet):
         return self.filter(stage=Stage.CLIENT)
 
     def overdue(self, today: date):
-        """The next action's date has passed (handbook §1: keep every follow-up)."""
+        """The next action's date has passed (handbook §1: keep every follow-up); the
+        same rule as rules.prospect_overdue."""
         return self.open().filter(next_action_date__lt=today)
-
-    def due_on(self, day: date):
-        return self.open().filter(next_action_date=day)
 
     def due_by(self, day: date):
         """Overdue or due on `day`: the agenda's next actions."""
@@ -473,6 +452,11 @@ class Prospect(models.Model):
     def is_closed(self) -> bool:
         return self.stage in CLOSED_STAGES
 
+    def is_overdue(self, today: date) -> bool:
+        return rules.prospect_overdue(
+            stage=self.stage, next_action_date=self.next_action_date, today=today
+        )
+
     def reassign(self, *, to: User) -> None:
         """A supervisor hands the prospect to another person (auditlog records the change)."""
         self.owner = to
@@ -480,23 +464,6 @@ class Prospect(models.Model):
 
 
 # --- Visits -------------------------------------------------------------------------
-
-
-class VisitKind(models.TextChoices):
-    ON_SITE = "on_site", _("On site")
-    PHONE = "phone", _("Phone")
-    AT_BRANCH = "at_branch", _("At the branch")
-    EVENT = "event", _("Event")
-
-
-class Outcome(models.TextChoices):
-    # An empty outcome means the visit is planned and has not happened yet.
-    PLANNED = "", _("Planned")
-    MET_DECISION_MAKER = "met_decision_maker", _("Met the decision maker")
-    MET_STAFF = "met_staff", _("Met staff")
-    TURNED_AWAY = "turned_away", _("Turned away at the gate")
-    RESCHEDULED = "rescheduled", _("Rescheduled")
-    NO_ANSWER = "no_answer", _("No answer")
 
 
 class VisitQuerySet(OwnedQuerySet):
@@ -570,18 +537,6 @@ class Visit(models.Model):
 # --- Hospitality and gifts -------------------------------------------------------------
 
 
-class HospitalityKind(models.TextChoices):
-    MEAL = "meal", _("Meal")
-    GIFT = "gift", _("Gift")
-    OTHER = "other", _("Other")
-
-
-class PaidBy(models.TextChoices):
-    US = "us", _("We paid")
-    CLIENT = "client", _("The client paid")
-    SHARED = "shared", _("Shared")
-
-
 class HospitalityQuerySet(OwnedQuerySet):
     owner_field = "prospect__owner"
 
@@ -639,18 +594,15 @@ class HospitalityEntry(models.Model):
 
     @property
     def flagged(self) -> bool:
-        from prospects.rules import hospitality_flagged
-
-        return hospitality_flagged(kind=self.kind, paid_by=self.paid_by, value=self.value)
+        return rules.hospitality_flagged(
+            kind=self.kind,
+            paid_by=self.paid_by,
+            value=self.value,
+            threshold=settings.HOSPITALITY_FLAG_THRESHOLD_CNY,
+        )
 
 
 # --- Promises ----------------------------------------------------------------------------
-
-
-class PromiseStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    KEPT = "kept", _("Kept")
-    CANNOT_KEEP = "cannot_keep", _("Cannot be kept")
 
 
 class PromiseQuerySet(OwnedQuerySet):
@@ -730,9 +682,7 @@ class Promise(models.Model):
         return self.status == PromiseStatus.OPEN
 
     def is_overdue(self, today: date) -> bool:
-        from prospects.rules import promise_overdue
-
-        return promise_overdue(status=self.status, due_on=self.due_on, today=today)
+        return rules.promise_overdue(status=self.status, due_on=self.due_on, today=today)
 
     def mark_kept(self, *, on: date) -> None:
         if not self.is_open:
@@ -760,11 +710,6 @@ class Promise(models.Model):
 
 
 # --- Import batches (owned by the import feature) -----------------------------------------
-
-
-class ImportStatus(models.TextChoices):
-    PREVIEW = "preview", _("Being checked")
-    COMMITTED = "committed", _("Imported")
 
 
 class ImportBatchQuerySet(OwnedQuerySet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from prospects import views
+from prospects import import_views, views
 
 app_name = "prospects"
 
@@ -23,12 +23,7 @@ urlpatterns = [
     path("territories/new/", views.territory_create, name="territory_create"),
     path("territories/<int:pk>/", views.territory_detail, name="territory_detail"),
     path("territories/<int:pk>/edit/", views.territory_edit, name="territory_edit"),
-]
-
-# Import and export (prospects-import).
-from prospects import import_views  # noqa: E402
-
-urlpatterns += [
+    # Import and export.
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
     path("import/<int:pk>/commit/", import_views.import_commit, name="import_commit"),

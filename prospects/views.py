@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -16,9 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.contributions import prospect_actions, timeline
-from accounts.models import Role
 from accounts.pagination import ListPaginator
-from accounts.policy import roles_required
+from accounts.rendering import HtmxHttpRequest, render_page
 from prospects import rules
 from prospects.filters import ProspectFilter
 from prospects.forms import (
@@ -38,49 +37,54 @@ from prospects.models import (
     Territory,
     Visit,
 )
+from prospects.permissions import (
+    can_create_territory,
+    can_edit_territory,
+    can_reassign,
+)
 from prospects.services import visit_log
 
 PAGE_SIZE = 25
 
 
-def _partial(request: HttpRequest, template: str, name: str) -> str:
-    """The named partial when htmx swaps that region, else the whole page."""
-    if request.htmx and request.htmx.target == name:
-        return f"{template}#{name}"
-    return template
+def _query_without_page(request: HtmxHttpRequest) -> str:
+    """The list's query string for the pager: filters and sort stay, the page changes."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 # --- Prospects ----------------------------------------------------------------------
 
 
 @require_http_methods(["GET"])
-def prospect_list(request: HttpRequest) -> HttpResponse:
+def prospect_list(request: HtmxHttpRequest) -> HttpResponse:
     prospects = Prospect.objects.visible_to(request.user).for_list()
     filterset = ProspectFilter(request.GET or None, queryset=prospects, user=request.user)
     results = filterset.qs if filterset.is_bound else prospects
     if filterset.is_bound and not filterset.is_valid():
         results = prospects.none()
     page = ListPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
+    sort_query = request.GET.copy()
+    sort_query.pop("page", None)
     sort_query.pop("sort", None)
-    return TemplateResponse(
+    return render_page(
         request,
-        _partial(request, "prospects/prospect_list.html", "results"),
+        "prospects/prospect_list.html",
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": _query_without_page(request),
             "sort_query": sort_query.urlencode(),
             "sort": request.GET.get("sort", ""),
             "today": timezone.localdate(),
         },
+        partials=("results",),
     )
 
 
 @require_http_methods(["GET", "POST"])
-def prospect_create(request: HttpRequest) -> HttpResponse:
+def prospect_create(request: HtmxHttpRequest) -> HttpResponse:
     initial = {"source": request.GET.get("source"), "referred_by": request.GET.get("referred_by")}
     form = ProspectForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +98,7 @@ def prospect_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def prospect_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def prospect_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     prospect = get_object_or_404(Prospect.objects.visible_to(request.user), pk=pk)
     form = ProspectForm(request.POST or None, instance=prospect, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -108,7 +112,7 @@ def prospect_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(
-    request: HttpRequest, prospect: Prospect, *, open_visit: bool = False, **forms: Any
+    request: HtmxHttpRequest, prospect: Prospect, *, open_visit: bool = False, **forms: Any
 ) -> dict[str, Any]:
     user = request.user
     today = timezone.localdate()
@@ -118,10 +122,8 @@ def _detail_context(
         "timeline": timeline(prospect, user),
         "actions": prospect_actions(prospect, user),
         "referrals": list(Prospect.objects.visible_to(user).referred_by(prospect)),
-        "next_action_overdue": rules.next_action_overdue(
-            next_action_date=prospect.next_action_date, today=today
-        ),
-        "can_reassign": user.is_supervisor or user.is_administrator,
+        "next_action_overdue": prospect.is_overdue(today),
+        "can_reassign": can_reassign(user, prospect),
         "visit_form": forms.get("visit_form") or VisitForm(),
         "promise_form": forms.get("promise_form") or PromiseForm(user=user),
         "hospitality_form": forms.get("hospitality_form") or HospitalityForm(),
@@ -129,12 +131,12 @@ def _detail_context(
     }
 
 
-def _prospect_for_detail(request: HttpRequest, pk: int) -> Prospect:
+def _prospect_for_detail(request: HtmxHttpRequest, pk: int) -> Prospect:
     return get_object_or_404(Prospect.objects.visible_to(request.user).for_detail(), pk=pk)
 
 
 @require_http_methods(["GET"])
-def prospect_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def prospect_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     prospect = _prospect_for_detail(request, pk)
     return TemplateResponse(
         request, "prospects/prospect_detail.html", _detail_context(request, prospect)
@@ -142,18 +144,18 @@ def prospect_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _activity_response(
-    request: HttpRequest, prospect: Prospect, *, open_visit: bool = False, **forms: Any
+    request: HtmxHttpRequest, prospect: Prospect, *, open_visit: bool = False, **forms: Any
 ) -> HttpResponse:
     """After a form on the prospect page: the refreshed activity region (htmx) or the page."""
-    template = "prospects/prospect_detail.html"
-    if request.htmx:
-        template += "#activity"
-    return TemplateResponse(
-        request, template, _detail_context(request, prospect, open_visit=open_visit, **forms)
+    return render_page(
+        request,
+        "prospects/prospect_detail.html",
+        _detail_context(request, prospect, open_visit=open_visit, **forms),
+        partials=("activity",),
     )
 
 
-def _visit_redraw(request: HttpRequest) -> dict[str, str]:
+def _visit_redraw(request: HtmxHttpRequest) -> dict[str, str]:
     """The outcome changed: the values typed so far, to show the fields that outcome asks for
     (turned away → what was learned, an intermediary, a proposed date to try again)."""
     return {
@@ -164,7 +166,7 @@ def _visit_redraw(request: HttpRequest) -> dict[str, str]:
 
 
 @require_http_methods(["GET", "POST"])
-def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     prospect = _prospect_for_detail(request, pk)
     if request.method == "GET":
         form = VisitForm(initial=_visit_redraw(request))
@@ -189,7 +191,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Record how a planned visit went (or correct a visit)."""
     visit = get_object_or_404(
         Visit.objects.visible_to(request.user).select_related("prospect"), pk=pk
@@ -202,15 +204,16 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(visit.prospect)
     else:
         form = VisitForm(instance=visit, initial=_visit_redraw(request))
-    return TemplateResponse(
+    return render_page(
         request,
-        _partial(request, "prospects/visit_form.html", "visit-form"),
+        "prospects/visit_form.html",
         {"form": form, "visit": visit},
+        partials=("visit-form",),
     )
 
 
 @require_POST
-def hospitality_create(request: HttpRequest, pk: int) -> HttpResponse:
+def hospitality_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     prospect = _prospect_for_detail(request, pk)
     form = HospitalityForm(request.POST)
     form.instance.prospect = prospect
@@ -228,7 +231,7 @@ def hospitality_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def promise_create(request: HttpRequest, pk: int) -> HttpResponse:
+def promise_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     prospect = _prospect_for_detail(request, pk)
     form = PromiseForm(request.POST, user=request.user)
     form.instance.prospect = prospect
@@ -243,11 +246,12 @@ def promise_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@roles_required(Role.SUPERVISOR)
-def prospect_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def prospect_reassign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     prospect = get_object_or_404(
         Prospect.objects.visible_to(request.user).select_related("owner"), pk=pk
     )
+    if not can_reassign(request.user, prospect):
+        raise PermissionDenied
     form = ReassignForm(request.POST or None, user=request.user, initial={"owner": prospect.owner})
     if request.method == "POST" and form.is_valid():
         prospect.reassign(to=form.cleaned_data["owner"])
@@ -263,7 +267,7 @@ def prospect_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def referral_ranking(request: HttpRequest) -> HttpResponse:
+def referral_ranking(request: HtmxHttpRequest) -> HttpResponse:
     ranking = Prospect.objects.visible_to(request.user).referral_ranking()[:50]
     return TemplateResponse(request, "prospects/referral_ranking.html", {"ranking": ranking})
 
@@ -272,7 +276,7 @@ def referral_ranking(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def promise_list(request: HttpRequest) -> HttpResponse:
+def promise_list(request: HtmxHttpRequest) -> HttpResponse:
     promises = Promise.objects.visible_to(request.user).for_list()
     show = request.GET.get("show", "open")
     if show == "open":
@@ -281,12 +285,17 @@ def promise_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "prospects/promise_list.html",
-        {"page": page, "show": show, "today": timezone.localdate()},
+        {
+            "page": page,
+            "show": show,
+            "query": _query_without_page(request),
+            "today": timezone.localdate(),
+        },
     )
 
 
 @require_POST
-def promise_keep(request: HttpRequest, pk: int) -> HttpResponse:
+def promise_keep(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     promise = get_object_or_404(Promise.objects.visible_to(request.user), pk=pk)
     try:
         promise.mark_kept(on=timezone.localdate())
@@ -297,7 +306,7 @@ def promise_keep(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back_to(request, promise.prospect.get_absolute_url()))
 
 
-def _back_to(request: HttpRequest, default: str) -> str:
+def _back_to(request: HtmxHttpRequest, default: str) -> str:
     """Where a button asked to return to (the agenda), if it is a page of this site."""
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
@@ -308,7 +317,7 @@ def _back_to(request: HttpRequest, default: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def promise_break(request: HttpRequest, pk: int) -> HttpResponse:
+def promise_break(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     promise = get_object_or_404(Promise.objects.visible_to(request.user).for_list(), pk=pk)
     form = PromiseBrokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -334,7 +343,7 @@ def promise_break(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def hospitality_list(request: HttpRequest) -> HttpResponse:
+def hospitality_list(request: HtmxHttpRequest) -> HttpResponse:
     entries = HospitalityEntry.objects.visible_to(request.user).for_list()
     # A supervisor opens the register on the team's flagged entries.
     default = "flagged" if request.user.is_supervisor else "all"
@@ -343,7 +352,9 @@ def hospitality_list(request: HttpRequest) -> HttpResponse:
         entries = entries.flagged()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
-        request, "prospects/hospitality_list.html", {"page": page, "show": show}
+        request,
+        "prospects/hospitality_list.html",
+        {"page": page, "show": show, "query": _query_without_page(request)},
     )
 
 
@@ -351,7 +362,7 @@ def hospitality_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def territory_list(request: HttpRequest) -> HttpResponse:
+def territory_list(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     territories = Territory.objects.visible_to(user)
     team_only = user.is_supervisor and request.GET.get("all") != "1"
@@ -367,12 +378,17 @@ def territory_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "prospects/territory_list.html",
-        {"rows": rows, "team_only": team_only, "stages": Stage.choices},
+        {
+            "rows": rows,
+            "team_only": team_only,
+            "stages": Stage.choices,
+            "can_create": can_create_territory(user),
+        },
     )
 
 
 @require_http_methods(["GET"])
-def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def territory_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     territory = get_object_or_404(
         Territory.objects.visible_to(request.user).with_counts().with_stage_counts(), pk=pk
     )
@@ -410,13 +426,15 @@ def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "months": [(month, count, rules.as_percent(rate)) for month, count, rate in months],
             "chart": chart,
             "managers": list(territory.managers.all()),
+            "can_edit": can_edit_territory(request.user, territory),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@roles_required(Role.SUPERVISOR)
-def territory_create(request: HttpRequest) -> HttpResponse:
+def territory_create(request: HtmxHttpRequest) -> HttpResponse:
+    if not can_create_territory(request.user):
+        raise Http404  # no record to refuse: for others the page is not there
     form = TerritoryForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -426,9 +444,10 @@ def territory_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@roles_required(Role.SUPERVISOR)
-def territory_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def territory_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     territory = get_object_or_404(Territory.objects.visible_to(request.user), pk=pk)
+    if not can_edit_territory(request.user, territory):
+        raise PermissionDenied
     form = TerritoryForm(request.POST or None, instance=territory, user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

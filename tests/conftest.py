@@ -1,4 +1,4 @@
-"""Shared fixtures: the people of two teams, one client per role, the browser."""
+"""Shared fixtures: the people of two branches, one client per role, the browser."""
 
 from __future__ import annotations
 
@@ -10,11 +10,16 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Branch, Role, User
 
 # live_server runs in a thread while sync Playwright drives the browser.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Eight engineers share two cores: a per-example deadline would fail on load, not on bugs.
+hypothesis_settings.register_profile("workbench", deadline=None)
+hypothesis_settings.load_profile("workbench")
 
 PASSWORD = "correct-horse-battery-staple"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -41,13 +46,22 @@ def branch(db) -> Branch:
 
 
 @pytest.fixture
-def people(branch) -> SimpleNamespace:
-    """Team A: a supervisor, two managers and a trainee; team B: a supervisor and a manager.
+def other_branch(db) -> Branch:
+    return Branch.objects.create(code="0303", name="城东支行")
+
+
+@pytest.fixture
+def people(branch, other_branch) -> SimpleNamespace:
+    """Branch 城南: team A (a supervisor, two managers and a trainee) and team B (a
+    supervisor and a manager); branch 城东: a supervisor and their manager.
 
     `owner` is the client manager whose records the access tests create.
     """
     supervisor = make_user("supervisor", Role.SUPERVISOR, branch=branch)
     other_supervisor = make_user("othersupervisor", Role.SUPERVISOR, branch=branch)
+    other_branch_supervisor = make_user(
+        "otherbranchsupervisor", Role.SUPERVISOR, branch=other_branch
+    )
     return SimpleNamespace(
         supervisor=supervisor,
         owner=make_user("owner", Role.CLIENT_MANAGER, branch=branch, supervisor=supervisor),
@@ -56,6 +70,13 @@ def people(branch) -> SimpleNamespace:
         other_supervisor=other_supervisor,
         other_manager=make_user(
             "othermanager", Role.CLIENT_MANAGER, branch=branch, supervisor=other_supervisor
+        ),
+        other_branch_supervisor=other_branch_supervisor,
+        other_branch_manager=make_user(
+            "otherbranchmanager",
+            Role.CLIENT_MANAGER,
+            branch=other_branch,
+            supervisor=other_branch_supervisor,
         ),
         admin=make_user("administrator", Role.ADMINISTRATOR, branch=branch),
     )

@@ -28,6 +28,8 @@ def test_an_administrator_sees_everyone(people):
         "trainee",
         "othersupervisor",
         "othermanager",
+        "otherbranchsupervisor",
+        "otherbranchmanager",
         "administrator",
     }
 

@@ -1,7 +1,8 @@
-from tests.access import EVERYONE, Expect
+from tests.access import EVERYONE, SUPERVISORS, Expect
 from tests.playbook.factories import make_entry
 
-EDITORS = frozenset({"supervisor", "other_supervisor", "admin"})
+# The handbook is the whole bank's: every branch's supervisors edit it.
+EDITORS = SUPERVISORS | {"admin"}
 
 
 def _entry(people) -> dict:
@@ -51,11 +52,13 @@ EXPECTATIONS = [
     # Editing: supervisors and administrators only.
     Expect("playbook:entry_create", EDITORS),
     Expect("playbook:entry_create", EDITORS, method="post", data=_entry_form),
-    Expect("playbook:entry_edit", EDITORS, kwargs=_entry),
+    # Everyone reads an entry; editing it is refused openly (403).
+    Expect("playbook:entry_edit", EDITORS, kwargs=_entry, forbidden=EVERYONE - EDITORS),
     Expect(
         "playbook:entry_edit",
         EDITORS,
         kwargs=_entry,
+        forbidden=EVERYONE - EDITORS,
         method="post",
         data=lambda p: {"question": ""},
     ),

@@ -119,8 +119,9 @@ def test_bad_input_comes_back_with_errors_and_saves_nothing(bad, admin_client_):
 def test_trainees_and_managers_cannot_edit(viewer, people):
     entry = make_entry()
     client = client_for(getattr(people, viewer))
-    assert client.get(edit_url(entry)).status_code == 404
-    assert client.post(edit_url(entry), form_data(entry, answer="改")).status_code == 404
+    # They read the entry, so editing it is refused openly; a new entry's page is not there.
+    assert client.get(edit_url(entry)).status_code == 403
+    assert client.post(edit_url(entry), form_data(entry, answer="改")).status_code == 403
     assert client.get(reverse("playbook:entry_create")).status_code == 404
     entry.refresh_from_db()
     assert entry.answer != "改"
@@ -173,7 +174,7 @@ def test_a_save_racing_for_the_same_number_shows_the_form_error(admin_client_, m
     """Two saves pass the form's check at once; the loser sees the error, not a 500."""
     from django import forms
 
-    from playbook.editing import EntryForm
+    from playbook.forms import EntryForm
 
     entry = make_entry(number=7)
     other = make_entry(number=8, section=entry.section)

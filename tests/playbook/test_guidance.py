@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.template import Context, Template
+from django.template.utils import get_app_template_dirs
 
 from playbook.guidance import guidance_for
+from playbook.models import Topic
 from tests.playbook.factories import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +61,42 @@ def test_guidance_queries_are_constant(size, django_assert_num_queries):
         make_entry(topics=["visiting"])
     with django_assert_num_queries(2):
         render('{% guidance "visiting" %}')
+
+
+GUIDANCE_TAG = re.compile(r"""\{%\s*guidance\s+["']([^"']+)["']""")
+GUIDANCE_CALL = re.compile(r"""guidance_for\(\s*["']([^"']+)["']""")
+
+
+def guidance_slugs_in_use() -> dict[str, list[str]]:
+    """Every topic slug a template (`{% guidance "…" %}`) or the code (`guidance_for("…")`)
+    names, with where."""
+    root = Path(settings.BASE_DIR)
+    templates = [
+        *(root / "templates").rglob("*.html"),
+        *(path for folder in get_app_template_dirs("templates") for path in folder.rglob("*.html")),
+    ]
+    apps = ("accounts", "prospects", "playbook", "investigations", "complaints")
+    code = [path for app in apps for path in (root / app).rglob("*.py")]
+    found: dict[str, list[str]] = {}
+    for paths, pattern in ((templates, GUIDANCE_TAG), (code, GUIDANCE_CALL)):
+        for path in paths:
+            for slug in pattern.findall(path.read_text(encoding="utf-8")):
+                found.setdefault(slug, []).append(path.name)
+    return found
+
+
+def test_every_guidance_on_a_screen_names_an_existing_topic():
+    in_use = guidance_slugs_in_use()
+    assert in_use, "the scan found no {% guidance %} at all: it is looking in the wrong place"
+    known = set(Topic.objects.values_list("slug", flat=True))
+    unknown = {slug: places for slug, places in in_use.items() if slug not in known}
+    assert not unknown, f"{{% guidance %}} names topics that do not exist: {unknown}"
+
+
+def test_the_scan_finds_a_misspelt_topic():
+    assert GUIDANCE_TAG.findall(
+        "{% guidance \"visitting\" %}{% guidance 'promises' expanded=True %}"
+    ) == [
+        "visitting",
+        "promises",
+    ]

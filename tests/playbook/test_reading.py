@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -75,13 +76,22 @@ def test_previous_and_next_follow_reading_order(trainee_client):
     assert 'rel="prev"' not in html
 
 
+def related_box(html: str) -> str:
+    """Only the "related entries" box: the question also shows in the next-entry link."""
+    match = re.search(r'<section class="related">.*?</section>', html, re.S)
+    return match.group(0) if match else ""
+
+
 def test_related_entries_share_a_topic_or_the_section(trainee_client):
     entry = make_entry("如何拜访大公司？", topics=["visiting"], section=make_section("一、甲"))
+    same_section = make_entry("名片怎么递？", section=make_section("一、甲"))
     by_topic = make_entry("门卫不让进怎么办？", topics=["visiting"], section=make_section("二、乙"))
     unrelated = make_entry("怎样处理投诉？", section=make_section("三、丙"))
-    html = trainee_client.get(entry_url(entry)).text
-    assert by_topic.question in html
-    assert unrelated.question not in html
+    related = related_box(trainee_client.get(entry_url(entry)).text)
+    # A shared topic first, then the section's entries; nothing else, and never itself.
+    assert related.index(by_topic.question) < related.index(same_section.question)
+    assert unrelated.question not in related
+    assert f">{entry.number}. {entry.question}<" not in related
 
 
 def test_bookmark_toggles_without_javascript(trainee, trainee_client):

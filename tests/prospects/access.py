@@ -1,12 +1,21 @@
-from tests.access import EVERYONE, Expect
+from tests.access import (
+    BRANCH,
+    BRANCH_ROWS,
+    EVERYONE,
+    OWNER_SIDE,
+    SUPERVISORS,
+    Expect,
+)
 from tests.prospects.factories import (
+    make_hospitality,
     make_promise,
     make_prospect,
     make_territory,
     make_visit,
 )
 
-OWNER_SIDE = frozenset({"owner", "supervisor", "admin"})
+TERRITORY_EDITORS = SUPERVISORS | {"admin"}
+BRANCH_TERRITORY_EDITORS = TERRITORY_EDITORS & BRANCH
 
 
 def prospect(people):
@@ -21,14 +30,38 @@ def visit(people):
     return {"pk": make_visit(make_prospect(people.owner)).pk}
 
 
+# Rows planted for the absence checks: a record of `person` that shows `marker`.
+def prospect_row(people, person, marker):
+    make_prospect(person, name=marker)
+
+
+def promise_row(people, person, marker):
+    make_promise(make_prospect(person, name=marker))
+
+
+def hospitality_row(people, person, marker):
+    make_hospitality(make_prospect(person, name=marker))  # a meal the client paid: flagged
+
+
+def referrer_row(people, person, marker):
+    referrer = make_prospect(person, name=marker)
+    make_prospect(person, source="referral", referred_by=referrer)
+
+
+def territory_row(people, person, marker):
+    make_territory(branch=person.branch, name=marker, managers=[person])
+
+
 def territory(people):
     return {"pk": make_territory(branch=people.owner.branch, managers=[people.owner]).pk}
 
 
 EXPECTATIONS = [
-    Expect("prospects:list", EVERYONE),
+    Expect("prospects:list", EVERYONE, rows=prospect_row),
+    Expect("prospects:list", EVERYONE, query="?q=mark_", rows=prospect_row),
     Expect("prospects:list", EVERYONE, query="?stage=lead&overdue=on&q=138"),
     Expect("prospects:create", EVERYONE),
+    Expect("prospects:create", EVERYONE, method="post", data=lambda people: {"name": ""}),
     Expect("prospects:detail", OWNER_SIDE, kwargs=prospect),
     Expect("prospects:edit", OWNER_SIDE, kwargs=prospect),
     Expect(
@@ -38,7 +71,21 @@ EXPECTATIONS = [
         method="post",
         data=lambda people: {"name": "", "source": "referral"},
     ),
-    Expect("prospects:reassign", frozenset({"supervisor", "admin"}), kwargs=prospect),
+    # The owner sees their prospect but may not hand it on: 403.
+    Expect(
+        "prospects:reassign",
+        frozenset({"supervisor", "admin"}),
+        kwargs=prospect,
+        forbidden=frozenset({"owner"}),
+    ),
+    Expect(
+        "prospects:reassign",
+        frozenset({"supervisor", "admin"}),
+        kwargs=prospect,
+        forbidden=frozenset({"owner"}),
+        method="post",
+        data=lambda people: {"owner": ""},
+    ),
     Expect(
         "prospects:visit_create", OWNER_SIDE, kwargs=prospect, query="?visit-outcome=turned_away"
     ),
@@ -54,6 +101,13 @@ EXPECTATIONS = [
         },
     ),
     Expect("prospects:visit_edit", OWNER_SIDE, kwargs=visit),
+    Expect(
+        "prospects:visit_edit",
+        OWNER_SIDE,
+        kwargs=visit,
+        method="post",
+        data=lambda people: {"visit-visited_on": ""},
+    ),
     Expect(
         "prospects:hospitality_create",
         OWNER_SIDE,
@@ -77,27 +131,49 @@ EXPECTATIONS = [
             "promise-due_on": "2020-01-02",
         },
     ),
-    Expect("prospects:promise_list", EVERYONE),
+    Expect("prospects:promise_list", EVERYONE, rows=promise_row),
     Expect("prospects:promise_keep", OWNER_SIDE, kwargs=promise, method="post"),
     Expect("prospects:promise_break", OWNER_SIDE, kwargs=promise),
-    Expect("prospects:hospitality_list", EVERYONE),
-    Expect("prospects:referrals", EVERYONE),
-    Expect("prospects:territory_list", EVERYONE),
-    # Territories are places, not client records: the whole branch sees them.
-    Expect("prospects:territory_detail", EVERYONE, kwargs=territory),
-    Expect("prospects:territory_create", frozenset({"supervisor", "other_supervisor", "admin"})),
+    Expect(
+        "prospects:promise_break",
+        OWNER_SIDE,
+        kwargs=promise,
+        method="post",
+        data=lambda people: {"explanation": ""},
+    ),
+    Expect("prospects:hospitality_list", EVERYONE, rows=hospitality_row),
+    Expect("prospects:referrals", EVERYONE, rows=referrer_row),
+    # Territories are places, not client records: the whole branch sees them, no other.
+    Expect(
+        "prospects:territory_list", EVERYONE, query="?all=1", rows=territory_row, sees=BRANCH_ROWS
+    ),
+    Expect("prospects:territory_detail", BRANCH, kwargs=territory),
+    Expect("prospects:territory_create", TERRITORY_EDITORS),
+    Expect(
+        "prospects:territory_create",
+        TERRITORY_EDITORS,
+        method="post",
+        data=lambda people: {"name": ""},
+    ),
     Expect(
         "prospects:territory_edit",
-        frozenset({"supervisor", "other_supervisor", "admin"}),
+        BRANCH_TERRITORY_EDITORS,
         kwargs=territory,
+        forbidden=BRANCH - BRANCH_TERRITORY_EDITORS,
+    ),
+    Expect(
+        "prospects:territory_edit",
+        BRANCH_TERRITORY_EDITORS,
+        kwargs=territory,
+        forbidden=BRANCH - BRANCH_TERRITORY_EDITORS,
+        method="post",
+        data=lambda people: {"name": ""},
     ),
 ]
 
 
 # --- Import and export (prospects-import) ---------------------------------------------
-IMPORTERS = frozenset(
-    {"owner", "teammate", "supervisor", "other_manager", "other_supervisor", "admin"}
-)
+IMPORTERS = EVERYONE - {"trainee"}
 
 
 def import_batch(people):
@@ -130,7 +206,19 @@ EXPECTATIONS += [
         method="post",
         data=lambda people: {"map_name": "0", "map_phone": "1"},
     ),
-    Expect("prospects:export", EVERYONE, kwargs=lambda people: {"file_format": "csv"}),
+    Expect(
+        "prospects:export",
+        EVERYONE,
+        kwargs=lambda people: {"file_format": "csv"},
+        rows=prospect_row,
+    ),
+    Expect(
+        "prospects:export",
+        EVERYONE,
+        kwargs=lambda people: {"file_format": "xlsx"},
+        query="?q=mark_",
+        rows=prospect_row,
+    ),
     Expect(
         "prospects:export",
         EVERYONE,

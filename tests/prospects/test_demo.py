@@ -18,6 +18,8 @@ def test_demo_seed_is_complete_and_idempotent():
     counts = (Prospect.objects.count(), Visit.objects.count(), Promise.objects.count())
     demo.seed(people)
     assert (Prospect.objects.count(), Visit.objects.count(), Promise.objects.count()) == counts
+    # Every merchant of the data file, read through the import's own checks.
+    assert Prospect.objects.count() == len(demo.demo_rows()) == 28
     assert set(Prospect.objects.values_list("source", flat=True)) == set(Source.values)
     assert set(Prospect.objects.values_list("stage", flat=True)) == set(Stage.values)
     assert Visit.objects.filter(outcome="turned_away").exists()

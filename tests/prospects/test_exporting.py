@@ -113,6 +113,15 @@ def test_cells_that_excel_would_run_as_formulas_are_defused(manager, manager_cli
     assert sheet["A2"].data_type == "s"
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_start_excel_reads_as_a_formula_is_defused(manager, manager_client, start):
+    """OWASP's list: = + - @, and a tab or carriage return before one of them."""
+    add(manager, "鑫源", contact_name=f"{start}cmd|' /C calc'!A0")
+    [header, row] = csv_rows(export(manager_client, "csv"))
+    cell = row[header.index(str(Prospect._meta.get_field("contact_name").verbose_name))]
+    assert cell == f"'{start}cmd|' /C calc'!A0"
+
+
 def test_an_export_can_be_imported_again(manager_client, prospects):
     response = export(manager_client, "xlsx")
     sheet = read_sheet(response.content, "prospects.xlsx")

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from prospects import rules
-from prospects.models import Promise, Prospect, normalise_phone
-from tests.prospects.factories import make_promise, make_prospect
+from prospects.models import HospitalityEntry, Promise, Prospect, normalise_phone
+from tests.prospects.factories import make_hospitality, make_promise, make_prospect
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -63,13 +63,29 @@ def test_monthly_penetration_counts_clients_won_by_each_month_end():
     ],
 )
 def test_hospitality_flag(kind, paid_by, value, flagged):
-    assert rules.hospitality_flagged(kind=kind, paid_by=paid_by, value=value) is flagged
+    assert (
+        rules.hospitality_flagged(kind=kind, paid_by=paid_by, value=value, threshold=Decimal(200))
+        is flagged
+    )
 
 
-def test_hospitality_threshold_comes_from_settings(settings):
+def test_hospitality_threshold_comes_from_settings(settings, manager):
     settings.HOSPITALITY_FLAG_THRESHOLD_CNY = Decimal("500")
-    assert not rules.hospitality_flagged(kind="gift", paid_by="us", value=Decimal("499"))
-    assert rules.hospitality_flagged(kind="gift", paid_by="us", value=Decimal("500"))
+    below = make_hospitality(make_prospect(manager), kind="gift", paid_by="us", value=499)
+    at = make_hospitality(make_prospect(manager), kind="gift", paid_by="us", value=500)
+    assert (below.flagged, at.flagged) == (False, True)
+    assert list(HospitalityEntry.objects.flagged()) == [at]
+
+
+def test_a_lost_or_declined_prospect_is_never_overdue(manager):
+    long_ago = date(2020, 1, 1)
+    today = date(2026, 5, 1)
+    for stage in ("lost", "declined"):
+        prospect = make_prospect(
+            manager, stage=stage, closed_reason="换了银行", next_action_date=long_ago
+        )
+        assert not prospect.is_overdue(today)
+        assert not Prospect.objects.overdue(today).filter(pk=prospect.pk).exists()
 
 
 def test_promise_is_overdue_only_after_its_day_and_only_while_open():

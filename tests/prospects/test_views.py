@@ -93,11 +93,20 @@ def test_bad_phone_numbers_are_refused_in_chinese(manager_client, phone):
 
 
 @pytest.mark.parametrize(
-    "phone", ["13812345678", "0571-87654321", "010 12345678", "0755-1234567-88"]
+    ("phone", "stored"),
+    [
+        ("13812345678", "13812345678"),
+        ("+86 138 1234 5678", "13812345678"),
+        ("0571-87654321", "0571-87654321"),
+        ("010 12345678", "010-12345678"),
+        ("0755 1234 5678", "0755-12345678"),
+        ("0755-12345678-88", "0755-12345678-88"),
+    ],
 )
-def test_good_phone_numbers_are_accepted(manager_client, phone):
+def test_good_phone_numbers_are_accepted_and_stored_in_one_form(manager_client, phone, stored):
     response = manager_client.post(reverse("prospects:create"), prospect_data(phone=phone))
     assert response.status_code == 302
+    assert Prospect.objects.get().phone == stored
 
 
 def test_negative_amounts_are_refused(manager_client):
@@ -203,12 +212,14 @@ def test_supervisor_cannot_reassign_to_another_team(people, supervisor_client):
     assert prospect.owner == people.owner
 
 
-def test_manager_cannot_reassign(people, manager_client):
+def test_manager_cannot_reassign_their_own_prospect(people, manager_client):
     prospect = make_prospect(people.owner)
     response = manager_client.post(
         reverse("prospects:reassign", args=[prospect.pk]), {"owner": people.teammate.pk}
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
+    prospect.refresh_from_db()
+    assert prospect.owner == people.owner
 
 
 # --- The list -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('prospects', '0003_import_batch'),
+        ('prospects', '0004_phone_rule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
