@@ -7,6 +7,7 @@ DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see README).
 from __future__ import annotations
 
 import sys
+import tempfile
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -177,6 +178,20 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Investigation evidence: private, outside static and media URLs (served only by a view
+    # that checks visibility); production may point it at an object store (django-storages).
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str(
+                "EVIDENCE_ROOT",
+                # Tests write to a throwaway directory, never the checkout.
+                tempfile.mkdtemp(prefix="evidence-")
+                if TESTING
+                else str(BASE_DIR / "private" / "evidence"),
+            )
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -238,3 +253,32 @@ HOSPITALITY_FLAG_THRESHOLD_CNY = Decimal(env_str("HOSPITALITY_FLAG_THRESHOLD_CNY
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 # How long a process shows the same handbook guidance box (playbook.guidance_cache); 0: none.
 PLAYBOOK_GUIDANCE_CACHE_SECONDS = env_int("PLAYBOOK_GUIDANCE_CACHE_SECONDS", 0 if TESTING else 60)
+EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Handbook §3: the client hears from us every day. Counted in whole calendar days
+# (Asia/Shanghai) after the day of the last contact: due the next day, overdue from
+# the start of day 2, escalated to the supervisor from the start of day 3.
+# complaints.checks refuses an escalation that is not after the overdue day.
+COMPLAINT_FEEDBACK_OVERDUE_DAYS = env_int("COMPLAINT_FEEDBACK_OVERDUE_DAYS", 2)
+COMPLAINT_FEEDBACK_ESCALATION_DAYS = env_int("COMPLAINT_FEEDBACK_ESCALATION_DAYS", 3)
+# The regulator's clock: a decision within 15 days of receipt, 30 with one extension,
+# 60 with a second one approved by the supervisor.
+COMPLAINT_RESOLUTION_DAYS = (15, 30, 60)
+
+# --- Email ------------------------------------------------------------------------
+# Reminders (manage.py send_feedback_reminders) go through Django's email backend.
+EMAIL_BACKEND = env_str(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "workbench@localhost")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("DJANGO_EMAIL_USE_TLS and DJANGO_EMAIL_USE_SSL exclude each other.")

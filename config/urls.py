@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("prospects/", include("prospects.urls")),
     path("playbook/", include("playbook.urls")),
+    path("investigations/", include("investigations.urls")),
+    path("complaints/", include("complaints.urls")),
     # Visitors choose their language on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,193 @@
+"""The morning reminder sweep over 100,000 open cases: time and SQL statement count.
+
+    .venv/bin/python -m bench.complaint_reminders                      # SQLite and PostgreSQL
+    .venv/bin/python -m bench.complaint_reminders --backend sqlite --cases 20000
+
+Each backend runs in its own process against a throwaway database (a temp SQLite
+file; PostgreSQL database `wb_bench_reminders`, or $BENCH_POSTGRES_DB, dropped and
+recreated). Cases are written with bulk_create, spread over 0–6 days of silence so
+every state occurs; 20 teams of 10 managers. Emails go to Django's in-memory backend,
+so the figure is the sweep's own work (selecting, inserting, composing), not a mail
+server's. The second run of the same day must insert and send nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+PG_DATABASE = os.environ.get("BENCH_POSTGRES_DB", "wb_bench_reminders")
+TEAMS = 20
+TEAM_SIZE = 10
+
+
+def run_backend(backend: str, cases: int) -> dict:
+    import django
+
+    django.setup()
+    from django.core import mail
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from accounts.models import Branch, Role, User
+    from complaints import rules
+    from complaints.models import Case, Channel, Reminder, Status
+    from complaints.reminders import sweep
+
+    call_command("migrate", verbosity=0)
+    branch = Branch.objects.create(code="B1", name="基准支行")
+    managers = []
+    for team in range(TEAMS):
+        supervisor = User.objects.create(
+            username=f"sup{team}", role=Role.SUPERVISOR, branch=branch, email=f"sup{team}@b.example"
+        )
+        managers += [
+            User.objects.create(
+                username=f"m{team}_{i}",
+                role=Role.CLIENT_MANAGER,
+                branch=branch,
+                supervisor=supervisor,
+                email=f"m{team}_{i}@b.example",
+            )
+            for i in range(TEAM_SIZE)
+        ]
+    rng = random.Random(20261129)
+    now = timezone.now()
+    rows = []
+    for index in range(cases):
+        handler = managers[index % len(managers)]
+        received = now - timedelta(days=rng.randint(0, 40), hours=rng.randint(0, 23))
+        last = max(received, now - timedelta(days=rng.randint(0, 6), hours=rng.randint(0, 23)))
+        rows.append(
+            Case(
+                handler=handler,
+                created_by=handler,
+                client_name=f"客户{index}",
+                channel=Channel.PHONE,
+                points="投诉要点",
+                received_at=received,
+                last_contact_at=last,
+                decide_by=rules.resolution_deadline(received, 0),
+                status=Status.RESPOND,
+            )
+        )
+    started = time.perf_counter()
+    Case.objects.bulk_create(rows, batch_size=5000)
+    build_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if backend == "postgresql" else "ANALYZE")
+
+    def timed_sweep():
+        mail.outbox = []
+        with CaptureQueriesContext(connection) as queries:
+            t0 = time.perf_counter()
+            report = sweep(now)
+            seconds = time.perf_counter() - t0
+        sql = sum(float(query["time"]) for query in queries.captured_queries)
+        return report, seconds, len(queries.captured_queries), sql
+
+    first, first_seconds, first_queries, first_sql = timed_sweep()
+    emails = len(mail.outbox)
+    second, second_seconds, second_queries, _sql = timed_sweep()
+    return {
+        "backend": backend,
+        "cases": cases,
+        "needing_feedback": Case.objects.needing_feedback(now).count(),
+        "build_seconds": round(build_seconds, 1),
+        "reminders": first.created,
+        "emails": emails,
+        "first_seconds": round(first_seconds, 2),
+        "first_queries": first_queries,
+        "first_sql_seconds": round(first_sql, 2),
+        "second_new": second.created,
+        "second_seconds": round(second_seconds, 2),
+        "second_queries": second_queries,
+        "rows_total": Reminder.objects.count(),
+    }
+
+
+def _pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def child_env(backend: str, tmpdir: str) -> dict[str, str]:
+    env = dict(os.environ)
+    if backend == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench_reminders.sqlite3"
+    else:
+        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DJANGO_ALLOWED_HOSTS="localhost",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    return env
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_backend(args.backend, args.cases)))
+        return
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    failed = False
+    with tempfile.TemporaryDirectory() as tmpdir:
+        for backend in backends:
+            if backend == "postgresql":
+                _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+                _pg_admin(f"CREATE DATABASE {PG_DATABASE}")
+            try:
+                out = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "bench.complaint_reminders",
+                        "--child",
+                        f"--backend={backend}",
+                        f"--cases={args.cases}",
+                    ],
+                    cwd=ROOT,
+                    env=child_env(backend, tmpdir),
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            finally:
+                if backend == "postgresql":
+                    _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+            r = json.loads(out.strip().splitlines()[-1])
+            failed |= r["second_new"] != 0
+            print(
+                f"{backend:<10} {r['cases']} open cases ({r['needing_feedback']} needing feedback): "
+                f"{r['reminders']} reminders, {r['emails']} emails in {r['first_seconds']} s, "
+                f"{r['first_queries']} SQL statements ({r['first_sql_seconds']} s in SQL); second run {r['second_new']} new in "
+                f"{r['second_seconds']} s, {r['second_queries']} statements",
+                flush=True,
+            )
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The supervisor's board: what the team's complaints need, and how the team handles them.
+
+Figures come from querysets with a fixed number of queries; the chart configurations
+are built here, not in a view (the page and the home panel share them).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Min
+from django.utils.translation import gettext as _
+
+from complaints import rules
+from complaints.models import Case, Category, Kind
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+LIST_LIMIT = 50
+ROOT_CAUSE_DAYS = 90
+MONTHS = 12
+# Ageing buckets in days since receipt: (upper bound inclusive, label).
+AGE_BUCKETS = ((2, "0–2"), (7, "3–7"), (15, "8–15"), (30, "16–30"), (60, "31–60"))
+# One colour per badge, the same as static/css/complaints.css.
+COLOURS = {"bar": "#1f6feb", "late": "#8b1a1a"}
+
+
+def team_cases(user: User):
+    """What the board covers: the team's cases (an administrator: everyone's)."""
+    cases = Case.objects.visible_to(user)
+    return cases if user.is_administrator else cases.of_team(user)
+
+
+def attention(user: User, now: datetime) -> dict[str, list[Case]]:
+    cases = team_cases(user).for_list()
+    return {
+        "escalated": list(cases.escalated(now).most_urgent_first()[:LIST_LIMIT]),
+        "overdue": list(cases.overdue(now).most_urgent_first()[:LIST_LIMIT]),
+        "late": list(cases.resolution_late(rules.bank_day(now)).most_urgent_first()[:LIST_LIMIT]),
+    }
+
+
+def ageing_chart(received: list[datetime], now: datetime) -> dict[str, Any]:
+    today = rules.bank_day(now)
+    counts = Counter()
+    for moment in received:
+        age = (today - rules.bank_day(moment)).days
+        label = next((name for bound, name in AGE_BUCKETS if age <= bound), "> 60")
+        counts[label] += 1
+    labels = [name for _bound, name in AGE_BUCKETS] + ["> 60"]
+    return {
+        "type": "bar",
+        "data": {
+            "labels": labels,
+            "datasets": [
+                {
+                    "label": _("Open complaints by days since receipt"),
+                    "data": [counts[label] for label in labels],
+                    "backgroundColor": [COLOURS["bar"]] * 4 + [COLOURS["late"]] * 2,
+                }
+            ],
+        },
+        "options": {"plugins": {"legend": {"display": False}}, "maintainAspectRatio": True},
+    }
+
+
+def _hours(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds() / 3600
+
+
+def board_context(user: User, now: datetime) -> dict[str, Any]:
+    cases = team_cases(user).complaints()
+    open_received = list(cases.open().values_list("received_at", flat=True))
+    year_ago = now - timedelta(days=366)
+    recent = list(
+        cases.filter(received_at__gte=year_ago)
+        .annotate(first_contact=Min("contacts__at"))
+        .values_list("received_at", "first_contact", "closed_at", "category")
+    )
+    first_response = [_hours(r, f) for r, f, _c, _k in recent if f is not None]
+    resolution = [_hours(r, c) / 24 for r, _f, c, _k in recent if c is not None]
+    by_category = Counter(category for *_rest, category in recent)
+    by_month = Counter(rules.bank_day(received).strftime("%Y-%m") for received, *_r in recent)
+    causes = list(
+        cases.filter(closed_at__gte=now - timedelta(days=ROOT_CAUSE_DAYS))
+        .exclude(root_cause="")
+        .select_related("handler")
+        .order_by("-closed_at")[:LIST_LIMIT]
+    )
+    median_first = rules.median(first_response)
+    median_resolution = rules.median(resolution)
+    return {
+        **attention(user, now),
+        "now": now,
+        "ageing_chart": ageing_chart(open_received, now),
+        "open_count": len(open_received),
+        "median_first_response_hours": None if median_first is None else round(median_first, 1),
+        "median_resolution_days": (
+            None if median_resolution is None else round(median_resolution, 1)
+        ),
+        "by_category": [(label, by_category.get(value, 0)) for value, label in Category.choices],
+        "by_month": sorted(by_month.items(), reverse=True)[:MONTHS],
+        "root_causes": causes,
+        "kind_complaint": Kind.COMPLAINT,
+    }

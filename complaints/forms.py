@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.policy import CASEWORK_ROLES, visible_people
+from complaints.models import Case, ContactMethod, FeedbackContact
+from prospects.models import Prospect
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
+
+
+def _local_now() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class CaseForm(forms.ModelForm):
+    """A complaint as received: who, how, when, what, and who handles it."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "prospect",
+            "client_name",
+            "client_phone",
+            "channel",
+            "received_at",
+            "category",
+            "points",
+            "mood",
+            "handler",
+            "departments",
+            "about",
+        ]
+        widgets = {
+            "received_at": DATETIME_INPUT,
+            "points": forms.Textarea(attrs={"rows": 3}),
+            "client_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["prospect"].queryset = Prospect.objects.visible_to(user).order_by("name")
+        self.fields["prospect"].required = False
+        # Whom this person may give the case to: themselves, or their team.
+        self.fields["handler"].queryset = visible_people(user).filter(role__in=CASEWORK_ROLES)
+        if "about" in self.fields:
+            self.fields["about"].queryset = User.objects.filter(is_active=True).order_by("username")
+        if not self.instance.pk:
+            self.initial.setdefault("handler", user.pk)
+            self.initial.setdefault("received_at", _local_now())
+        else:
+            # A new handler goes through reassignment (a supervisor's decision, recorded).
+            del self.fields["handler"]
+
+    def clean(self):
+        cleaned = super().clean()
+        about = cleaned.get("about")
+        handler = cleaned.get("handler", getattr(self.instance, "handler", None))
+        if about is not None and handler is not None and about.pk == handler.pk:
+            field = "handler" if "handler" in self.fields else "about"
+            self.add_error(
+                field, _("Nobody handles a complaint about themselves: choose someone else.")
+            )
+        return cleaned
+
+
+class QuestionForm(CaseForm):
+    """A question the manager could not answer on the spot and promised to come back on."""
+
+    class Meta(CaseForm.Meta):
+        fields = [
+            "prospect",
+            "client_name",
+            "client_phone",
+            "channel",
+            "received_at",
+            "points",
+            "handler",
+        ]
+        labels = {"received_at": _("asked"), "points": _("the question")}
+        help_texts = {"points": _("What the client asked, and what you promised.")}
+
+
+class StepForm(forms.Form):
+    at = forms.DateTimeField(label=_("time"), widget=DATETIME_INPUT)
+    note = forms.CharField(label=_("note"), widget=SHORT_TEXT, required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("at", _local_now())
+
+
+class ReasonForm(StepForm):
+    note = forms.CharField(label=_("reason"), widget=SHORT_TEXT, max_length=2000)
+
+
+class CloseForm(StepForm):
+    # Not required here: Case.apply says what each action needs, beside the field.
+    solution = forms.CharField(label=_("solution"), widget=SHORT_TEXT, required=False)
+    client_told = forms.CharField(
+        label=_("what the client was told"),
+        widget=SHORT_TEXT,
+        help_text=Case._meta.get_field("client_told").help_text,
+        required=False,
+    )
+    root_cause = forms.CharField(label=_("root cause"), widget=SHORT_TEXT, required=False)
+    fix = forms.CharField(label=_("fix against recurrence"), widget=SHORT_TEXT, required=False)
+
+    field_order = ["solution", "client_told", "root_cause", "fix", "at", "note"]
+
+
+class AnswerForm(StepForm):
+    answer = forms.CharField(label=_("answer"), widget=SHORT_TEXT, required=False)
+
+    field_order = ["answer", "at", "note"]
+
+
+class ContactForm(forms.ModelForm):
+    """One tap and a sentence: the time defaults to now, the method to a phone call."""
+
+    class Meta:
+        model = FeedbackContact
+        fields = ["said", "method", "progress", "at"]
+        widgets = {
+            "at": DATETIME_INPUT,
+            "said": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["at"].required = False
+        self.fields["method"].initial = ContactMethod.PHONE
+
+
+class ReassignForm(forms.Form):
+    handler = forms.ModelChoiceField(label=_("new handler"), queryset=User.objects.none())
+
+    def __init__(self, *args, user: User, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The person complained about is offered nowhere; the model refuses them anyway.
+        people = visible_people(user).filter(role__in=CASEWORK_ROLES)
+        if case.about_id:
+            people = people.exclude(pk=case.about_id)
+        self.fields["handler"].queryset = people

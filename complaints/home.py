@@ -1,0 +1,145 @@
+"""What complaints contribute to the shared screens (see accounts.contributions).
+
+Each function runs a fixed number of queries; trainees get nothing (CASEWORK_ROLES).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.contributions import (
+    Action,
+    AgendaSection,
+    CalendarEvent,
+    NavItem,
+    Panel,
+    TimelineEntry,
+)
+from accounts.policy import CASEWORK_ROLES
+from complaints import board, rules
+from complaints.forms import ContactForm
+from complaints.models import Case, Reminder
+
+AGENDA_LIMIT = 50
+
+
+def _casework(user) -> bool:
+    return user.is_authenticated and (user.role in CASEWORK_ROLES or user.is_administrator)
+
+
+def nav_items(user) -> list[NavItem]:
+    if not _casework(user):
+        return []
+    unread = Reminder.objects.filter(person=user, read_at__isnull=True).count()
+    return [
+        NavItem(
+            _("Complaints"),
+            reverse("complaints:list"),
+            order=50,
+            active_prefix="/complaints/",
+            count=unread,
+        )
+    ]
+
+
+def home_panels(request) -> list[Panel]:
+    user = request.user
+    if not user.is_supervisor:
+        return []
+    now = timezone.now()
+    return [
+        Panel(
+            "complaints/panels/board.html",
+            {**board.attention(user, now), "now": now},
+            order=12,
+        )
+    ]
+
+
+def agenda_sections(user, today: date) -> list[AgendaSection]:
+    """The person's own cases whose client must hear from us today (or is already waiting)."""
+    if not _casework(user):
+        return []
+    now = timezone.now()
+    cases = list(
+        Case.objects.filter(handler=user)
+        .flagged(now)
+        .select_related("prospect")
+        .most_urgent_first()[:AGENDA_LIMIT]
+    )
+    return [
+        AgendaSection(
+            _("Clients waiting for feedback"),
+            "complaints/agenda/cases.html",
+            [{"case": case, "now": now, "form": ContactForm()} for case in cases],
+            order=25,
+        )
+    ]
+
+
+def timeline_entries(prospect, user) -> list[TimelineEntry]:
+    cases = Case.objects.visible_to(user).filter(prospect=prospect).select_related("handler")
+    return [
+        TimelineEntry(
+            rules.bank_day(case.received_at), "complaint", "complaints/timeline/case.html", case
+        )
+        for case in cases
+    ]
+
+
+def calendar_events(user, start: date, end: date) -> list[CalendarEvent]:
+    """For each own open case: the day feedback is due, and the decision deadline."""
+    if not _casework(user):
+        return []
+    events: list[CalendarEvent] = []
+    for case in Case.objects.filter(handler=user).open().select_related("prospect"):
+        due = case.feedback_due_on
+        if start <= due <= end:
+            events.append(
+                CalendarEvent(
+                    f"complaint-feedback-{case.pk}-{due:%Y%m%d}",
+                    gettext("Feedback to %(name)s") % {"name": case.client_label},
+                    due,
+                    case.first_point,
+                )
+            )
+        if case.decide_by and start <= case.decide_by <= end:
+            events.append(
+                CalendarEvent(
+                    f"complaint-decide-{case.pk}-{case.decide_by:%Y%m%d}",
+                    gettext("Complaint decision due: %(name)s") % {"name": case.client_label},
+                    case.decide_by,
+                    case.first_point,
+                )
+            )
+    return events
+
+
+def prospect_actions(prospect, user) -> list[Action]:
+    if not _casework(user):
+        return []
+    query = urlencode({"prospect": prospect.pk})
+    return [
+        Action(_("Record a complaint"), f"{reverse('complaints:create')}?{query}", order=50),
+        Action(
+            _("Record a question to answer"),
+            f"{reverse('complaints:question_create')}?{query}",
+            order=51,
+        ),
+    ]
+
+
+def promise_broken_actions(promise, user) -> list[Action]:
+    """A promise that cannot be kept: offer to open a follow-up with that client, prefilled."""
+    if not _casework(user):
+        return []
+    query = urlencode({"promise": promise.pk})
+    return [
+        Action(_("Open a follow-up with the client"), f"{reverse('complaints:create')}?{query}")
+    ]

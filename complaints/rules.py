@@ -1,0 +1,164 @@
+"""The complaint rules (handbook §3 and the regulator's consumer-complaint rules), as pure
+functions. Days are calendar days in Asia/Shanghai, whatever the server's time zone.
+
+The feedback rule: receipt counts as a contact; let D be the day of the last contact.
+Feedback is due by the end of D+1; from the start of D+2 with no contact the case is
+overdue; from the start of D+3 (two whole days of silence) it is escalated to the
+handler's supervisor. The numbers are settings (COMPLAINT_FEEDBACK_*_DAYS).
+
+`feedback_window` gives the same rule as a range of last-contact moments, which is
+what the queryset filters on (complaints.models.CaseQuerySet), so SQL and Python
+share one definition; tests/complaints/test_queries.py proves they agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from accounts.policy import can_see_owner, decides_on_work_of
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from complaints.models import Case
+
+# The bank's calendar: a day starts at midnight in Shanghai, not on the server.
+BANK_ZONE = ZoneInfo("Asia/Shanghai")
+
+WAITING = "waiting"
+DUE_TODAY = "due_today"
+OVERDUE = "overdue"
+ESCALATED = "escalated"
+FEEDBACK_STATES = (WAITING, DUE_TODAY, OVERDUE, ESCALATED)
+RESOLUTION_LATE = "late"
+# Most urgent first: the one badge an open case shows is the first that applies.
+BADGE_ORDER = (RESOLUTION_LATE, ESCALATED, OVERDUE, DUE_TODAY)
+MAX_EXTENSIONS = 2
+
+
+def bank_day(moment: datetime) -> date:
+    """The calendar day of an aware moment in the bank's zone."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("A naive datetime has no calendar day; pass an aware one.")
+    return moment.astimezone(BANK_ZONE).date()
+
+
+def day_start(day: date) -> datetime:
+    """Midnight starting `day` in the bank's zone."""
+    return datetime.combine(day, time.min, tzinfo=BANK_ZONE)
+
+
+def overdue_days() -> int:
+    return settings.COMPLAINT_FEEDBACK_OVERDUE_DAYS
+
+
+def escalation_days() -> int:
+    return settings.COMPLAINT_FEEDBACK_ESCALATION_DAYS
+
+
+def feedback_state(last_contact: datetime, now: datetime) -> str:
+    """ "waiting", "due_today", "overdue" or "escalated" for a case last contacted at
+    `last_contact`, seen at `now` (aware datetimes, any zone)."""
+    silent = (bank_day(now) - bank_day(last_contact)).days
+    if silent >= escalation_days():
+        return ESCALATED
+    if silent >= overdue_days():
+        return OVERDUE
+    if silent >= overdue_days() - 1:
+        return DUE_TODAY
+    return WAITING
+
+
+def feedback_window(state: str, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """The last-contact moments [start, end) for which `feedback_state(…, now) == state`
+    (None: unbounded). The queryset filters on this; it is the rule above, inverted."""
+    today = bank_day(now)
+
+    def start_of(days_silent: int) -> datetime:
+        # A contact on this day or later has been silent for fewer than `days_silent` days.
+        return day_start(today - timedelta(days=days_silent - 1))
+
+    bounds = {
+        ESCALATED: (None, start_of(escalation_days())),
+        OVERDUE: (start_of(escalation_days()), start_of(overdue_days())),
+        DUE_TODAY: (start_of(overdue_days()), start_of(overdue_days() - 1)),
+        WAITING: (start_of(overdue_days() - 1), None),
+    }
+    return bounds[state]
+
+
+def feedback_due_on(last_contact: datetime) -> date:
+    """The last day on which the client must hear from us."""
+    return bank_day(last_contact) + timedelta(days=overdue_days() - 1)
+
+
+def resolution_deadline(received: datetime, extensions: int) -> date:
+    """The last day for a decision: 15, 30 or 60 days with 0, 1 or 2 extensions, counted
+    from the day after receipt, as Chinese law counts periods in days."""
+    if not 0 <= extensions <= MAX_EXTENSIONS:
+        raise ValueError(f"A complaint has 0 to {MAX_EXTENSIONS} extensions, not {extensions}.")
+    return bank_day(received) + timedelta(days=settings.COMPLAINT_RESOLUTION_DAYS[extensions])
+
+
+def resolution_late(decide_by: date | None, today: date) -> bool:
+    return decide_by is not None and today > decide_by
+
+
+def badge(*, last_contact: datetime, decide_by: date | None, now: datetime) -> str | None:
+    """The one badge an open case shows (None: nothing to flag)."""
+    if resolution_late(decide_by, bank_day(now)):
+        return RESOLUTION_LATE
+    state = feedback_state(last_contact, now)
+    return None if state == WAITING else state
+
+
+def contact_time_error(*, at: datetime, received: datetime, now: datetime) -> str | None:
+    """Why a contact (or a step) cannot be dated `at`; None when it can."""
+    from django.utils.translation import gettext as _
+
+    if at > now:
+        return _("A contact cannot be dated in the future.")
+    # Forms give times to the minute: a step in the minute of receipt is not "before" it.
+    if at < received.replace(second=0, microsecond=0):
+        return _("A contact cannot be dated before the complaint was received.")
+    return None
+
+
+def median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+# --- Who may act ---------------------------------------------------------------
+
+
+def can_work_on(user: User, case: Case) -> bool:
+    """Record steps and contacts, close, reopen: the handler, their supervisor, an
+    administrator — never the person the complaint is about."""
+    if case.about_id is not None and case.about_id == user.pk:
+        return False
+    from accounts.policy import CASEWORK_ROLES
+
+    return can_see_owner(user, case.handler, CASEWORK_ROLES)
+
+
+def can_reassign(user: User, case: Case) -> bool:
+    return case.about_id != user.pk and decides_on_work_of(user, case.handler)
+
+
+def can_handle(person: User, case: Case) -> bool:
+    """Handbook §3 / the regulator: nobody handles a complaint about themselves."""
+    return case.about_id is None or case.about_id != person.pk
+
+
+def can_approve_second_extension(user: User, case: Case) -> bool:
+    """Only a higher level (the handler's supervisor, or an administrator) extends to 60 days."""
+    return case.about_id != user.pk and decides_on_work_of(user, case.handler)

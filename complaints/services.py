@@ -1,0 +1,51 @@
+"""Work on a case that spans several rows: recording it, logging a contact."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints import rules
+from complaints.models import Action, Case, CaseEvent, FeedbackContact, Kind, Status
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+@transaction.atomic
+def case_record(*, case: Case, by: User) -> Case:
+    """Save a new complaint or question; its receipt is the first event and first contact."""
+    case.created_by = by
+    case.status = Status.LISTEN if case.kind == Kind.COMPLAINT else Status.ASKED
+    case.full_clean()
+    case.save()
+    CaseEvent.objects.create(case=case, action=Action.RECEIVE, at=case.received_at, by=by)
+    return case
+
+
+@transaction.atomic
+def contact_log(
+    *, case: Case, by: User, said: str, method: str, progress: bool, at: datetime | None = None
+) -> FeedbackContact:
+    """Record that the client heard from us; it resets the daily clock (handbook §3)."""
+    now = timezone.now()
+    at = at or now
+    if not case.is_open:
+        raise ValidationError(_("This case is closed; reopen it to log contacts."))
+    problem = rules.contact_time_error(at=at, received=case.received_at, now=now)
+    if problem:
+        raise ValidationError({"at": problem})
+    if not said.strip():
+        raise ValidationError({"said": _("Say in a sentence what the client was told.")})
+    contact = FeedbackContact.objects.create(
+        case=case, by=by, said=said.strip(), method=method, progress=progress, at=at
+    )
+    # One conditional UPDATE: an older contact logged late never moves the clock back.
+    Case.objects.filter(pk=case.pk, last_contact_at__lt=at).update(last_contact_at=at)
+    case.last_contact_at = max(case.last_contact_at, at)
+    return contact

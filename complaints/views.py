@@ -1,0 +1,307 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.forms import Form
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Role
+from accounts.policy import CASEWORK_ROLES, roles_required
+from accounts.rendering import HtmxHttpRequest, render_page
+from complaints import board, rules
+from complaints.forms import (
+    AnswerForm,
+    CaseForm,
+    CloseForm,
+    ContactForm,
+    QuestionForm,
+    ReasonForm,
+    ReassignForm,
+    StepForm,
+)
+from complaints.models import STEP_ACTIONS, Action, Case, Kind, Reminder
+from complaints.services import case_record, contact_log
+from prospects.models import Promise, Prospect
+
+PAGE_SIZE = 25
+casework = roles_required(*CASEWORK_ROLES)
+
+
+def _visible(request: HtmxHttpRequest):
+    return Case.objects.visible_to(request.user)
+
+
+def _workable(request: HtmxHttpRequest, pk: int) -> Case:
+    """A case the person may act on: 404 when unseen, 403 when seen but not theirs to work."""
+    case = get_object_or_404(_visible(request).for_list(), pk=pk)
+    if not rules.can_work_on(request.user, case):
+        raise PermissionDenied
+    return case
+
+
+def _errors_to_form(form: Form, error: ValidationError) -> None:
+    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, problems in by_field.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+@casework
+@require_http_methods(["GET"])
+def case_list(request: HtmxHttpRequest) -> HttpResponse:
+    """Open cases, most urgent first (or the closed ones), each with its one badge."""
+    show = request.GET.get("show", "open")
+    cases = _visible(request).for_list()
+    if show == "open":
+        cases = cases.open().most_urgent_first()
+    else:
+        cases = cases.finished().order_by("-closed_at", "-pk")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = list(
+        Reminder.objects.filter(person=request.user, read_at__isnull=True)
+        .select_related("case", "case__prospect")
+        .order_by("-day", "-pk")[:20]
+    )
+    return render_page(
+        request,
+        "complaints/case_list.html",
+        {"page": page, "show": show, "now": timezone.now(), "unread": unread},
+        partials=("results",),
+    )
+
+
+def _prefill(request: HtmxHttpRequest) -> dict[str, Any]:
+    """A new case opened from a client's page or a broken promise starts filled in."""
+    initial: dict[str, Any] = {}
+    promise_pk = request.GET.get("promise", "")
+    prospect_pk = request.GET.get("prospect", "")
+    if promise_pk.isdigit():
+        promise = get_object_or_404(Promise.objects.visible_to(request.user), pk=promise_pk)
+        initial.update(
+            prospect=promise.prospect_id,
+            points=_("Promise that could not be kept: %(what)s\n%(why)s")
+            % {"what": promise.description, "why": promise.explanation},
+            promise=promise.pk,
+        )
+    elif prospect_pk.isdigit():
+        prospect = get_object_or_404(Prospect.objects.visible_to(request.user), pk=prospect_pk)
+        initial["prospect"] = prospect.pk
+    return initial
+
+
+@casework
+@require_http_methods(["GET", "POST"])
+def case_create(request: HtmxHttpRequest, kind: str = Kind.COMPLAINT) -> HttpResponse:
+    form_class = QuestionForm if kind == Kind.QUESTION else CaseForm
+    initial = _prefill(request)
+    promise_pk = initial.pop("promise", None) or request.POST.get("promise") or None
+    form = form_class(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        case = form.save(commit=False)
+        case.kind = kind
+        if promise_pk and str(promise_pk).isdigit():
+            case.promise = Promise.objects.visible_to(request.user).filter(pk=promise_pk).first()
+        try:
+            case_record(case=case, by=request.user)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect(case)
+    return TemplateResponse(
+        request,
+        "complaints/case_form.html",
+        {"form": form, "kind": kind, "promise_pk": promise_pk},
+    )
+
+
+@casework
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    case = _workable(request, pk)
+    form_class = QuestionForm if case.kind == Kind.QUESTION else CaseForm
+    form = form_class(request.POST or None, instance=case, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect(case)
+    return TemplateResponse(
+        request, "complaints/case_form.html", {"form": form, "case": case, "kind": case.kind}
+    )
+
+
+@casework
+@require_http_methods(["GET"])
+def case_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(
+        _visible(request).for_list().select_related("about").prefetch_related("events__by"),
+        pk=pk,
+    )
+    # Opening the case reads its reminders (the navigation's count goes down).
+    Reminder.objects.filter(person=request.user, case=case, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return TemplateResponse(request, "complaints/case_detail.html", _detail_context(request, case))
+
+
+def _detail_context(request: HtmxHttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    return {
+        "case": case,
+        "now": timezone.now(),
+        "can_work": rules.can_work_on(request.user, case),
+        "can_reassign": rules.can_reassign(request.user, case),
+        "contacts": list(case.contacts.select_related("by").order_by("-at", "-pk")),
+        "contact_form": forms.get("contact_form") or ContactForm(),
+        "step_form": forms.get("step_form") or StepForm(),
+        "answer_form": forms.get("answer_form") or AnswerForm(),
+    }
+
+
+@casework
+@require_POST
+def case_step(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
+    """Record the next of the five steps, with its time and note."""
+    if action not in STEP_ACTIONS and action not in {Action.ANSWER, Action.CONVERT}:
+        raise Http404
+    case = _workable(request, pk)
+    form_class = AnswerForm if action == Action.ANSWER else StepForm
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        at, note = data.pop("at"), data.pop("note")
+        try:
+            case.apply(action, by=request.user, at=at, note=note, changes=data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            return redirect(case)
+    case = Case.objects.for_list().prefetch_related("events__by").get(pk=case.pk)
+    key = "answer_form" if action == Action.ANSWER else "step_form"
+    return TemplateResponse(
+        request, "complaints/case_detail.html", _detail_context(request, case, **{key: form})
+    )
+
+
+@casework
+@require_POST
+def contact_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Log a contact in one tap (htmx swaps the log, or the agenda line it came from)."""
+    case = _workable(request, pk)
+    form = ContactForm(request.POST)
+    saved = False
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            contact_log(
+                case=case,
+                by=request.user,
+                said=data["said"],
+                method=data["method"],
+                progress=data["progress"],
+                at=data["at"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            saved = True
+            form = ContactForm()
+    if request.htmx and request.htmx.target == f"agenda-case-{case.pk}":
+        return TemplateResponse(
+            request,
+            "complaints/agenda/cases.html#agenda-case",
+            {"case": case, "now": timezone.now(), "form": form, "saved": saved},
+        )
+    if saved and not request.htmx:
+        messages.success(request, _("Contact logged."))
+        return redirect(case)
+    context = _detail_context(request, case, contact_form=form)
+    context["saved"] = saved
+    return render_page(request, "complaints/case_detail.html", context, partials=("feedback",))
+
+
+def _action_page(
+    request: HtmxHttpRequest,
+    case: Case,
+    form: Form,
+    title: str,
+    run: Any,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                run(form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect(case)
+    return TemplateResponse(
+        request, "complaints/case_action.html", {"case": case, "form": form, "title": title}
+    )
+
+
+@casework
+@require_http_methods(["GET", "POST"])
+def case_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    case = _workable(request, pk)
+
+    def run(data: dict[str, Any]) -> None:
+        at, note = data.pop("at"), data.pop("note")
+        case.apply(Action.CLOSE, by=request.user, at=at, note=note, changes=data)
+
+    return _action_page(request, case, CloseForm(request.POST or None), _("Close"), run)
+
+
+@casework
+@require_http_methods(["GET", "POST"])
+def case_reopen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    case = _workable(request, pk)
+
+    def run(data: dict[str, Any]) -> None:
+        case.apply(Action.REOPEN, by=request.user, at=data["at"], note=data["note"])
+
+    return _action_page(request, case, ReasonForm(request.POST or None), _("Reopen"), run)
+
+
+@casework
+@require_http_methods(["GET", "POST"])
+def case_extend(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    case = _workable(request, pk)
+
+    def run(data: dict[str, Any]) -> None:
+        case.extend(by=request.user, reason=data["note"], at=data["at"])
+
+    title = _("Extend the deadline")
+    return _action_page(request, case, ReasonForm(request.POST or None), title, run)
+
+
+@roles_required(Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def case_reassign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(_visible(request).for_list(), pk=pk)
+    if not rules.can_reassign(request.user, case):
+        raise PermissionDenied
+    form = ReassignForm(request.POST or None, user=request.user, case=case)
+
+    def run(data: dict[str, Any]) -> None:
+        case.reassign(to=data["handler"], by=request.user)
+
+    return _action_page(request, case, form, _("Change the handler"), run)
+
+
+@roles_required(Role.SUPERVISOR)
+@require_http_methods(["GET"])
+def team_board(request: HtmxHttpRequest) -> HttpResponse:
+    """The supervisor's board: the team's late and escalated cases, ageing, medians, causes."""
+    return TemplateResponse(
+        request, "complaints/board.html", board.board_context(request.user, timezone.now())
+    )

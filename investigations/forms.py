@@ -1,0 +1,368 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from investigations import evidence
+from investigations.models import (
+    Action,
+    ChecklistItem,
+    Collateral,
+    EvidencePurpose,
+    Guarantor,
+    Investigation,
+    ItemKind,
+    ItemStatus,
+    Method,
+    SideInquiry,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
+MONEY_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"})
+AMOUNT_TOO_LARGE = _("More than 1 billion yuan cannot be right.")
+COMPUTED_MESSAGE = _(
+    "Net assets are computed from total assets and total liabilities: type those instead."
+)
+STALE_FORM = _("This page is out of date: open it again and retry.")
+BOOLEAN_CHOICES = [("", _("Not checked yet")), ("true", _("Yes")), ("false", _("No"))]
+
+
+def _yes_no(label) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=BOOLEAN_CHOICES,
+        coerce=lambda value: value == "true",
+        empty_value=None,
+        required=False,
+    )
+
+
+TOO_LARGE = _("That amount is too large to be right.")
+
+
+class RefusesComputedFields:
+    """Bad input (issue 8): net assets typed where they are computed get a clear message;
+    absurd amounts get the domain's message, not a count of digits."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DecimalField):
+                message = AMOUNT_TOO_LARGE if name == "amount" else TOO_LARGE
+                field.error_messages["max_digits"] = message
+                field.error_messages["max_whole_digits"] = message
+
+    def clean(self):
+        cleaned = super().clean()
+        if str(self.data.get(self.add_prefix("net_assets"), "")).strip():
+            self.add_error(None, COMPUTED_MESSAGE)
+        return cleaned
+
+
+class EvidenceField(forms.FileField):
+    """A file whose content is sniffed (PDF, image, .xlsx) and checked against its name."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            try:
+                evidence.sniff(upload)
+            except evidence.EvidenceRejected as rejected:
+                raise forms.ValidationError(str(rejected), code="evidence") from None
+        return upload
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.gif,.webp,.xlsx"
+        return attrs
+
+
+class InvestigationStartForm(RefusesComputedFields, forms.ModelForm):
+    class Meta:
+        model = Investigation
+        fields = ["amount", "term_months", "product", "purpose", "existing_loans"]
+        widgets = {"purpose": SHORT_TEXT, "amount": MONEY_INPUT, "existing_loans": MONEY_INPUT}
+
+
+class InvestigationForm(RefusesComputedFields, forms.ModelForm):
+    """The loan's details, the findings by topic and the financials."""
+
+    licence_valid = _yes_no(Investigation._meta.get_field("licence_valid").verbose_name)
+    bad_credit_found = _yes_no(Investigation._meta.get_field("bad_credit_found").verbose_name)
+    purpose_matches = _yes_no(Investigation._meta.get_field("purpose_matches").verbose_name)
+
+    FIELDSETS = (
+        (_("The loan"), ("amount", "term_months", "product", "purpose", "existing_loans")),
+        (_("Legal standing"), ("licence_valid", "legal_standing")),
+        (_("Operations"), ("years_in_business", "employees", "operations")),
+        (_("Finances"), ("finances",)),
+        (_("Credit"), ("bad_credit_found", "credit")),
+        (_("Loan purpose"), ("purpose_matches", "purpose_finding")),
+        (_("The bank's return and risk"), ("risk_rating", "return_and_risk")),
+        (
+            _("Financials"),
+            (
+                "total_assets",
+                "total_liabilities",
+                "monthly_sales",
+                "sales_settlement",
+                "receivables_collection",
+                "output_value",
+            ),
+        ),
+    )
+
+    class Meta:
+        model = Investigation
+        fields = [
+            "amount",
+            "term_months",
+            "product",
+            "purpose",
+            "existing_loans",
+            "licence_valid",
+            "legal_standing",
+            "years_in_business",
+            "employees",
+            "operations",
+            "finances",
+            "bad_credit_found",
+            "credit",
+            "purpose_matches",
+            "purpose_finding",
+            "risk_rating",
+            "return_and_risk",
+            "total_assets",
+            "total_liabilities",
+            "monthly_sales",
+            "sales_settlement",
+            "receivables_collection",
+            "output_value",
+        ]
+        widgets = {
+            name: SHORT_TEXT
+            for name in (
+                "purpose",
+                "legal_standing",
+                "operations",
+                "finances",
+                "credit",
+                "purpose_finding",
+                "return_and_risk",
+                "receivables_collection",
+            )
+        } | {
+            name: MONEY_INPUT
+            for name in (
+                "amount",
+                "existing_loans",
+                "total_assets",
+                "total_liabilities",
+                "monthly_sales",
+                "output_value",
+            )
+        }
+
+    def fieldsets(self):
+        return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
+
+
+class ChecklistItemForm(forms.ModelForm):
+    methods = forms.MultipleChoiceField(
+        label=_("Methods used"),
+        choices=Method.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    evidence = EvidenceField(
+        label=_("Attach evidence"),
+        required=False,
+        help_text=_("PDF, image or .xlsx, up to the size limit."),
+    )
+    credit_authorized_on = forms.DateField(
+        label=_("Borrower's written authorization, dated"), required=False, widget=DATE_INPUT
+    )
+    authorization = EvidenceField(label=_("Attach the signed authorization"), required=False)
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["status", "methods", "finding", "done_on", "blacklist_hit"]
+        widgets = {"finding": SHORT_TEXT, "done_on": DATE_INPUT, "status": forms.RadioSelect}
+
+    def __init__(self, *args, has_authorization: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.has_authorization = has_authorization
+        kind = self.instance.kind
+        if kind != ItemKind.BLACKLIST:
+            del self.fields["blacklist_hit"]
+        if kind != ItemKind.CREDIT_BUREAU:
+            del self.fields["credit_authorized_on"]
+            del self.fields["authorization"]
+        else:
+            self.fields[
+                "credit_authorized_on"
+            ].initial = self.instance.investigation.credit_authorized_on
+
+    def clean_done_on(self):
+        done_on = self.cleaned_data.get("done_on")
+        if done_on and done_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return done_on
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status in (ItemStatus.CLEAR, ItemStatus.ISSUE):
+            if not (cleaned.get("finding") or "").strip():
+                self.add_error("finding", _("Say what was found."))
+            if not cleaned.get("methods"):
+                self.add_error("methods", _("Say how it was checked."))
+        if cleaned.get("blacklist_hit") and status != ItemStatus.ISSUE:
+            self.add_error("status", _("A blacklist hit is an issue found: mark it so."))
+        if self.instance.kind == ItemKind.CREDIT_BUREAU and status in (
+            ItemStatus.CLEAR,
+            ItemStatus.ISSUE,
+        ):
+            authorized_on = cleaned.get("credit_authorized_on")
+            if authorized_on is None:
+                self.add_error(
+                    "credit_authorized_on",
+                    _(
+                        "The credit bureau may only be queried with the borrower's written authorization: give its date."
+                    ),
+                )
+            elif authorized_on > timezone.localdate():
+                self.add_error("credit_authorized_on", _("The date cannot be in the future."))
+            if not self.has_authorization and not cleaned.get("authorization"):
+                self.add_error("authorization", _("Attach the borrower's signed authorization."))
+        return cleaned
+
+
+class GuarantorForm(RefusesComputedFields, forms.ModelForm):
+    class Meta:
+        model = Guarantor
+        fields = [
+            "kind",
+            "name",
+            "relation",
+            "total_assets",
+            "total_liabilities",
+            "legal_standing_checked",
+            "repayment_capacity",
+        ]
+        widgets = {
+            "repayment_capacity": SHORT_TEXT,
+            "total_assets": MONEY_INPUT,
+            "total_liabilities": MONEY_INPUT,
+        }
+
+
+class CollateralForm(RefusesComputedFields, forms.ModelForm):
+    class Meta:
+        model = Collateral
+        fields = [
+            "kind",
+            "description",
+            "appraised_value",
+            "legal",
+            "valid",
+            "sufficient",
+            "liquid",
+            "notes",
+        ]
+        widgets = {"notes": SHORT_TEXT, "appraised_value": MONEY_INPUT}
+
+
+class SideInquiryForm(forms.ModelForm):
+    class Meta:
+        model = SideInquiry
+        fields = ["whom", "who", "learned", "private_borrowing_found", "asked_on"]
+        widgets = {"learned": SHORT_TEXT, "asked_on": DATE_INPUT}
+
+    def clean_asked_on(self):
+        asked_on = self.cleaned_data.get("asked_on")
+        if asked_on and asked_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return asked_on
+
+
+class EvidenceForm(forms.Form):
+    file = EvidenceField(label=_("File"))
+    item = forms.ModelChoiceField(
+        label=_("For checklist item"), queryset=ChecklistItem.objects.none(), required=False
+    )
+
+    def __init__(self, *args, investigation: Investigation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = investigation.items.all()
+
+    @property
+    def purpose(self) -> str:
+        return EvidencePurpose.ITEM if self.cleaned_data.get("item") else EvidencePurpose.GENERAL
+
+
+class VersionForm(forms.Form):
+    """The version the page showed: an action on a stale page is refused."""
+
+    seen_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": STALE_FORM,
+            "invalid": STALE_FORM,
+            "min_value": STALE_FORM,
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        # A hidden field's error is shown at the top of the form, where it can be read.
+        if "seen_version" in self.errors:
+            self.add_error(None, self.errors.pop("seen_version"))
+        return cleaned
+
+
+class SubmitForm(VersionForm):
+    justification = forms.CharField(
+        label=_("Why the loan should go ahead with cover below 2.0"),
+        required=False,
+        widget=SHORT_TEXT,
+    )
+
+
+class DecisionForm(VersionForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (Action.APPROVE, _("Approve")),
+            (Action.RETURN, _("Return with comments")),
+            (Action.DECLINE, _("Decline")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (overall), or the reason for declining"),
+        required=False,
+        widget=SHORT_TEXT,
+    )
+    approval_reason = forms.CharField(
+        label=_("Your reason for approving with cover below 2.0"),
+        required=False,
+        widget=SHORT_TEXT,
+    )
+
+    def __init__(self, *args, items=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"item_{item.pk}"] = forms.CharField(
+                label=str(item), required=False, widget=forms.Textarea(attrs={"rows": 1})
+            )
+
+    def item_fields(self):
+        return [self[f"item_{item.pk}"] for item in self.items]
+
+    def item_comments(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(f"item_{item.pk}", "") for item in self.items}

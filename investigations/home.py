@@ -1,0 +1,114 @@
+"""What the investigations app contributes to the shared screens (see accounts.contributions)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.contributions import Action, AgendaSection, NavItem, Panel, TimelineEntry
+from accounts.policy import CASEWORK_ROLES
+from investigations import permissions
+from investigations.models import Investigation
+
+AGENDA_LIMIT = 20
+QUEUE_PREVIEW = 5
+
+
+def _caseworker(user) -> bool:
+    return user.is_administrator or user.role in CASEWORK_ROLES
+
+
+def nav_items(user) -> list[NavItem]:
+    if not _caseworker(user):
+        return []
+    items = [
+        NavItem(
+            _("Investigations"),
+            reverse("investigations:list"),
+            order=50,
+            active_prefix="/investigations/",
+        )
+    ]
+    if user.is_supervisor or user.is_administrator:
+        items.append(
+            NavItem(
+                _("Reviews"),
+                reverse("investigations:queue"),
+                order=55,
+                active_prefix="/investigations/queue/",
+            )
+        )
+    return items
+
+
+def home_panels(request) -> list[Panel]:
+    """A reviewer's home: how many investigations wait for them, and the oldest's age."""
+    user = request.user
+    if not (user.is_supervisor or user.is_administrator):
+        return []
+    today = timezone.localdate()
+    queue = list(
+        Investigation.objects.visible_to(user)
+        .awaiting_review_by(user)
+        .for_list()
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        Panel(
+            "investigations/panels/queue.html",
+            {
+                "count": len(queue),
+                "oldest_days": queue[0].age_days(today) if queue else None,
+                "preview": [(inv, inv.age_days(today)) for inv in queue[:QUEUE_PREVIEW]],
+            },
+            order=12,
+        )
+    ]
+
+
+def agenda_sections(user, today: date) -> list[AgendaSection]:
+    if not _caseworker(user):
+        return []
+    own = Investigation.objects.visible_to(user).select_related("prospect")
+    return [
+        AgendaSection(
+            _("Investigations returned to you"),
+            "investigations/agenda/returned.html",
+            list(own.returned_to(user).order_by("updated_at")[:AGENDA_LIMIT]),
+            order=25,
+        ),
+        AgendaSection(
+            _("Investigation drafts older than 7 days"),
+            "investigations/agenda/drafts.html",
+            list(own.stale_drafts(user, timezone.now()).order_by("created_at")[:AGENDA_LIMIT]),
+            order=26,
+        ),
+    ]
+
+
+def timeline_entries(prospect, user) -> list[TimelineEntry]:
+    investigations = Investigation.objects.visible_to(user).filter(prospect=prospect)
+    return [
+        TimelineEntry(
+            timezone.localdate(inv.created_at),
+            "investigation",
+            "investigations/timeline/investigation.html",
+            inv,
+        )
+        for inv in investigations
+    ]
+
+
+def prospect_actions(prospect, user) -> list[Action]:
+    if not permissions.can_start(user, prospect):
+        return []
+    return [
+        Action(
+            _("Start an investigation"),
+            reverse("investigations:create", args=[prospect.pk]),
+            order=50,
+        )
+    ]

@@ -1,0 +1,105 @@
+"""Complaints in a real browser at phone width (375 px)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from complaints.models import Case
+from tests.complaints.factories import make_case, silent_since
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture(autouse=True)
+def _phone(page):
+    page.set_default_timeout(8_000)
+    page.set_viewport_size(PHONE)
+
+
+def assert_fits(page) -> None:
+    overflow = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
+    assert not overflow, f"sideways scroll at 375 px on {page.url}"
+
+
+def log_contact(page, said: str) -> None:
+    feedback = page.locator("#feedback")
+    feedback.get_by_label("沟通内容").fill(said)
+    with page.expect_response(lambda response: "/contacts/" in response.url):
+        feedback.get_by_role("button", name="记录联系").click()
+    expect(page.locator(".contact-log")).to_contain_text(said)
+
+
+def test_manager_records_a_complaint_through_the_five_steps_and_closes_it(
+    people, sign_in, live_server
+):
+    page = sign_in(people.owner)
+    page.goto(f"{live_server.url}/complaints/")
+    assert_fits(page)
+    page.get_by_role("button", name="登记投诉", exact=True).click()
+    page.get_by_label("客户姓名").fill("王先生")
+    page.get_by_label("客户电话").fill("13800000000")
+    page.get_by_label("渠道").select_option(label="柜台")
+    page.get_by_label("类别").select_option(label="收费")
+    page.get_by_label("投诉要点").fill("账户管理费扣收未告知\n柜员解释不清")
+    page.get_by_label("客户情绪").select_option(label="愤怒")
+    assert_fits(page)
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("heading", name="王先生")).to_be_visible()
+    assert_fits(page)
+
+    notes = [
+        "已复述投诉要点，客户确认",
+        "耐心听客户讲完",
+        "会同运营部核实扣费",
+        "",
+        "上门致歉并致谢",
+    ]
+    for number, note in enumerate(notes, start=1):
+        step = page.locator(".step-next")
+        expect(step).to_contain_text(str(number))
+        if note:
+            step.get_by_label("备注").fill(note)
+        if number == 4:
+            # Step 4 is the feedback log: two contacts, each one tap and a sentence.
+            log_contact(page, "告知正在核实，明天再回电")
+            log_contact(page, "已查明原因，拟退还费用")
+            page.locator(".step-next").get_by_label("备注").fill("客户同意退费方案")
+            page.locator(".step-next").get_by_role("button").click()
+        else:
+            step.get_by_role("button").click()
+        expect(page.locator(f"#step-{number}.step-done")).to_be_visible()
+    page.get_by_role("button", name="结案").click()
+    assert_fits(page)
+    page.get_by_label("解决方案").fill("退还多收费用")
+    page.get_by_role("button", name="记录").click()
+    expect(page.get_by_text("请记录根本原因（溯源）。")).to_be_visible()
+    page.get_by_label("告知客户的内容").fill(
+        "已告知结果；如不满意可向上级行反映，或申请调解、仲裁、起诉"
+    )
+    page.get_by_label("根本原因").fill("收费公示未更新")
+    page.get_by_label("整改措施").fill("每月核对收费公示")
+    page.get_by_role("button", name="记录").click()
+    expect(page.get_by_text("已结案").first).to_be_visible()
+    assert_fits(page)
+    case = Case.objects.get()
+    assert case.status == "closed" and case.contacts.count() == 2
+    assert case.root_cause == "收费公示未更新"
+
+
+def test_supervisor_sees_an_escalated_case_on_the_board(people, sign_in, live_server):
+    case = make_case(people.owner, client_name="老李")
+    silent_since(case, timezone.now() - timedelta(days=4))
+    page = sign_in(people.supervisor)
+    expect(page.locator(".complaints-panel")).to_contain_text("老李")
+    page.get_by_role("link", name="打开团队看板").click()
+    expect(page.get_by_role("heading", name="团队投诉看板")).to_be_visible()
+    escalated = page.locator(".case-badge-escalated").first
+    expect(escalated).to_have_text("已升级")
+    expect(page.locator("main")).to_contain_text("老李")
+    expect(page.locator("canvas[data-chart='ageing-data']")).to_have_attribute("data-drawn", "1")
+    assert_fits(page)

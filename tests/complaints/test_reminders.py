@@ -1,0 +1,170 @@
+"""send_feedback_reminders: one email per person, never twice, a fixed number of queries."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.models import Reminder, ReminderEmail
+from complaints.reminders import sweep
+from tests.complaints.factories import make_case, make_question, silent_since
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def emails(people):
+    staff = (people.owner, people.teammate, people.supervisor, people.other_manager)
+    for person in (*staff, people.other_supervisor):
+        person.email = f"{person.username}@bank.example"
+        person.save(update_fields=["email"])
+    return people
+
+
+def backdate(case, days: int, hours: int = 1):
+    return silent_since(case, timezone.now() - timedelta(days=days, hours=hours))
+
+
+def test_handler_gets_one_email_listing_every_case_due(emails):
+    people = emails
+    backdate(make_case(people.owner), 1)  # due today
+    backdate(make_case(people.owner), 2)  # overdue
+    backdate(make_question(people.owner), 1)
+    make_case(people.owner)  # received today: nothing yet
+    report = sweep(timezone.now())
+    assert report.emails_sent == 1
+    assert [m.to for m in mail.outbox] == [["owner@bank.example"]]
+    assert "3" in mail.outbox[0].subject
+    assert Reminder.objects.filter(person=people.owner).count() == 3
+
+
+def test_escalation_also_goes_to_the_supervisor(emails):
+    people = emails
+    backdate(make_case(people.owner), 3)
+    sweep(timezone.now())
+    assert sorted(m.to[0] for m in mail.outbox) == ["owner@bank.example", "supervisor@bank.example"]
+    assert Reminder.objects.get(person=people.supervisor).reason == "escalated"
+
+
+def test_supervisor_complained_about_is_not_reminded(emails):
+    people = emails
+    backdate(make_case(people.owner, about=people.supervisor), 4)
+    sweep(timezone.now())
+    assert [m.to for m in mail.outbox] == [["owner@bank.example"]]
+
+
+def test_running_twice_a_day_sends_nothing_new(emails):
+    people = emails
+    backdate(make_case(people.owner), 2)
+    out = StringIO()
+    call_command("send_feedback_reminders", stdout=out)
+    call_command("send_feedback_reminders", stdout=out)
+    assert len(mail.outbox) == 1
+    assert "0 new reminder(s), 0 email(s) sent" in out.getvalue()
+
+
+def test_closed_cases_are_not_reminded(emails):
+    people = emails
+    case = backdate(make_case(people.owner), 5)
+    case.status = "closed"
+    case.solution = case.root_cause = "x"
+    case.save()
+    sweep(timezone.now())
+    assert mail.outbox == []
+
+
+def test_sweep_runs_a_fixed_number_of_queries(emails):
+    people = emails
+
+    def queries_with(count: int) -> int:
+        Reminder.objects.all().delete()
+        for index in range(count):
+            backdate(make_case(people.owner if index % 2 else people.teammate), 1 + index % 4)
+        with CaptureQueriesContext(connection) as context:
+            sweep(timezone.now())
+        return len(context.captured_queries)
+
+    assert queries_with(2) == queries_with(20)
+
+
+def test_a_refusing_mail_server_is_reported_and_the_run_goes_on(emails, settings):
+    people = emails
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    backdate(make_case(people.owner), 2)
+    backdate(make_case(people.teammate), 2)
+    err = StringIO()
+    call_command("send_feedback_reminders", stdout=StringIO(), stderr=err)
+    assert err.getvalue().count("Not sent to") == 2
+    # The in-app notifications are there, and the failure is recorded, not retried as new.
+    assert Reminder.objects.count() == 2
+    assert ReminderEmail.objects.filter(sent_at__isnull=True).exclude(error="").count() == 2
+    response = client_for(people.owner).get(reverse("complaints:list"))
+    assert '<span class="badge"' in response.text
+
+
+def test_a_person_without_address_is_reported_others_get_theirs(emails):
+    people = emails
+    people.teammate.email = ""
+    people.teammate.save(update_fields=["email"])
+    backdate(make_case(people.owner), 2)
+    backdate(make_case(people.teammate), 2)
+    report = sweep(timezone.now())
+    assert report.emails_sent == 1
+    assert [why for _who, why in report.failures] == ["没有电子邮件地址"]
+    assert ReminderEmail.objects.get(person=people.owner).sent_at is not None
+
+
+def test_reminders_show_as_a_count_in_the_navigation_until_read(emails):
+    people = emails
+    case = backdate(make_case(people.owner), 2)
+    sweep(timezone.now())
+    client = client_for(people.owner)
+    assert 'aria-label="1 条新消息"' in client.get(reverse("home")).text
+    client.get(case.get_absolute_url())
+    assert "条新消息" not in client.get(reverse("home")).text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_send_each_reminder_once(emails):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent runs are tested on PostgreSQL (set DATABASE_URL)")
+    people = emails
+    for index in range(30):
+        handler = (people.owner, people.teammate, people.other_manager)[index % 3]
+        backdate(make_case(handler), 1 + index % 4)
+    expected_rows = 30 + sum(1 for index in range(30) if 1 + index % 4 >= 3)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            sweep(timezone.now())
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Reminder.objects.count() == expected_rows
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    # Each person once in all: owner, teammate, other manager, and both supervisors.
+    assert len(recipients) == len(set(recipients)) == 5
+    listed = sum(message.body.count("/complaints/") for message in mail.outbox)
+    assert listed == expected_rows

@@ -1,0 +1,334 @@
+"""What a manager and a supervisor notice on the complaint pages, and bad input."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.models import Case, CaseEvent, FeedbackContact
+from tests.complaints.factories import make_case, make_question, silent_since
+from tests.conftest import client_for
+from tests.prospects.factories import make_promise, make_prospect
+
+pytestmark = pytest.mark.django_db
+
+
+def local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def complaint_data(people, **overrides):
+    data = {
+        "client_name": "王先生",
+        "client_phone": "13800000000",
+        "channel": "counter",
+        "received_at": local(timezone.now() - timedelta(minutes=5)),
+        "category": "fees",
+        "points": "收费不透明\n柜员态度差",
+        "mood": "angry",
+        "handler": people.owner.pk,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_manager_records_a_complaint_and_it_is_on_their_list(people, manager_client):
+    response = manager_client.post(reverse("complaints:create"), complaint_data(people))
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert case.handler == people.owner and case.status == "listen"
+    assert case.decide_by == (timezone.localdate() + timedelta(days=15))
+    listing = manager_client.get(reverse("complaints:list")).text
+    assert "王先生" in listing
+
+
+def test_a_client_on_file_or_a_name_is_required(people, manager_client):
+    response = manager_client.post(
+        reverse("complaints:create"), complaint_data(people, client_name="")
+    )
+    assert response.status_code == 200
+    assert "请选择已建档的客户，或填写此人的姓名。" in response.text
+    assert not Case.objects.exists()
+
+
+def test_received_in_the_future_is_refused(people, manager_client):
+    later = local(timezone.now() + timedelta(days=1))
+    response = manager_client.post(
+        reverse("complaints:create"), complaint_data(people, received_at=later)
+    )
+    assert "受理时间不能晚于现在。" in response.text
+    assert not Case.objects.exists()
+
+
+# --- Recusal: nobody handles a complaint about themselves ------------------------------
+
+
+def test_recused_handler_refused_on_create(people, supervisor_client):
+    data = complaint_data(people, handler=people.owner.pk, about=people.owner.pk)
+    response = supervisor_client.post(reverse("complaints:create"), data)
+    assert response.status_code == 200
+    assert "任何人不得处理针对自己的投诉" in response.text
+    assert not Case.objects.exists()
+
+
+def test_recused_handler_refused_on_edit(people, supervisor_client):
+    case = make_case(people.owner)
+    data = complaint_data(people, about=people.owner.pk)
+    data.pop("handler")
+    response = supervisor_client.post(reverse("complaints:edit", args=[case.pk]), data)
+    assert "任何人不得处理针对自己的投诉" in response.text
+    case.refresh_from_db()
+    assert case.about is None
+
+
+def test_recused_handler_refused_on_reassignment(people, supervisor_client):
+    case = make_case(people.owner, about=people.teammate)
+    page = supervisor_client.get(reverse("complaints:reassign", args=[case.pk])).text
+    assert f'value="{people.teammate.pk}"' not in page
+    response = supervisor_client.post(
+        reverse("complaints:reassign", args=[case.pk]), {"handler": people.teammate.pk}
+    )
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.handler == people.owner
+    response = supervisor_client.post(
+        reverse("complaints:reassign", args=[case.pk]), {"handler": people.supervisor.pk}
+    )
+    case.refresh_from_db()
+    assert case.handler == people.supervisor
+    assert case.events.filter(action="reassign").exists()
+
+
+def test_the_person_complained_about_does_not_see_it(people):
+    case = make_case(people.owner, about=people.supervisor)
+    supervisor = client_for(people.supervisor)
+    assert supervisor.get(case.get_absolute_url()).status_code == 404
+    assert "客户" not in supervisor.get(reverse("complaints:list")).text.split("case-list")[1][:200]
+    assert client_for(people.owner).get(case.get_absolute_url()).status_code == 200
+
+
+def test_model_refuses_recused_handler_even_outside_forms(people):
+    case = make_case(people.owner)
+    from django.core.exceptions import ValidationError
+
+    case.about = people.teammate
+    case.save()
+    with pytest.raises(ValidationError):
+        case.reassign(to=people.teammate, by=people.supervisor)
+
+
+# --- The five steps, contacts, closing -------------------------------------------------
+
+
+def step(client, case, action, note="", at=None):
+    return client.post(
+        reverse("complaints:step", args=[case.pk, action]),
+        {"at": local(at or timezone.now()), "note": note},
+    )
+
+
+def test_steps_go_in_order_and_then_close(people, manager_client):
+    case = make_case(people.owner)
+    response = step(manager_client, case, "respond", "跳过")
+    assert "此时无法进行" in response.text
+    for action in ("listen", "acknowledge", "respond", "agree", "exceed"):
+        assert step(manager_client, case, action, f"{action} note").status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closing"
+    url = reverse("complaints:close", args=[case.pk])
+    response = manager_client.post(url, {"solution": "退还费用", "at": local(timezone.now())})
+    assert "请记录根本原因（溯源）。" in response.text
+    case.refresh_from_db()
+    assert case.status == "closing"
+    response = manager_client.post(
+        url,
+        {
+            "solution": "退还费用",
+            "client_told": "已告知结果；如不满意可向上级行、调解、仲裁或法院反映",
+            "root_cause": "收费公示不清",
+            "fix": "更新公示牌",
+            "at": local(timezone.now()),
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed" and case.root_cause == "收费公示不清"
+    assert LogEntry.objects.get_for_object(case).exists()
+
+
+def test_step_dated_before_receipt_is_refused(people, manager_client):
+    case = make_case(people.owner)
+    response = step(manager_client, case, "listen", at=case.received_at - timedelta(hours=2))
+    assert "联系时间不能早于投诉受理时间。" in response.text
+    assert not case.events.filter(action="listen").exists()
+
+
+def test_reopen_needs_a_reason(people, manager_client):
+    case = make_case(people.owner)
+    Case.objects.filter(pk=case.pk).update(status="closed", solution="s", root_cause="r")
+    url = reverse("complaints:reopen", args=[case.pk])
+    response = manager_client.post(url, {"note": "", "at": local(timezone.now())})
+    assert response.status_code == 200
+    response = manager_client.post(url, {"note": "客户不接受", "at": local(timezone.now())})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "respond" and case.closed_at is None
+
+
+def test_contact_logged_with_htmx_returns_the_log(people, manager_client):
+    case = silent_since(make_case(people.owner), timezone.now() - timedelta(days=3))
+    response = manager_client.post(
+        reverse("complaints:contact", args=[case.pk]),
+        {"said": "已回电告知进展", "method": "phone"},
+        headers={"HX-Request": "true", "HX-Target": "feedback"},
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text and "已回电告知进展" in response.text
+    case.refresh_from_db()
+    assert case.badge() is None
+
+
+def test_contact_in_the_future_or_before_receipt_is_refused(people, manager_client):
+    case = make_case(people.owner)
+    url = reverse("complaints:contact", args=[case.pk])
+    for at, message in (
+        (timezone.now() + timedelta(hours=2), "联系时间不能晚于现在。"),
+        (case.received_at - timedelta(days=1), "联系时间不能早于投诉受理时间。"),
+    ):
+        response = manager_client.post(
+            url, {"said": "x", "method": "phone", "at": local(at)}, headers={"HX-Request": "true"}
+        )
+        assert response.status_code == 200
+        assert message in response.text
+    assert not FeedbackContact.objects.exists()
+
+
+def test_contact_from_the_agenda_swaps_the_agenda_line(people, manager_client):
+    case = silent_since(make_case(people.owner), timezone.now() - timedelta(days=2))
+    assert f'id="agenda-case-{case.pk}"' in manager_client.get(reverse("home")).text
+    response = manager_client.post(
+        reverse("complaints:contact", args=[case.pk]),
+        {"said": "已告知进展", "method": "phone"},
+        headers={"HX-Request": "true", "HX-Target": f"agenda-case-{case.pk}"},
+    )
+    assert response.text.lstrip().startswith("<li")
+    assert "已记录联系" in response.text
+
+
+# --- Extensions -------------------------------------------------------------------------
+
+
+def test_first_extension_needs_a_reason_second_the_supervisor(people, manager_client):
+    case = make_case(people.owner)
+    url = reverse("complaints:extend", args=[case.pk])
+    now = local(timezone.now())
+    assert manager_client.post(url, {"note": "", "at": now}).status_code == 200
+    assert manager_client.post(url, {"note": "需调取监控", "at": now}).status_code == 302
+    response = manager_client.post(url, {"note": "更复杂", "at": now})
+    assert "只有处理人的主管才能批准第二次延期。" in response.text
+    supervisor = client_for(people.supervisor)
+    assert supervisor.post(url, {"note": "主管批准", "at": now}).status_code == 302
+    case.refresh_from_db()
+    assert case.extensions == 2
+    assert case.decide_by == timezone.localdate() + timedelta(days=60)
+    response = supervisor.post(url, {"note": "再延", "at": now})
+    assert "投诉最多延期两次（至60天）。" in response.text
+
+
+# --- Questions and broken promises ------------------------------------------------------
+
+
+def test_question_answered_or_turned_into_a_complaint_with_its_history(people, manager_client):
+    question = make_question(people.owner)
+    manager_client.post(
+        reverse("complaints:contact", args=[question.pk]), {"said": "还在请教", "method": "sms"}
+    )
+    response = step(manager_client, question, "convert")
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.kind == "complaint" and question.status == "listen"
+    assert question.contacts.count() == 1
+    assert list(question.events.values_list("action", flat=True)) == ["receive", "convert"]
+
+    other = make_question(people.owner)
+    response = manager_client.post(
+        reverse("complaints:step", args=[other.pk, "answer"]),
+        {"answer": "", "at": local(timezone.now())},
+    )
+    assert response.status_code == 200
+    manager_client.post(
+        reverse("complaints:step", args=[other.pk, "answer"]),
+        {"answer": "利率按合同执行", "at": local(timezone.now())},
+    )
+    other.refresh_from_db()
+    assert other.status == "answered"
+
+
+def test_broken_promise_offers_a_prefilled_follow_up(people, manager_client):
+    prospect = make_prospect(people.owner)
+    promise = make_promise(prospect)
+    promise.mark_cannot_keep(explanation="政策变化", compensation="无", on=timezone.localdate())
+    page = manager_client.get(prospect.get_absolute_url()).text
+    offer = f"/complaints/new/?promise={promise.pk}"
+    assert offer in page
+    form = manager_client.get(offer).text
+    assert "政策变化" in form
+    data = complaint_data(people, client_name="", prospect=prospect.pk, promise=promise.pk)
+    assert manager_client.post(offer, data).status_code == 302
+    assert Case.objects.get().promise == promise
+
+
+def test_client_page_shows_the_case_in_the_timeline(people, manager_client):
+    prospect = make_prospect(people.owner)
+    make_case(people.owner, prospect=prospect, client_name="", points="等待太久")
+    assert "等待太久" in manager_client.get(prospect.get_absolute_url()).text
+
+
+def test_trainee_sees_no_complaints_anywhere(people, trainee_client):
+    make_case(people.owner)
+    assert trainee_client.get(reverse("complaints:list")).status_code == 404
+    assert "/complaints/" not in trainee_client.get(reverse("home")).text
+
+
+def test_supervisor_board_lists_the_escalated_case(people, supervisor_client):
+    case = silent_since(
+        make_case(people.owner, client_name="老李"), timezone.now() - timedelta(days=4)
+    )
+    page = supervisor_client.get(reverse("complaints:board")).text
+    assert "老李" in page and "case-badge-escalated" in page
+    assert "老李" in supervisor_client.get(reverse("home")).text
+    assert case.events.count() == 1
+    assert CaseEvent.objects.count() == 1
+
+
+def test_open_cases_most_urgent_first(people, manager_client):
+    now = timezone.now()
+    quiet = silent_since(make_case(people.owner, client_name="甲"), now - timedelta(hours=2))
+    escalated = silent_since(make_case(people.owner, client_name="乙"), now - timedelta(days=4))
+    late = silent_since(make_case(people.owner, client_name="丙"), now - timedelta(days=20))
+    make_contact_now = FeedbackContact.objects.create(
+        case=late, at=now, said="每日反馈", by=people.owner
+    )
+    Case.objects.filter(pk=late.pk).update(last_contact_at=make_contact_now.at)
+    page = manager_client.get(reverse("complaints:list")).text
+    assert page.index("丙") < page.index("乙") < page.index("甲")
+    assert "超期未决" in page and "已升级" in page
+    assert quiet.badge() is None and escalated.badge() == "escalated"
+
+
+def test_calendar_has_the_feedback_day_and_the_decision_day(people, manager_client):
+    make_case(people.owner, client_name="钱女士")
+    ics = manager_client.get(reverse("calendar")).content.decode()
+    assert "向钱女士反馈" in ics and "投诉处理期限：钱女士" in ics
+
+
+def test_client_page_offers_to_record_a_complaint(people, manager_client):
+    prospect = make_prospect(people.owner)
+    page = manager_client.get(prospect.get_absolute_url()).text
+    assert f"/complaints/new/?prospect={prospect.pk}" in page
+    form = manager_client.get(f"/complaints/new/?prospect={prospect.pk}").text
+    assert f'<option value="{prospect.pk}" selected>' in form

@@ -1,0 +1,153 @@
+"""The whole journey on a phone-sized screen (375 px): start from a prospect, fill the
+checklist, attach evidence, submit; the supervisor returns it; the manager fixes and
+resubmits; the supervisor approves; the PDF downloads with Chinese text in it."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+
+from investigations.models import CHECKLIST, Investigation, Status
+from tests.investigations.factories import PDF_BYTES
+from tests.prospects.factories import make_prospect
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 812}
+
+
+def no_sideways_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width}px wide"
+
+
+def save(page: Page) -> None:
+    page.get_by_role("button", name="保存", exact=True).click()
+    page.wait_for_load_state()
+
+
+def fill_item(page: Page, kind: str, evidence: Path | None = None, authorization=None) -> None:
+    page.locator(f"#item-{kind}").get_by_role("button", name="填写").click()
+    if authorization:
+        page.locator("#id_credit_authorized_on").fill("2026-01-05")
+        page.locator("#id_authorization").set_input_files(str(authorization))
+    page.get_by_label("已完成·无异常").check()
+    page.get_by_label("非现场：借款人提交的资料").check()
+    page.locator("#id_finding").fill("核实无异常")
+    if evidence:
+        page.locator("#id_evidence").set_input_files(str(evidence))
+    no_sideways_scroll(page)
+    save(page)
+    expect(page.locator(f"#item-{kind} .badge").first).to_have_text("已完成·无异常")
+
+
+def test_manager_and_supervisor_take_an_investigation_to_approval(
+    people, sign_in, live_server, page: Page, tmp_path
+):
+    page.set_default_timeout(15_000)
+    page.set_viewport_size(PHONE)
+    evidence = tmp_path / "营业执照.pdf"
+    evidence.write_bytes(PDF_BYTES)
+    authorization = tmp_path / "征信授权书.pdf"
+    authorization.write_bytes(PDF_BYTES)
+    prospect = make_prospect(people.owner, name="鑫源服装商行")
+
+    # The manager starts from the prospect's page.
+    sign_in(people.owner)
+    page.goto(f"{live_server.url}{prospect.get_absolute_url()}")
+    page.get_by_role("button", name="发起贷款调查").click()
+    page.locator("#id_amount").fill("800000")
+    page.locator("#id_term_months").fill("12")
+    page.locator("#id_purpose").fill("采购秋冬季服装备货")
+    no_sideways_scroll(page)
+    page.get_by_role("button", name="发起").click()
+    expect(page.locator(".checklist-item")).to_have_count(8)
+    no_sideways_scroll(page)
+
+    for kind in CHECKLIST:
+        fill_item(
+            page,
+            kind,
+            evidence=evidence if kind == "legal_standing" else None,
+            authorization=authorization if kind == "credit_bureau" else None,
+        )
+    expect(page.locator("#item-legal_standing")).to_contain_text("营业执照.pdf")
+
+    page.get_by_role("button", name="编辑基本信息与调查结论").click()
+    for name, text in [
+        ("legal_standing", "营业执照有效"),
+        ("operations", "经营八年"),
+        ("finances", "流水相符"),
+        ("credit", "征信无逾期"),
+        ("purpose_finding", "用于备货"),
+        ("return_and_risk", "风险可控"),
+        ("total_assets", "3000000"),
+        ("total_liabilities", "800000"),
+        ("monthly_sales", "400000"),
+    ]:
+        page.locator(f"#id_{name}").fill(text)
+    no_sideways_scroll(page)
+    save(page)
+
+    # A guarantor: the cover follows the figures as they are typed.
+    page.get_by_role("button", name="添加保证人").click()
+    page.locator("#id_name").fill("王建华")
+    page.locator("#id_total_assets").fill("1000000")
+    page.locator("#id_total_liabilities").fill("0")
+    expect(page.locator("#cover output")).to_have_text("1.25")
+    page.locator("#id_total_assets").fill("1700000")
+    expect(page.locator("#cover output")).to_have_text("2.12")
+    no_sideways_scroll(page)
+    save(page)
+
+    page.get_by_role("button", name="提交审查").first.click()
+    expect(page.locator(".missing")).to_have_count(0)
+    page.get_by_role("button", name="提交审查").click()
+    expect(page.locator(".flash-success")).to_contain_text("已提交审查")
+
+    # The supervisor returns it with a comment.
+    page.context.clear_cookies()
+    sign_in(people.supervisor)
+    page.goto(f"{live_server.url}/investigations/queue/")
+    no_sideways_scroll(page)
+    page.get_by_role("link", name="鑫源服装商行").click()
+    no_sideways_scroll(page)
+    page.get_by_label("退回并附意见").check()
+    page.locator("#id_comment").fill("请补充仓库照片")
+    page.get_by_role("button", name="提交审查结论").click()
+    expect(page.locator(".flash-success")).to_contain_text("审查结论已记录")
+
+    # The manager sees why, fixes and resubmits.
+    page.context.clear_cookies()
+    sign_in(people.owner)
+    investigation = Investigation.objects.get(prospect=prospect)
+    page.goto(f"{live_server.url}{investigation.get_absolute_url()}")
+    expect(page.get_by_role("alert")).to_contain_text("请补充仓库照片")
+    fill_item(page, "operations", evidence=evidence)
+    page.get_by_role("button", name="提交审查").first.click()
+    page.get_by_role("button", name="提交审查").click()
+    expect(page.locator(".flash-success")).to_contain_text("已提交审查")
+
+    # The supervisor approves; the PDF downloads with Chinese in it.
+    page.context.clear_cookies()
+    sign_in(people.supervisor)
+    page.goto(f"{live_server.url}/investigations/queue/")
+    page.get_by_role("link", name="鑫源服装商行").click()
+    page.get_by_label("同意").check()
+    page.get_by_role("button", name="提交审查结论").click()
+    investigation.refresh_from_db()
+    assert investigation.status == Status.APPROVED
+
+    page.goto(f"{live_server.url}{investigation.get_absolute_url()}")
+    expect(page.locator("#decision")).to_contain_text("已同意")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="PDF").click()
+    content = Path(download.value.path()).read_bytes()
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    assert "鑫源服装商行" in text
+    assert "征信系统查询" in text
+    assert "已同意" in text

@@ -1,0 +1,424 @@
+"""The investigation from start to decision: checklist, submission, four eyes, refusals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from investigations.models import (
+    CHECKLIST,
+    Action,
+    ChecklistItem,
+    Investigation,
+    ItemKind,
+    Status,
+)
+from tests.conftest import client_for
+from tests.investigations.factories import (
+    authorize_credit_query,
+    fill_checklist,
+    fill_findings,
+    make_investigation,
+    pdf_upload,
+    ready_to_submit,
+    refresh,
+    submitted,
+)
+from tests.prospects.factories import make_prospect
+
+pytestmark = pytest.mark.django_db
+
+
+def review(client, investigation, **data):
+    data.setdefault("seen_version", investigation.version)
+    return client.post(reverse("investigations:review", args=[investigation.pk]), data)
+
+
+# --- The checklist ----------------------------------------------------------------------
+
+
+def test_a_new_investigation_has_the_eight_items_in_the_handbooks_order(people):
+    investigation = make_investigation(people.owner)
+    kinds = list(investigation.items.order_by("position").values_list("kind", flat=True))
+    assert kinds == list(CHECKLIST)
+    assert kinds[:3] == ["credit_bureau", "blacklist", "ledger"]
+    assert len(kinds) == 8
+
+
+def test_the_checklist_cannot_take_a_second_item_of_a_kind_or_position(people):
+    investigation = make_investigation(people.owner)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChecklistItem.objects.create(
+            investigation=investigation, kind=ItemKind.BLACKLIST, position=9
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChecklistItem.objects.create(investigation=investigation, kind="extra", position=1)
+
+
+def test_the_page_shows_the_eight_items_in_order(people):
+    investigation = make_investigation(people.owner)
+    html = client_for(people.owner).get(investigation.get_absolute_url()).content.decode()
+    positions = [html.index(f'id="item-{kind}"') for kind in CHECKLIST]
+    assert positions == sorted(positions)
+
+
+def test_starting_from_a_prospect_creates_a_draft_with_its_checklist(people):
+    prospect = make_prospect(people.owner)
+    response = client_for(people.owner).post(
+        reverse("investigations:create", args=[prospect.pk]),
+        {
+            "amount": "800000",
+            "term_months": "12",
+            "product": "短期流动资金贷款",
+            "purpose": "备货",
+            "existing_loans": "0",
+        },
+    )
+    investigation = Investigation.objects.get(prospect=prospect)
+    assert response.status_code == 302
+    assert investigation.status == Status.DRAFT
+    assert investigation.items.count() == 8
+    assert investigation.events.get().action == Action.CREATE
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("amount", "-1", "more than zero"),
+        ("amount", "0", "more than zero"),
+        ("amount", "1000000000.01", "1 billion"),
+        ("amount", "99999999999999", "1 billion"),
+        ("term_months", "0", "at least one month"),
+        ("term_months", "361", "at most 360"),
+    ],
+)
+def test_absurd_loans_are_refused_beside_the_field(people, field, value, message):
+    prospect = make_prospect(people.owner)
+    data = {
+        "amount": "800000",
+        "term_months": "12",
+        "product": "贷款",
+        "purpose": "备货",
+        "existing_loans": "0",
+        field: value,
+    }
+    client = client_for(people.owner)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("investigations:create", args=[prospect.pk]), data, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors[field])
+    assert not Investigation.objects.exists()
+
+
+def test_typing_net_assets_is_refused_with_a_message(people):
+    investigation = make_investigation(people.owner)
+    response = client_for(people.owner).post(
+        reverse("investigations:edit", args=[investigation.pk]),
+        {
+            "amount": "500000",
+            "term_months": "12",
+            "product": "贷款",
+            "purpose": "备货",
+            "existing_loans": "0",
+            "total_assets": "100",
+            "total_liabilities": "50",
+            "net_assets": "999",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert refresh(investigation).total_assets is None
+
+
+# --- The credit bureau and the blacklist ---------------------------------------------------
+
+
+def _item_url(investigation, kind):
+    return reverse(
+        "investigations:item", args=[investigation.pk, investigation.items.get(kind=kind).pk]
+    )
+
+
+def test_the_credit_query_cannot_be_done_without_written_authorization(people):
+    investigation = make_investigation(people.owner)
+    client = client_for(people.owner)
+    done = {"status": "clear", "methods": ["public_credit"], "finding": "无逾期"}
+    response = client.post(_item_url(investigation, ItemKind.CREDIT_BUREAU), done)
+    assert response.status_code == 200
+    assert "credit_authorized_on" in response.context["form"].errors
+    assert "authorization" in response.context["form"].errors
+    assert not investigation.items.get(kind=ItemKind.CREDIT_BUREAU).is_done
+
+    response = client.post(
+        _item_url(investigation, ItemKind.CREDIT_BUREAU),
+        {**done, "credit_authorized_on": "2026-01-05", "authorization": pdf_upload("授权书.pdf")},
+    )
+    assert response.status_code == 302
+    item = investigation.items.get(kind=ItemKind.CREDIT_BUREAU)
+    assert item.is_done and item.done_by == people.owner
+    assert str(refresh(investigation).credit_authorized_on) == "2026-01-05"
+    assert item.evidence.get().purpose == "authorization"
+
+
+def test_a_blacklist_hit_must_be_marked_as_an_issue(people):
+    investigation = make_investigation(people.owner)
+    response = client_for(people.owner).post(
+        _item_url(investigation, ItemKind.BLACKLIST),
+        {"status": "clear", "methods": ["public_credit"], "finding": "命中", "blacklist_hit": "on"},
+    )
+    assert response.status_code == 200
+    assert "status" in response.context["form"].errors
+
+
+def test_a_blacklist_hit_cannot_be_approved_but_can_be_declined(people):
+    investigation = submitted(people.owner, blacklist_hit=True)
+    client = client_for(people.supervisor)
+    response = review(client, investigation, decision="approve", approval_reason="x")
+    assert response.status_code == 200
+    assert "blacklist" in str(
+        response.context["form"].non_field_errors()
+    ).lower() or "黑名单" in str(response.context["form"].non_field_errors())
+    assert refresh(investigation).status == Status.SUBMITTED
+    response = review(client, investigation, decision="decline", comment="借款人在黑名单中")
+    assert response.status_code == 302
+    assert refresh(investigation).status == Status.DECLINED
+
+
+# --- Submission -------------------------------------------------------------------------------
+
+
+def test_submission_lists_exactly_what_is_missing_each_with_a_link(people):
+    investigation = make_investigation(people.owner)
+    response = client_for(people.owner).get(
+        reverse("investigations:submit", args=[investigation.pk])
+    )
+    missing = response.context["missing"]
+    assert len(missing) == 8 + 6 + 3  # items, topics, figures
+    assert all(gap.url.startswith("/investigations/") for gap in missing)
+    assert any(gap.url.endswith("#id_legal_standing") for gap in missing)
+
+
+def test_submitting_an_incomplete_investigation_changes_nothing(people):
+    investigation = make_investigation(people.owner)
+    fill_findings(investigation)
+    response = client_for(people.owner).post(
+        reverse("investigations:submit", args=[investigation.pk]),
+        {"seen_version": refresh(investigation).version},
+    )
+    assert response.status_code == 200
+    assert len(response.context["missing"]) == 8
+    assert refresh(investigation).status == Status.DRAFT
+
+
+def test_cover_below_two_needs_a_written_justification(people):
+    investigation = ready_to_submit(people.owner, cover=Decimal("1.99"))
+    client = client_for(people.owner)
+    url = reverse("investigations:submit", args=[investigation.pk])
+    response = client.post(url, {"seen_version": investigation.version})
+    assert response.status_code == 200
+    assert "justification" in response.context["form"].errors
+    assert refresh(investigation).status == Status.DRAFT
+    response = client.post(
+        url, {"seen_version": investigation.version, "justification": "有房产抵押，足值。"}
+    )
+    assert response.status_code == 302
+    assert refresh(investigation).cover_justification == "有房产抵押，足值。"
+
+
+def test_cover_of_exactly_two_needs_no_justification(people):
+    investigation = ready_to_submit(people.owner, cover=Decimal("2.00"))
+    response = client_for(people.owner).post(
+        reverse("investigations:submit", args=[investigation.pk]),
+        {"seen_version": investigation.version},
+    )
+    assert response.status_code == 302
+    assert refresh(investigation).status == Status.SUBMITTED
+
+
+def test_submitting_twice_records_one_submission(people):
+    investigation = ready_to_submit(people.owner)
+    client = client_for(people.owner)
+    url = reverse("investigations:submit", args=[investigation.pk])
+    first = client.post(url, {"seen_version": investigation.version})
+    second = client.post(url, {"seen_version": investigation.version})
+    assert first.status_code == second.status_code == 302
+    assert refresh(investigation).events.filter(action=Action.SUBMIT).count() == 1
+
+
+# --- Four eyes and decisions --------------------------------------------------------------------
+
+
+def test_the_owner_cannot_decide_on_their_own_investigation(people):
+    investigation = submitted(people.owner)
+    response = review(client_for(people.owner), investigation, decision="approve")
+    assert response.status_code == 302
+    assert refresh(investigation).status == Status.SUBMITTED
+
+
+def test_a_supervisors_own_investigation_goes_to_an_administrator(people):
+    investigation = submitted(people.supervisor)
+    assert investigation not in Investigation.objects.awaiting_review_by(people.supervisor)
+    assert investigation in Investigation.objects.awaiting_review_by(people.admin)
+    response = review(client_for(people.supervisor), investigation, decision="approve")
+    assert refresh(investigation).status == Status.SUBMITTED
+    response = review(client_for(people.admin), investigation, decision="approve")
+    assert response.status_code == 302
+    assert refresh(investigation).status == Status.APPROVED
+
+
+def test_the_queue_is_the_teams_submissions_oldest_first(people):
+    first = submitted(people.owner)
+    second = submitted(people.teammate)
+    submitted(people.other_manager)
+    make_investigation(people.owner)
+    response = client_for(people.supervisor).get(reverse("investigations:queue"))
+    assert [inv for inv, _age in response.context["queue"]] == [first, second]
+
+
+def test_return_with_comments_then_fix_and_resubmit_then_approve(people):
+    investigation = submitted(people.owner)
+    supervisor = client_for(people.supervisor)
+    item = investigation.items.get(kind=ItemKind.OPERATIONS)
+    response = review(
+        supervisor,
+        investigation,
+        decision="return",
+        comment="请补充现场照片",
+        **{f"item_{item.pk}": "仓库照片缺失"},
+    )
+    assert response.status_code == 302
+    investigation = refresh(investigation)
+    assert investigation.status == Status.RETURNED
+    page = client_for(people.owner).get(investigation.get_absolute_url()).content.decode()
+    assert "仓库照片缺失" in page and "请补充现场照片" in page
+
+    fill_findings(investigation, operations="已补充仓库照片。")
+    investigation = refresh(investigation)
+    client_for(people.owner).post(
+        reverse("investigations:submit", args=[investigation.pk]),
+        {"seen_version": investigation.version},
+    )
+    investigation = refresh(investigation)
+    assert investigation.status == Status.SUBMITTED
+    assert review(supervisor, investigation, decision="approve").status_code == 302
+    investigation = refresh(investigation)
+    assert investigation.status == Status.APPROVED
+    assert investigation.decided_by == people.supervisor
+    assert [e.action for e in investigation.events.all()] == [
+        "create",
+        "submit",
+        "return",
+        "submit",
+        "approve",
+    ]
+
+
+def test_returning_needs_a_comment_and_declining_a_reason(people):
+    investigation = submitted(people.owner)
+    client = client_for(people.supervisor)
+    assert "comment" in review(client, investigation, decision="return").context["form"].errors
+    assert "comment" in review(client, investigation, decision="decline").context["form"].errors
+    assert refresh(investigation).status == Status.SUBMITTED
+
+
+def test_approving_low_cover_needs_the_reviewers_own_reason(people):
+    investigation = ready_to_submit(people.owner, cover=Decimal("1.5"))
+    client_for(people.owner).post(
+        reverse("investigations:submit", args=[investigation.pk]),
+        {"seen_version": investigation.version, "justification": "抵押足值"},
+    )
+    investigation = refresh(investigation)
+    client = client_for(people.supervisor)
+    response = review(client, investigation, decision="approve")
+    assert "approval_reason" in response.context["form"].errors
+    response = review(client, investigation, decision="approve", approval_reason="抵押物充足")
+    assert response.status_code == 302
+    assert refresh(investigation).approval_reason == "抵押物充足"
+
+
+def test_a_decision_on_a_stale_page_is_refused(people):
+    investigation = submitted(people.owner)
+    stale_version = investigation.version - 1
+    response = review(
+        client_for(people.supervisor),
+        investigation,
+        decision="approve",
+        seen_version=stale_version,
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert refresh(investigation).status == Status.SUBMITTED
+
+
+def test_deciding_twice_is_refused_with_a_message(people):
+    investigation = submitted(people.owner)
+    client = client_for(people.supervisor)
+    assert review(client, investigation, decision="approve").status_code == 302
+    response = review(client_for(people.admin), investigation, decision="decline", comment="x")
+    assert response.status_code == 302
+    assert refresh(investigation).status == Status.APPROVED
+    assert refresh(investigation).events.filter(action__in=["approve", "decline"]).count() == 1
+
+
+def test_nothing_changes_after_a_decision(people):
+    investigation = submitted(people.owner)
+    review(client_for(people.supervisor), investigation, decision="approve")
+    client = client_for(people.owner)
+    response = client.post(
+        reverse("investigations:edit", args=[investigation.pk]),
+        {"amount": "1", "term_months": "1", "product": "x", "purpose": "x", "existing_loans": "0"},
+        follow=True,
+    )
+    assert "decided" in response.content.decode() or "已" in response.content.decode()
+    assert refresh(investigation).amount == Decimal("500000")
+    item = investigation.items.first()
+    client.post(
+        reverse("investigations:item", args=[investigation.pk, item.pk]), {"status": "pending"}
+    )
+    assert refresh(investigation).items.first().status == "clear"
+
+
+def test_the_team_sees_their_records_and_trainees_see_none(people):
+    investigation = make_investigation(people.owner)
+    assert investigation in Investigation.objects.visible_to(people.supervisor)
+    assert not Investigation.objects.visible_to(people.trainee).exists()
+    assert not Investigation.objects.visible_to(people.other_supervisor).exists()
+
+
+def test_fill_checklist_helper_records_authorization(people):
+    investigation = make_investigation(people.owner)
+    authorize_credit_query(investigation)
+    fill_checklist(investigation)
+    assert all(item.is_done for item in refresh(investigation).items.all())
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?total_assets=1e999999&total_liabilities=0",
+        "?total_assets=NaN&total_liabilities=1",
+        "?total_assets=abc",
+        "?guarantor=x&total_assets=5&total_liabilities=1",
+    ],
+)
+def test_the_cover_preview_survives_any_input(people, query):
+    investigation = make_investigation(people.owner)
+    response = client_for(people.owner).get(
+        reverse("investigations:cover", args=[investigation.pk]) + query
+    )
+    assert response.status_code == 200
+
+
+def test_a_decision_without_the_pages_version_is_refused_at_the_top(people):
+    investigation = submitted(people.owner)
+    response = client_for(people.supervisor).post(
+        reverse("investigations:review", args=[investigation.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert refresh(investigation).status == Status.SUBMITTED
