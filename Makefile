@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEV := DJANGO_DEBUG=1
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run install install-dev test lint format messages collectstatic bench backup restore screens
+.PHONY: run install install-dev test lint format messages collectstatic bench bench-quick backup restore screens
 
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --no-input
@@ -52,6 +52,7 @@ messages: install
 	$(DEV) $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench
 	$(DEV) $(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
+# Throwaway databases only (see bench/__main__.py); results in bench/results*.md.
 bench: install-dev
 	$(BIN)/python -m bench
 
@@ -69,3 +70,6 @@ restore: install
 # Screenshots at 375 px into docs/screens/ and the README's "Screens" section.
 screens: install-dev collectstatic
 	$(BIN)/pytest tests/browser/screens.py -p no:randomly -q
+
+bench-quick: install-dev
+	$(BIN)/python -m bench --quick

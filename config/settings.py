@@ -75,14 +75,14 @@ MIDDLEWARE = [
     "accounts.middleware.PreferredLanguageMiddleware",
     # Before LoginRequiredMiddleware: an expired session is signed out, then sent to sign in.
     "config.middleware.SessionTimeoutMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.lazy_middleware.PublicFirstLoginRequiredMiddleware",
     # Client data must stay out of browser and proxy caches.
     "config.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "accounts.lazy_middleware.LazyActorAuditlogMiddleware",
     # Last, so it sees the outcome of authentication (django-axes docs).
     "axes.middleware.AxesMiddleware",
 ]
@@ -268,6 +268,8 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 # A commit runs inside the request: 20,000 rows take about 5 s, well inside the server's timeout.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
 ATTACHMENT_MAX_UPLOAD_BYTES = env_int("ATTACHMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# How long a process shows the same handbook guidance box (playbook.guidance_cache); 0: none.
+PLAYBOOK_GUIDANCE_CACHE_SECONDS = env_int("PLAYBOOK_GUIDANCE_CACHE_SECONDS", 60)
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # Handbook §3: the client hears from us every day. Counted in whole calendar days
 # (Asia/Shanghai) after the day of the last contact: due the next day, overdue from

@@ -13,6 +13,8 @@ import tempfile
 os.environ.setdefault("DJANGO_DEBUG", "1")
 # Investigation evidence goes to a throwaway directory, never the checkout.
 os.environ.setdefault("EVIDENCE_ROOT", tempfile.mkdtemp(prefix="evidence-"))
+# Every test sees the handbook as it is now, never a cached guidance box.
+os.environ.setdefault("PLAYBOOK_GUIDANCE_CACHE_SECONDS", "0")
 # Client attachments too.
 os.environ.setdefault("DJANGO_PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="private-"))
 

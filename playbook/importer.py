@@ -466,6 +466,10 @@ def import_handbook(
                 _import_part(parsed_part, order=order, editor=editor, result=result)
             if dry_run:
                 raise _DryRunRollback
+            # Bulk writes send no signals: the guidance boxes must forget the old handbook.
+            from playbook.guidance_cache import forget_guidance
+
+            transaction.on_commit(forget_guidance)
     except _DryRunRollback:
         pass
     except IntegrityError:

@@ -89,22 +89,28 @@ class TerritoryQuerySet(models.QuerySet):
 
     def worked_by_team(self, supervisor: User):
         """Territories the supervisor or someone in their team works."""
-        return self.filter(Q(managers=supervisor) | Q(managers__supervisor=supervisor)).distinct()
+        # A subquery, not a join on managers: no duplicate rows, so the counts below need
+        # no DISTINCT (which sorted every prospect of the branch).
+        links = Territory.managers.through.objects.filter(
+            Q(user=supervisor) | Q(user__supervisor=supervisor)
+        )
+        return self.filter(pk__in=links.values("territory"))
 
+    # The counts read only (territory, stage), so PostgreSQL answers them from the
+    # (territory, stage) index in one grouped pass. Each territory row joins its
+    # prospects once: chain no other to-many join before these.
     def with_counts(self):
         """Annotate clients won and prospects in play (one query for a whole list)."""
         return self.annotate(
-            clients_won=Count("prospects", filter=Q(prospects__stage=Stage.CLIENT), distinct=True),
-            prospects_total=Count("prospects", distinct=True),
+            clients_won=Count("prospects__stage", filter=Q(prospects__stage=Stage.CLIENT)),
+            prospects_total=Count("prospects__stage"),
         )
 
     def with_stage_counts(self):
         """Annotate `stage_<value>` with the number of prospects at each stage."""
         return self.annotate(
             **{
-                f"stage_{value}": Count(
-                    "prospects", filter=Q(prospects__stage=value), distinct=True
-                )
+                f"stage_{value}": Count("prospects__stage", filter=Q(prospects__stage=value))
                 for value in Stage.values
             }
         )
@@ -357,15 +363,15 @@ class ProspectQuerySet(OwnedQuerySet):
 
     def referral_ranking(self):
         """Referrers ranked by how many prospects they brought and how many became clients."""
+        # Filtering on the referrals first makes it an inner join from the referred
+        # prospects (a few), instead of grouping every visible prospect.
         return (
-            self.annotate(
-                referred_count=Count("referrals", distinct=True),
-                referred_clients=Count(
-                    "referrals", filter=Q(referrals__stage=Stage.CLIENT), distinct=True
-                ),
+            self.filter(referrals__isnull=False)
+            .annotate(
+                referred_count=Count("referrals"),
+                referred_clients=Count("referrals", filter=Q(referrals__stage=Stage.CLIENT)),
             )
-            .filter(referred_count__gt=0)
-            .order_by("-referred_count", "-referred_clients", "name")
+            .order_by("-referred_count", "-referred_clients", "name", "pk")
         )
 
 
@@ -473,8 +479,12 @@ class Prospect(models.Model):
         verbose_name_plural = _("prospects")
         ordering = ["-updated_at"]
         indexes = [
-            models.Index(fields=["owner", "stage"], name="prospect_owner_stage"),
-            models.Index(fields=["owner", "next_action_date"], name="prospect_owner_next"),
+            # The list's orders, each with the primary key as tie-breaker (accounts.pagination):
+            # a manager's page is an index walk, not a sort of every row they own.
+            models.Index(fields=["owner", "-updated_at", "-id"], name="prospect_owner_updated"),
+            models.Index(fields=["owner", "name", "id"], name="prospect_owner_name"),
+            models.Index(fields=["owner", "stage", "id"], name="prospect_owner_stage_id"),
+            models.Index(fields=["owner", "next_action_date", "id"], name="prospect_owner_next_id"),
             models.Index(fields=["branch", "name_key"], name="prospect_branch_name"),
             models.Index(fields=["branch", "phone_key"], name="prospect_branch_phone"),
             models.Index(fields=["territory", "stage"], name="prospect_territory_stage"),

@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.contributions import prospect_actions, timeline
 from accounts.once import AlreadySubmitted, submitted_once
+from accounts.pagination import ListPaginator
 from accounts.rendering import HtmxHttpRequest, render_page
 from prospects import rules
 from prospects.charts import penetration_chart
@@ -81,7 +82,7 @@ def prospect_list(request: HtmxHttpRequest) -> HttpResponse:
     results = filterset.qs if filterset.is_bound else prospects
     if filterset.is_bound and not filterset.is_valid():
         results = prospects.none()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     sort_query = request.GET.copy()
     sort_query.pop("page", None)
     sort_query.pop("sort", None)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django import template
 
-from playbook.guidance import guidance_for
+from playbook.guidance_cache import cached_guidance
 
 register = template.Library()
 
 
 @register.inclusion_tag("playbook/guidance.html")
 def guidance(topic_slug: str, expanded: bool = False) -> dict[str, object]:
-    return {"guidance": guidance_for(topic_slug), "open": expanded}
+    return {"guidance": cached_guidance(topic_slug), "open": expanded}
