@@ -22,20 +22,33 @@ def preferred_language(*, chosen: str | None, cookie: str | None) -> str:
 
 
 class PreferredLanguageMiddleware:
-    """Replaces Django's LocaleMiddleware (which follows Accept-Language). Needs request.user."""
+    """Replaces Django's LocaleMiddleware (which follows Accept-Language).
+
+    The device's cookie decides first; a page that needs the person then follows
+    their stored choice. A public page (sign-in, health) never loads the session.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        self._activate(request, chosen=None)
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        if not getattr(view_func, "login_required", True):
+            return
         user = getattr(request, "user", None)
-        chosen = user.language if user is not None and user.is_authenticated else None
+        if user is not None and user.is_authenticated:
+            self._activate(request, chosen=user.language)
+
+    @staticmethod
+    def _activate(request: HttpRequest, *, chosen: str | None) -> None:
         language = preferred_language(
             chosen=chosen, cookie=request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         )
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
-        patch_vary_headers(response, ("Cookie",))
-        return response

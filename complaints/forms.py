@@ -49,6 +49,22 @@ class CaseForm(forms.ModelForm):
         self.fields["handler"].queryset = visible_people(user).filter(role__in=CASEWORK_ROLES)
         if "about" in self.fields:
             self.fields["about"].queryset = User.objects.filter(is_active=True).order_by("username")
+        # Empty choices say what they mean, never Django's dashes.
+        empty = {
+            "prospect": _("Not on file: give the name and phone below"),
+            "channel": _("Choose how it reached us"),
+            "mood": _("Choose the client's mood"),
+            "handler": _("Choose who handles it"),
+            "about": _("Not about a staff member"),
+        }
+        for name, label in empty.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            if hasattr(field, "empty_label"):
+                field.empty_label = label
+            elif getattr(field, "choices", None):
+                field.choices = [("", label), *[c for c in field.choices if c[0] != ""]]
         if not self.instance.pk:
             self.initial.setdefault("handler", user.pk)
             self.initial.setdefault("received_at", _local_now())
@@ -146,3 +162,4 @@ class ReassignForm(forms.Form):
         if case.about_id:
             people = people.exclude(pk=case.about_id)
         self.fields["handler"].queryset = people
+        self.fields["handler"].empty_label = _("Choose the new handler")

@@ -24,11 +24,11 @@ class NoStoreWhenSignedInMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # Read before the view: signing out turns request.user anonymous, yet that response
-        # still follows a signed-in page.
-        signed_in = request.user.is_authenticated
+        # Judged by the session cookie, sent or being set, rather than request.user: a public
+        # page then loads no session, and the response that signs someone in or out counts too.
+        cookie = settings.SESSION_COOKIE_NAME
         response = self.get_response(request)
-        if signed_in or request.user.is_authenticated:
+        if cookie in request.COOKIES or cookie in response.cookies:
             patch_cache_control(response, private=True, no_store=True)
         return response
 
@@ -65,6 +65,12 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        # A public page (sign-in, health) never loads the session.
+        if not getattr(view_func, "login_required", True):
+            return
         if request.user.is_authenticated:
             now = time.time()
             session = request.session
@@ -75,4 +81,3 @@ class SessionTimeoutMiddleware:
                 logout(request)  # flushes the session; LoginRequiredMiddleware sends to sign in
             elif now - seen >= SEEN_RESOLUTION_SECONDS:
                 session[SEEN] = int(now)
-        return self.get_response(request)

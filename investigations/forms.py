@@ -165,6 +165,12 @@ class InvestigationForm(RefusesComputedFields, forms.ModelForm):
             )
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "risk_rating" in self.fields:
+            choices = [c for c in self.fields["risk_rating"].choices if c[0] != ""]
+            self.fields["risk_rating"].choices = [("", _("Not rated yet")), *choices]
+
     def fieldsets(self):
         return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
 
@@ -297,6 +303,7 @@ class EvidenceForm(forms.Form):
     def __init__(self, *args, investigation: Investigation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = investigation.items.all()
+        self.fields["item"].empty_label = _("The investigation as a whole")
 
     @property
     def purpose(self) -> str:

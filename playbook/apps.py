@@ -30,5 +30,8 @@ class PlaybookConfig(AppConfig):
             exclude_fields=["question_words", "answer_words", "search_vector"],
             m2m_fields={"topics"},
         )
+        auditlog.register(models.Synonym)
+        auditlog.register(models.EntryFlag)
+        auditlog.register(models.ReadingAssignment, m2m_fields={"entries"})
         # A later migration that rebuilds playbook_entry on SQLite drops its triggers.
         post_migrate.connect(_ensure_search_index, sender=self)

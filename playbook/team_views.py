@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
+from accounts.once import AlreadySubmitted, OnceFormMixin, submitted_once
 from accounts.policy import roles_required
 from playbook import reading
 from playbook.models import Entry, EntryFlag, FlagReason, ReadingAssignment, Section
@@ -128,7 +130,7 @@ def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Assigned reading ------------------------------------------------------------
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(OnceFormMixin, forms.Form):
     trainee = forms.ModelChoiceField(label=gettext_lazy("Trainee"), queryset=None)
     section = forms.ModelChoiceField(
         label=gettext_lazy("A whole section"),
@@ -150,6 +152,7 @@ class AssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.mentor = mentor
         self.fields["trainee"].queryset = reading.trainees_of(mentor)
+        self.fields["trainee"].empty_label = gettext_lazy("Choose a trainee")
         self.fields["entries"].label_from_instance = lambda entry: (
             f"{entry.part.name} {entry.number}. {entry.question[:30]}"
         )
@@ -183,13 +186,18 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
         initial["section"] = section_id if section_id.isdigit() else None
     form = AssignmentForm(request.POST or None, initial=initial, mentor=request.user)
     if request.method == "POST" and form.is_valid():
-        reading_assign(
-            trainee=form.cleaned_data["trainee"],
-            by=request.user,
-            due_on=form.cleaned_data["due_on"],
-            section=form.cleaned_data["section"],
-            entries=list(form.cleaned_data["entries"]),
-        )
+        try:
+            with submitted_once(form, by=request.user) as submission:
+                reading_assign(
+                    trainee=form.cleaned_data["trainee"],
+                    by=request.user,
+                    due_on=form.cleaned_data["due_on"],
+                    section=form.cleaned_data["section"],
+                    entries=list(form.cleaned_data["entries"]),
+                )
+                submission.url = reverse("playbook:assignments")
+        except AlreadySubmitted:
+            return redirect("playbook:assignments")
         messages.success(request, _("The reading is assigned."))
         return redirect("playbook:assignments")
     return TemplateResponse(request, "playbook/assignment_form.html", {"form": form})

@@ -10,6 +10,9 @@ class ProspectsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from prospects.models import (
+            Attachment,
+            CompetingOffer,
+            Handover,
             HospitalityEntry,
             ImportBatch,
             Industry,
@@ -38,3 +41,6 @@ class ProspectsConfig(AppConfig):
         auditlog.register(Promise, exclude_fields=untracked(Promise))
         # Who uploaded which list and when it was imported; the file's bytes are not copied.
         auditlog.register(ImportBatch, exclude_fields=untracked(ImportBatch, "data"))
+        auditlog.register(CompetingOffer, exclude_fields=untracked(CompetingOffer))
+        auditlog.register(Attachment, exclude_fields=untracked(Attachment))
+        auditlog.register(Handover, exclude_fields=untracked(Handover))

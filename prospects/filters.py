@@ -196,7 +196,7 @@ class VisitFilter(OwnedRecordFilter):
 
     def filter_contact(self, queryset, name, value):
         if value == "reached":
-            return queryset.real_contacts()
+            return queryset.contacts()
         if value == "not_reached":
             return queryset.not_reached()
         return queryset.planned()

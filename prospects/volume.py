@@ -266,8 +266,8 @@ def _promises_and_hospitality(
     hospitality = []
     for p in prospects:
         if rng.random() < 0.4:
-            status = rng.choices(PromiseStatus.values, (30, 60, 10))[0]
-            broken = status == PromiseStatus.CANNOT_KEEP
+            status = rng.choices(PromiseStatus.values, (30, 58, 10, 2))[0]
+            broken = status in (PromiseStatus.CANNOT_KEEP, PromiseStatus.DECLINED_RULES)
             promises.append(
                 Promise(
                     prospect_id=p.pk,

@@ -231,7 +231,8 @@ EXPECTATIONS += [
 
 
 # --- A supervisor's view of the team (supervision) ---------------------------------------
-SUPERVISORS = frozenset({"supervisor", "other_supervisor", "admin"})
+# Every supervisor has a team page (their own team); administrators see every team.
+TEAM_LEADS = frozenset({"supervisor", "other_supervisor", "other_branch_supervisor", "admin"})
 
 
 def flagged_entry(people):
@@ -241,7 +242,7 @@ def flagged_entry(people):
 
 
 EXPECTATIONS += [
-    Expect("prospects:team_overview", SUPERVISORS),
+    Expect("prospects:team_overview", TEAM_LEADS),
     Expect("prospects:visit_list", EVERYONE),
     Expect("prospects:visit_list", EVERYONE, query="?contact=reached&visited_from=2026-01-01"),
     Expect("prospects:promise_list", EVERYONE, query="?show=unconsulted&owner=1"),
@@ -264,11 +265,11 @@ EXPECTATIONS += [
 ]
 
 EXPECTATIONS += [
-    Expect("prospects:handover", SUPERVISORS),
-    Expect("prospects:handover", SUPERVISORS, query="?from_person=1"),
+    Expect("prospects:handover", TEAM_LEADS),
+    Expect("prospects:handover", TEAM_LEADS, query="?from_person=1"),
     Expect(
         "prospects:handover",
-        SUPERVISORS,
+        TEAM_LEADS,
         method="post",
         data=lambda people: {"from_person": people.owner.pk, "reason": ""},
     ),

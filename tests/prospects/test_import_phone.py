@@ -63,7 +63,7 @@ def test_download_the_bad_rows_then_import_only_the_good_ones(people, manager_cl
     batch = _batch(people, TITLED)
     download = manager_client.get(reverse("prospects:import_bad_rows", args=[batch.pk]))
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
-    assert rows[0] == ["问题", "行号", "序号", "商户名称", "联系电话", "经营范围"]
+    assert rows[0] == ["错误原因", "行号", "序号", "商户名称", "联系电话", "经营范围"]
     assert rows[1][1:] == ["5", "2", "宏达五金", "12345", "五金"]
     assert "不是有效的电话号码" in rows[1][0]
 

@@ -23,6 +23,10 @@ NOT_AUDITED = {
     "playbook.privatenote": "a trainee's private note, theirs alone",
     "playbook.bookmark": "a reader's own bookmark",
     "playbook.entryrevision": "is itself the handbook's history of edits",
+    "playbook.searchlog": "a log of searches (query and count), itself a record of use",
+    "accounts.calendartoken": "a secret; its regeneration is the only change, and it must not be copied into a log",
+    "prospects.prospectstagechange": "is itself the dated history of stage changes",
+    "prospects.merchantcountchange": "is itself the dated history of merchant counts",
     # Pending, for the complaints app's owner to decide (history, or a reason here):
     "complaints.reminder": "PENDING: reminder bookkeeping without history",
     "complaints.reminderemail": "PENDING: sent reminder emails without history",
