@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -130,6 +132,10 @@ def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Assigned reading ------------------------------------------------------------
 
 
+# A week to read an assignment, unless the mentor says otherwise.
+ASSIGNMENT_DAYS = timedelta(days=7)
+
+
 class AssignmentForm(OnceFormMixin, forms.Form):
     trainee = forms.ModelChoiceField(label=gettext_lazy("Trainee"), queryset=None)
     section = forms.ModelChoiceField(
@@ -153,6 +159,8 @@ class AssignmentForm(OnceFormMixin, forms.Form):
         self.mentor = mentor
         self.fields["trainee"].queryset = reading.trainees_of(mentor)
         self.fields["trainee"].empty_label = gettext_lazy("Choose a trainee")
+        if not self.is_bound:
+            self.initial.setdefault("due_on", timezone.localdate() + ASSIGNMENT_DAYS)
         self.fields["entries"].label_from_instance = lambda entry: (
             f"{entry.part.name} {entry.number}. {entry.question[:30]}"
         )

@@ -510,9 +510,12 @@ class HandoverForm(forms.Form):
         self.fields["to_person"].queryset = (
             visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
         )
+        self.fields["from_person"].empty_label = _("Choose whose clients")
+        self.fields["to_person"].empty_label = _("Choose a teammate")
         chosen = self.data.get("from_person") or self.initial.get("from_person")
         self.visible = Prospect.objects.visible_to(user)
-        if chosen and str(chosen).isdigit():
+        # An id the database can hold (a typed URL may carry any number).
+        if chosen and str(chosen).isdigit() and int(chosen) < 2**31:
             self.fields["prospects"].queryset = self.visible.filter(owner_id=chosen).order_by(
                 "name"
             )
