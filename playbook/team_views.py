@@ -132,6 +132,21 @@ def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Assigned reading ------------------------------------------------------------
 
 
+class EntryChoices(forms.ModelMultipleChoiceField):
+    """Entries by id; an id no database column can hold is refused like any unknown one
+    (SQLite raises OverflowError on it instead of finding nothing)."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            if not str(pk).isdigit() or int(pk) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 # A week to read an assignment, unless the mentor says otherwise.
 ASSIGNMENT_DAYS = timedelta(days=7)
 
@@ -144,7 +159,7 @@ class AssignmentForm(OnceFormMixin, forms.Form):
         required=False,
         empty_label=gettext_lazy("(choose entries instead)"),
     )
-    entries = forms.ModelMultipleChoiceField(
+    entries = EntryChoices(
         label=gettext_lazy("Or chosen entries"),
         queryset=Entry.objects.order_by(*reading.READING_ORDER).select_related("part"),
         required=False,

@@ -183,3 +183,37 @@ def sign_in(page, live_server):
         return page
 
     return _sign_in
+
+
+# --- Reference data ---------------------------------------------------------------
+# Data migrations seed industries, handbook topics and synonyms. A transactional or
+# live-server test flushes the tables after itself, so whatever runs next in any order
+# gets them back here (idempotent: only what is missing is created).
+def _restore_reference_data() -> None:
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    from playbook.models import Synonym, Topic
+    from prospects.models import Industry
+
+    seeds = [
+        (Industry, "prospects.migrations.0002_seed_industries", "seed"),
+        (Topic, "playbook.migrations.0002_topics", "create_topics"),
+        (Synonym, "playbook.migrations.0005_synonyms_and_words", "seed_synonyms"),
+    ]
+    for model, module, function in seeds:
+        if not model.objects.exists():
+            getattr(import_module(module), function)(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames):
+        transactional = {"transactional_db", "live_server"} & set(request.fixturenames)
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        _restore_reference_data()

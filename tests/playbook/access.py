@@ -43,6 +43,22 @@ def _flag(people) -> dict:
     return {"pk": flag.pk}
 
 
+def _assignment_data(people) -> dict:
+    """A valid assignment: the owner's team's trainee, one section, a week to read it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from playbook.models import Section
+
+    section = Section.objects.first() or make_entry("问？").section
+    return {
+        "trainee": people.trainee.pk,
+        "section": section.pk,
+        "due_on": (timezone.localdate() + timedelta(days=7)).isoformat(),
+    }
+
+
 def _assignment(people) -> dict:
     from datetime import timedelta
 
@@ -112,6 +128,6 @@ EXPECTATIONS = [
     # (supervisors) and administrators assign; only the trainee confirms their own.
     Expect("playbook:assignments", EVERYONE),
     Expect("playbook:assignment_create", EDITORS),
-    Expect("playbook:assignment_create", EDITORS, method="post", data=lambda p: {}),
+    Expect("playbook:assignment_create", EDITORS, method="post", data=_assignment_data),
     Expect("playbook:assignment_confirm", {"trainee"}, kwargs=_assignment, method="post"),
 ]
