@@ -270,9 +270,9 @@ def test_the_page_queries_do_not_grow_with_results(manager_client, django_assert
     assert count_queries() == few
 
 
-# serialized_rollback: the flush at the end must not take the topics and industries the
-# migrations seeded away from the tests that run after this one (in random order).
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The flush at the end takes the seeded topics and industries away; the conftest's
+# reference_data fixture puts them back for whichever test runs next.
+@pytest.mark.django_db(transaction=True)
 def test_the_index_is_rebuilt_when_its_triggers_were_lost():
     # As after a migration that rebuilds playbook_entry on SQLite.
     from django.db import connection
