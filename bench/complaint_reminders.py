@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import random
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -25,8 +24,9 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench._throwaway import child_env, pg_admin, pg_recreate
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 PG_DATABASE = os.environ.get("BENCH_POSTGRES_DB", "wb_bench_reminders")
 TEAMS = 20
 TEAM_SIZE = 10
@@ -119,29 +119,6 @@ def run_backend(backend: str, cases: int) -> dict:
     }
 
 
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def child_env(backend: str, tmpdir: str) -> dict[str, str]:
-    env = dict(os.environ)
-    if backend == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench_reminders.sqlite3"
-    else:
-        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
-        DJANGO_ALLOWED_HOSTS="localhost",
-        DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-    )
-    return env
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
@@ -156,8 +133,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         for backend in backends:
             if backend == "postgresql":
-                _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-                _pg_admin(f"CREATE DATABASE {PG_DATABASE}")
+                pg_recreate(PG_DATABASE)
             try:
                 out = subprocess.run(
                     [
@@ -169,14 +145,19 @@ def main() -> None:
                         f"--cases={args.cases}",
                     ],
                     cwd=ROOT,
-                    env=child_env(backend, tmpdir),
+                    env=child_env(
+                        backend,
+                        sqlite_path=f"{tmpdir}/bench_reminders.sqlite3",
+                        pg_database=PG_DATABASE,
+                        DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                    ),
                     check=True,
                     capture_output=True,
                     text=True,
                 ).stdout
             finally:
                 if backend == "postgresql":
-                    _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+                    pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
             r = json.loads(out.strip().splitlines()[-1])
             failed |= r["second_new"] != 0
             print(

@@ -37,8 +37,9 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench._throwaway import PG_SERVER, pg_admin, pg_recreate
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 PG_DATABASE = os.environ.get("BENCH_POSTGRES_DB", "wb_bench")
 HOST = "127.0.0.1"
 CONNECTIONS = 8
@@ -81,16 +82,8 @@ def _env(database: str) -> dict[str, str]:
     return env
 
 
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def build_database(env: dict[str, str], quick: bool) -> float:
-    _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-    _pg_admin(f"CREATE DATABASE {PG_DATABASE}")
+    pg_recreate(PG_DATABASE)
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     started = time.monotonic()
@@ -469,7 +462,7 @@ def run(quick: bool, keep: bool) -> dict:
 
         connections.close_all()
         if not keep:
-            _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+            pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
     result = {
         "table": table(pages),
         "verdicts": verdicts(pages),

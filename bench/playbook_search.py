@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import random
-import secrets
 import statistics
 import subprocess
 import sys
@@ -28,10 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._throwaway import child_env, pg_admin, pg_recreate
 from playbook.volume import TextMaker, build_handbook
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 # A throwaway database, dropped and recreated: name one that is yours alone.
 PG_DATABASE = os.environ.get("BENCH_POSTGRES_DB", "wb_bench_search")
 TARGET_MEDIAN_MS = 10.0
@@ -115,29 +114,6 @@ def run_backend(backend: str, entries: int, query_count: int) -> dict:
     }
 
 
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def child_env(backend: str, tmpdir: str) -> dict[str, str]:
-    env = dict(os.environ)
-    if backend == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench_search.sqlite3"
-    else:
-        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
-    # Production-like: no DEBUG (no query log kept in memory).
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
-        DJANGO_ALLOWED_HOSTS="localhost",
-    )
-    return env
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
@@ -155,8 +131,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         for backend in backends:
             if backend == "postgresql":
-                _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-                _pg_admin(f"CREATE DATABASE {PG_DATABASE}")
+                pg_recreate(PG_DATABASE)
             try:
                 out = subprocess.run(
                     [
@@ -169,14 +144,18 @@ def main() -> None:
                         f"--queries={args.queries}",
                     ],
                     cwd=ROOT,
-                    env=child_env(backend, tmpdir),
+                    env=child_env(
+                        backend,
+                        sqlite_path=f"{tmpdir}/bench_search.sqlite3",
+                        pg_database=PG_DATABASE,
+                    ),
                     check=True,
                     capture_output=True,
                     text=True,
                 ).stdout
             finally:
                 if backend == "postgresql":
-                    _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+                    pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
             report = json.loads(out.strip().splitlines()[-1])
             ok = report["median_ms"] < TARGET_MEDIAN_MS and report["p95_ms"] < TARGET_P95_MS
             failed |= not ok

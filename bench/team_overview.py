@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import random
-import secrets
 import statistics
 import subprocess
 import sys
@@ -24,7 +23,8 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+from bench._throwaway import child_env, pg_admin, pg_recreate
+
 PG_DATABASE = os.environ.get("BENCH_POSTGRES_DB", "wb_bench_overview")
 TARGET_PAGE_MS = 500.0
 RUNS = 15
@@ -181,13 +181,6 @@ def run_backend(backend: str, managers: int, per_manager: int) -> dict:
     }
 
 
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
@@ -202,17 +195,12 @@ def main() -> None:
     failed = False
     with tempfile.TemporaryDirectory() as tmpdir:
         for backend in backends:
-            env = dict(os.environ)
-            if backend == "sqlite":
-                env["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench_overview.sqlite3"
-            else:
-                _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-                _pg_admin(f"CREATE DATABASE {PG_DATABASE}")
-                env["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
-            env.update(
-                DJANGO_SETTINGS_MODULE="config.settings",
-                DJANGO_DEBUG="0",
-                DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+            if backend == "postgresql":
+                pg_recreate(PG_DATABASE)
+            env = child_env(
+                backend,
+                sqlite_path=f"{tmpdir}/bench_overview.sqlite3",
+                pg_database=PG_DATABASE,
                 DJANGO_ALLOWED_HOSTS="localhost,testserver",
             )
             try:
@@ -236,7 +224,7 @@ def main() -> None:
                 )
             finally:
                 if backend == "postgresql":
-                    _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+                    pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
             result = json.loads(out.stdout.strip().splitlines()[-1])
             ok = result["page_median_ms"] < TARGET_PAGE_MS
             failed |= not ok
