@@ -8,6 +8,7 @@ from accounts.models import User
 from accounts.policy import CASEWORK_ROLES, visible_people
 from complaints.models import Case, ContactMethod, FeedbackContact
 from prospects.models import Prospect
+from prospects.rules import canonical_phone
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
@@ -71,6 +72,11 @@ class CaseForm(forms.ModelForm):
         else:
             # A new handler goes through reassignment (a supervisor's decision, recorded).
             del self.fields["handler"]
+
+    def clean_client_phone(self) -> str:
+        # Kept in the one canonical form, as a prospect's (the model's validator checked it).
+        phone = self.cleaned_data.get("client_phone", "")
+        return canonical_phone(phone) or phone
 
     def clean(self):
         cleaned = super().clean()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import CASEWORK_ROLES, OwnedQuerySet
 from complaints import rules
+from prospects.models import validate_phone
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -210,7 +211,10 @@ class Case(models.Model):
         blank=True,
         help_text=_("When the person is not on file as a client."),
     )
-    client_phone = models.CharField(_("client's phone"), max_length=30, blank=True)
+    # The prospects' phone rule (one rule for every phone number the bank keeps).
+    client_phone = models.CharField(
+        _("client's phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     category = models.CharField(

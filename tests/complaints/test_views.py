@@ -55,6 +55,19 @@ def test_a_client_on_file_or_a_name_is_required(people, manager_client):
     assert not Case.objects.exists()
 
 
+def test_the_client_phone_follows_the_prospects_phone_rule(people, manager_client):
+    bad = manager_client.post(
+        reverse("complaints:create"), complaint_data(people, client_phone="12345")
+    )
+    assert bad.status_code == 200
+    assert "请输入大陆手机号（13–19开头的11位数字）或带区号的固定电话。" in bad.text
+    assert not Case.objects.exists()
+    manager_client.post(
+        reverse("complaints:create"), complaint_data(people, client_phone="+86 138 1234 5678")
+    )
+    assert Case.objects.get().client_phone == "13812345678"  # the canonical form, as on file
+
+
 def test_received_in_the_future_is_refused(people, manager_client):
     later = local(timezone.now() + timedelta(days=1))
     response = manager_client.post(
