@@ -9,6 +9,7 @@ from django.db.models import Case, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role, User
 from accounts.once import OnceFormMixin
@@ -430,7 +431,7 @@ class HospitalityReviewForm(forms.Form):
     """The supervisor's answer to a flagged entry: acknowledged, or a question back."""
 
     review = forms.ChoiceField(
-        label=_("Review"),
+        label=pgettext_lazy("hospitality", "Review"),
         choices=[
             (HospitalityReview.ACKNOWLEDGED, _("Acknowledge")),
             (HospitalityReview.QUESTIONED, _("Question it back to the manager")),
@@ -438,7 +439,10 @@ class HospitalityReviewForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment"), widget=SHORT_TEXT, required=False, max_length=2000
+        label=pgettext_lazy("hospitality", "Comment"),
+        widget=SHORT_TEXT,
+        required=False,
+        max_length=2000,
     )
 
     def clean(self):
