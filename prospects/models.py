@@ -328,7 +328,8 @@ class ProspectQuerySet(OwnedQuerySet):
         return self.filter(referred_by=prospect).select_related("owner").order_by("name")
 
     def search(self, text: str):
-        text = (text or "").strip()
+        # No stored text holds a NUL (forms refuse it), and PostgreSQL refuses it in a query.
+        text = (text or "").replace("\x00", "").strip()
         if not text:
             return self
         digits = normalise_phone(text)

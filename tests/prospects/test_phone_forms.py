@@ -19,6 +19,15 @@ def test_the_referrer_is_found_by_typing_among_what_the_person_may_see(people, m
     assert 'type="radio" name="referred_by"' in response.text
 
 
+def test_a_nul_typed_into_the_referrer_search_is_ignored_on_every_database(people, manager_client):
+    make_prospect(people.owner, name="华联批发贸易")
+    response = manager_client.get(
+        reverse("prospects:referrer_search"), {"referred_by-search": "华联\x00"}
+    )
+    assert response.status_code == 200
+    assert "华联批发贸易" in response.text
+
+
 def test_the_prospect_form_does_not_list_every_prospect(people, manager_client):
     for number in range(30):
         make_prospect(people.owner, name=f"导入商户{number}")

@@ -16,13 +16,17 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
+    from django.test.utils import override_settings
 
-    # Pages render without collectstatic's manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    # Pages render without collectstatic's manifest. override_settings, not assignment: the
+    # storage already built from the manifest setting is dropped with it.
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+    ).enable()
     import psycopg
     from django.core.management import call_command
     from django.db import close_old_connections, connection
