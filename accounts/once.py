@@ -16,7 +16,7 @@ To adopt it in a create view (any app):
             complaint = form.save()
             submission.url = complaint.get_absolute_url()
     except AlreadySubmitted as duplicate:
-        return redirect(duplicate.url)
+        return already_submitted(request, duplicate.url or fallback_url)
 """
 
 from __future__ import annotations
@@ -27,8 +27,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django import forms
+from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import FormSubmission, User
 
@@ -91,3 +96,11 @@ def submitted_once(form: forms.Form, *, by: User) -> Iterator[Submission]:
         if claim is not None and submission.url:
             claim.url = submission.url[:300]
             claim.save(update_fields=["url"])
+
+
+def already_submitted(request: HttpRequest, url: str) -> HttpResponse:
+    """A second submission of one form (double click, retry): say so, and show the first one."""
+    messages.info(request, _("This form had already been sent; it was saved once."))
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)

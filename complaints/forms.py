@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.once import OnceFormMixin
 from accounts.policy import CASEWORK_ROLES, visible_people
 from complaints.models import Case, ContactMethod, FeedbackContact
 from prospects.models import Prospect
@@ -18,7 +19,7 @@ def _local_now() -> str:
     return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(OnceFormMixin, forms.ModelForm):
     """A complaint as received: who, how, when, what, and who handles it."""
 
     class Meta:

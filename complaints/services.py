@@ -45,7 +45,11 @@ def contact_log(
     contact = FeedbackContact.objects.create(
         case=case, by=by, said=said.strip(), method=method, progress=progress, at=at
     )
-    # One conditional UPDATE: an older contact logged late never moves the clock back.
-    Case.objects.filter(pk=case.pk, last_contact_at__lt=at).update(last_contact_at=at)
-    case.last_contact_at = max(case.last_contact_at, at)
+    # The case's row is locked, so an older contact logged late never moves the clock back;
+    # saved through the model, so the change has its history row.
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.last_contact_at < at:
+        locked.last_contact_at = at
+        locked.save(update_fields=["last_contact_at"])
+    case.last_contact_at = locked.last_contact_at
     return contact

@@ -10,11 +10,13 @@ from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
+from accounts.once import AlreadySubmitted, already_submitted, submitted_once
 from accounts.policy import CASEWORK_ROLES, roles_required
 from accounts.rendering import HtmxHttpRequest, render_page
 from complaints import board, rules
@@ -111,7 +113,11 @@ def case_create(request: HtmxHttpRequest, kind: str = Kind.COMPLAINT) -> HttpRes
         if promise_pk and str(promise_pk).isdigit():
             case.promise = Promise.objects.visible_to(request.user).filter(pk=promise_pk).first()
         try:
-            case_record(case=case, by=request.user)
+            with submitted_once(form, by=request.user) as submission:
+                case_record(case=case, by=request.user)
+                submission.url = case.get_absolute_url()
+        except AlreadySubmitted as duplicate:
+            return already_submitted(request, duplicate.url or reverse("complaints:list"))
         except ValidationError as error:
             _errors_to_form(form, error)
         else:

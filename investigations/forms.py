@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.once import OnceFormMixin
 from investigations import evidence
 from investigations.models import (
     Action,
@@ -79,7 +80,7 @@ class EvidenceField(forms.FileField):
         return attrs
 
 
-class InvestigationStartForm(RefusesComputedFields, forms.ModelForm):
+class InvestigationStartForm(OnceFormMixin, RefusesComputedFields, forms.ModelForm):
     class Meta:
         model = Investigation
         fields = ["amount", "term_months", "product", "purpose", "existing_loans"]
@@ -246,7 +247,7 @@ class ChecklistItemForm(forms.ModelForm):
         return cleaned
 
 
-class GuarantorForm(RefusesComputedFields, forms.ModelForm):
+class GuarantorForm(OnceFormMixin, RefusesComputedFields, forms.ModelForm):
     class Meta:
         model = Guarantor
         fields = [
@@ -265,7 +266,7 @@ class GuarantorForm(RefusesComputedFields, forms.ModelForm):
         }
 
 
-class CollateralForm(RefusesComputedFields, forms.ModelForm):
+class CollateralForm(OnceFormMixin, RefusesComputedFields, forms.ModelForm):
     class Meta:
         model = Collateral
         fields = [
@@ -281,7 +282,7 @@ class CollateralForm(RefusesComputedFields, forms.ModelForm):
         widgets = {"notes": SHORT_TEXT, "appraised_value": MONEY_INPUT}
 
 
-class SideInquiryForm(forms.ModelForm):
+class SideInquiryForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = SideInquiry
         fields = ["whom", "who", "learned", "private_borrowing_found", "asked_on"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
+from accounts.once import AlreadySubmitted, already_submitted, submitted_once
 from accounts.policy import roles_required
 from accounts.rendering import HtmxHttpRequest
 from investigations import permissions, reports, rules, services
@@ -141,7 +142,11 @@ def investigation_create(request: HttpRequest, prospect_pk: int) -> HttpResponse
         investigation = form.save(commit=False)
         investigation.prospect = prospect
         try:
-            services.investigation_start(investigation=investigation, by=request.user)
+            with submitted_once(form, by=request.user) as submission:
+                services.investigation_start(investigation=investigation, by=request.user)
+                submission.url = investigation.get_absolute_url()
+        except AlreadySubmitted as duplicate:
+            return already_submitted(request, duplicate.url or prospect.get_absolute_url())
         except services.Refused as refused:
             _refused(form, refused)
         else:
@@ -286,12 +291,18 @@ def child_form(
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)
-        _attempt(
-            request,
-            lambda: services.child_save(obj=obj, investigation=investigation, by=request.user),
-            _("Saved."),
-        )
-        return redirect(f"{investigation.get_absolute_url()}#{kind}")
+        back = f"{investigation.get_absolute_url()}#{kind}"
+        try:
+            with submitted_once(form, by=request.user) as submission:
+                services.child_save(obj=obj, investigation=investigation, by=request.user)
+                submission.url = back
+        except AlreadySubmitted as duplicate:
+            return already_submitted(request, duplicate.url or back)
+        except services.Refused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect(back)
     context: dict[str, Any] = {
         "form": form,
         "investigation": investigation,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.contributions import prospect_actions, timeline
-from accounts.once import AlreadySubmitted, submitted_once
+from accounts.once import AlreadySubmitted, already_submitted, submitted_once
 from accounts.pagination import ListPaginator
 from accounts.rendering import HtmxHttpRequest, render_page
 from prospects import rules
@@ -51,14 +51,6 @@ from prospects.permissions import (
 from prospects.services import visit_log
 
 PAGE_SIZE = 25
-
-
-def _already_saved(request: HtmxHttpRequest, url: str) -> HttpResponse:
-    """A second submission of one form (double click, retry): nothing more is saved."""
-    messages.info(request, _("This form had already been sent; it was saved once."))
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
 
 
 def _query_without_page(request: HtmxHttpRequest) -> str:
@@ -113,7 +105,7 @@ def prospect_create(request: HtmxHttpRequest) -> HttpResponse:
                 prospect.save()
                 submission.url = prospect.get_absolute_url()
         except AlreadySubmitted as duplicate:
-            return _already_saved(request, duplicate.url or reverse("prospects:list"))
+            return already_submitted(request, duplicate.url or reverse("prospects:list"))
         messages.success(request, _("Prospect “%(name)s” saved.") % {"name": prospect.name})
         return redirect(prospect)
     return TemplateResponse(request, "prospects/prospect_form.html", {"form": form})
@@ -239,7 +231,7 @@ def visit_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 visit_log(visit=form.save(commit=False), by=request.user)
                 submission.url = prospect.get_absolute_url()
         except AlreadySubmitted as duplicate:
-            return _already_saved(request, duplicate.url or prospect.get_absolute_url())
+            return already_submitted(request, duplicate.url or prospect.get_absolute_url())
         messages.success(request, _("Visit recorded."))
         if not request.htmx:
             return redirect(prospect)
@@ -282,7 +274,7 @@ def hospitality_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 entry = form.save()
                 submission.url = prospect.get_absolute_url()
         except AlreadySubmitted as duplicate:
-            return _already_saved(request, duplicate.url or prospect.get_absolute_url())
+            return already_submitted(request, duplicate.url or prospect.get_absolute_url())
         if entry.flagged:
             messages.warning(request, _("Recorded — this entry is flagged for your supervisor."))
         else:
@@ -305,7 +297,7 @@ def promise_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 promise = form.save()
                 submission.url = prospect.get_absolute_url()
         except AlreadySubmitted as duplicate:
-            return _already_saved(request, duplicate.url or prospect.get_absolute_url())
+            return already_submitted(request, duplicate.url or prospect.get_absolute_url())
         if promise.made_alone:
             # 先请示 is a flag, not a block: say who will see it.
             messages.warning(
@@ -530,7 +522,7 @@ def territory_create(request: HtmxHttpRequest) -> HttpResponse:
                 territory = form.save()
                 submission.url = territory.get_absolute_url()
         except AlreadySubmitted as duplicate:
-            return _already_saved(request, duplicate.url or reverse("prospects:territory_list"))
+            return already_submitted(request, duplicate.url or reverse("prospects:territory_list"))
         return redirect(territory)
     return TemplateResponse(request, "prospects/territory_form.html", {"form": form})
 
