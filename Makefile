@@ -33,7 +33,7 @@ $(DEV_STAMP): $(STAMP)
 # Runs on SQLite, or on the database DATABASE_URL names.
 test: install-dev lint collectstatic
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses=auto $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -34,7 +34,12 @@ def new_phone(browser, live_server, user):
     return context, page
 
 
-def test_every_page_fits_a_phone_for_everyone_who_may_see_it(browser, live_server, people):
+# The pages are walked in shards, so that parallel test workers share the walk.
+SHARDS = 3
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_page_fits_a_phone_for_everyone_who_may_see_it(shard, browser, live_server, people):
     # Lists show long names, every stage and bad import rows, not just the one record each
     # expectation creates; the crowded pages are walked as their owner's side too.
     extra = crowd(people)
@@ -46,6 +51,7 @@ def test_every_page_fits_a_phone_for_everyone_who_may_see_it(browser, live_serve
             viewers.append(None)
         pages.append((reverse(expectation.url_name, kwargs=kwargs) + expectation.query, viewers))
     pages += [(url, ["owner", "supervisor", "admin"]) for url in extra.values()]
+    pages = pages[shard::SHARDS]
     phones: dict[str | None, tuple] = {}
     problems: list[str] = []
     walked = 0
@@ -67,7 +73,7 @@ def test_every_page_fits_a_phone_for_everyone_who_may_see_it(browser, live_serve
     finally:
         for context, _page in phones.values():
             context.close()
-    assert walked > 20, f"only {walked} pages walked"
+    assert walked > 20 / SHARDS, f"only {walked} pages walked"
     assert not problems, "Pages that do not fit a 375 px phone:\n" + "\n".join(problems)
 
 

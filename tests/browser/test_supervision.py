@@ -17,6 +17,7 @@ PHONE = {"width": 375, "height": 740}
 
 
 def fits_the_phone(page) -> None:
+    page.wait_for_load_state("load")  # a click may still be on its way to the next page
     overflow = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
     assert not overflow, f"sideways scroll on {page.url}"
 
@@ -49,6 +50,7 @@ def test_a_supervisor_reviews_the_team_on_a_phone(people, sign_in, live_server):
     page.go_back()
     page.locator(f"#member-{people.owner.pk} [data-figure=flagged-hospitality]").click()
     page.get_by_role("link", name="审阅").first.click()
+    expect(page.get_by_label("确认知悉")).to_be_visible()
     fits_the_phone(page)
     page.get_by_label("确认知悉").check()
     page.get_by_label("意见").fill("下次我们回请")

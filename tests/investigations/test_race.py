@@ -12,7 +12,7 @@ from investigations import services
 from investigations.models import Action, InvestigationEvent
 from tests.investigations.factories import refresh, submitted
 
-TRIALS = 20
+TRIALS = 50  # issue 14: two reviewers deciding one investigation, 50 trials
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
