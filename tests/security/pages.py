@@ -15,6 +15,7 @@ class Field:
     kind: str  # input type, "select", "textarea"
     value: str = ""
     options: list[str] = field(default_factory=list)
+    checked: bool = False  # a checkbox or radio button ticked as the page is drawn
 
 
 @dataclass
@@ -52,12 +53,18 @@ class FormParser(HTMLParser):
         if self._form is None or "name" not in a:
             if tag == "option" and self._select is not None:
                 self._select.options.append(a.get("value", ""))
+                if "selected" in a:
+                    self._select.value = a.get("value", "")
             return
         if tag == "input":
             kind = a.get("type", "text").lower()
             if kind in {"submit", "button", "image", "reset"}:
                 return
-            self._form.fields.append(Field(a["name"], kind, a.get("value", "")))
+            # A box without a value attribute is sent as "on".
+            default = "on" if kind in {"checkbox", "radio"} else ""
+            self._form.fields.append(
+                Field(a["name"], kind, a.get("value", default), checked="checked" in a)
+            )
         elif tag == "select":
             self._select = Field(a["name"], "select")
             self._form.fields.append(self._select)
@@ -76,6 +83,22 @@ class FormParser(HTMLParser):
             self._select = None
         elif tag == "textarea":
             self._textarea = None
+
+
+def as_sent(form: Form) -> dict[str, str | list[str]]:
+    """What a browser sends for the form as drawn: its values, ticked boxes, chosen options."""
+    data: dict[str, str | list[str]] = {}
+    for f in form.fields:
+        if f.kind == "file":
+            continue
+        if f.kind in {"checkbox", "radio"}:
+            if f.checked:
+                data.setdefault(f.name, []).append(f.value)  # type: ignore[union-attr]
+        elif f.kind == "select" and f.name not in data:
+            data[f.name] = f.value or (f.options[0] if f.options else "")
+        else:
+            data[f.name] = f.value
+    return data
 
 
 def forms_on(html: str, page_url: str) -> list[Form]:
