@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
 from accounts.policy import roles_required
+from accounts.rendering import HtmxHttpRequest, render_page
 from playbook.importer import HandbookFormatError, decode, import_text
 from playbook.models import SearchLog, Section
 from playbook.search import search_entries
@@ -61,18 +62,18 @@ class SearchForm(forms.Form):
 
 
 @require_GET
-def entry_search(request) -> HttpResponse:
+def entry_search(request: HtmxHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     form.is_valid()  # an unknown section is shown as an error and ignored
     query = form.cleaned_data.get("q") or ""
     section = form.cleaned_data.get("section")
     results = search_entries(query, section=section)
     log = search_record(user=request.user, query=results.query, result_count=len(results.hits))
-    template = "playbook/search.html"
-    if request.htmx and request.htmx.target == "search-results":
-        template += "#results"
-    return TemplateResponse(
-        request, template, {"form": form, "results": results, "search_log": log}
+    return render_page(
+        request,
+        "playbook/search.html",
+        {"form": form, "results": results, "search_log": log},
+        partials=("search-results",),
     )
 
 

@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import Role
 from accounts.policy import roles_required
+from accounts.rendering import HtmxHttpRequest, render_page
 from prospects import exporting, importing
 from prospects.filters import ProspectFilter
 from prospects.import_forms import ColumnMappingForm, ImportUploadForm
@@ -31,7 +32,7 @@ PREVIEW_TEMPLATE = "prospects/import_preview.html"
 
 @require_http_methods(["GET", "POST"])
 @roles_required(*IMPORT_ROLES)
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: HtmxHttpRequest) -> HttpResponse:
     form = ImportUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -47,11 +48,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         if request.htmx:
             return HttpResponseClientRedirect(batch.get_absolute_url())
         return redirect(batch)
-    template = "prospects/import_upload.html"
-    return TemplateResponse(
+    return render_page(
         request,
-        f"{template}#upload-form" if request.htmx else template,
+        "prospects/import_upload.html",
         {"form": form, "import_fields": importing.IMPORT_FIELDS},
+        partials=("upload-form",),
     )
 
 
@@ -62,7 +63,7 @@ def _batch(request: HttpRequest, pk: int) -> ImportBatch:
 
 
 def _preview_page(
-    request: HttpRequest, batch: ImportBatch, data=None, refused: str = ""
+    request: HtmxHttpRequest, batch: ImportBatch, data=None, refused: str = ""
 ) -> TemplateResponse:
     """The preview: the file read once, the columns mapped (guessed, or as the user chose)."""
     context = {"batch": batch, "refused": refused}
@@ -79,18 +80,12 @@ def _preview_page(
         {f"map_{key}": index for key, index in preview.mapping.items() if index is not None}
     )
     context.update(form=form, preview=preview, summary=preview.summary, mapping_query=mapping_query)
-    name = "preview"
-    template = (
-        f"{PREVIEW_TEMPLATE}#{name}"
-        if request.htmx and request.htmx.target == name
-        else PREVIEW_TEMPLATE
-    )
-    return TemplateResponse(request, template, context)
+    return render_page(request, PREVIEW_TEMPLATE, context, partials=("preview",))
 
 
 @require_http_methods(["GET"])
 @roles_required(*IMPORT_ROLES)
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _preview_page(request, _batch(request, pk), request.GET or None)
 
 
@@ -120,7 +115,7 @@ def import_bad_rows(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(*IMPORT_ROLES)
-def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+def import_commit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     if batch.is_committed:
         return redirect(batch)

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Branch, Role, User
@@ -220,6 +221,15 @@ def _restore_reference_data() -> None:
     for model, module, function in seeds:
         if not model.objects.exists():
             getattr(import_module(module), function)(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: an earlier test's request (an English
+    browser, a language switch) leaves its language active in the worker's thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
