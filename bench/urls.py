@@ -1,7 +1,8 @@
 """The product's URLs, plus what the benchmark compares them with.
 
 - `/bench-admin/`: a separate admin site with changelists for the same models
-  the app's pages list (prospects, visits, territories, handbook entries), as
+  the app's pages list (prospects, visits, territories, handbook entries,
+  investigations, complaints), as
   a user would fall back on them; the product's admin keeps showing only what
   administrators manage.
 - `/bench/hello/`: the framework floor, a view that reads no session; served
@@ -16,7 +17,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from complaints.models import Case
 from config.urls import urlpatterns as product_urlpatterns
+from investigations.models import Investigation
 from playbook.admin import EntryAdmin
 from playbook.models import Entry
 from prospects.admin import TerritoryAdmin
@@ -62,11 +65,27 @@ class EntryReference(ReferenceAdmin, EntryAdmin):
     pass
 
 
+class InvestigationReference(ReferenceAdmin):
+    list_display = ["prospect", "owner", "amount", "status", "submitted_at", "updated_at"]
+    list_filter = ["status"]
+    list_select_related = ["prospect", "owner"]
+    raw_id_fields = ["prospect", "owner", "submitted_by", "decided_by"]
+
+
+class CaseReference(ReferenceAdmin):
+    list_display = ["client_name", "prospect", "handler", "status", "last_contact_at", "decide_by"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["prospect", "handler"]
+    raw_id_fields = ["prospect", "handler", "about", "promise", "created_by"]
+
+
 site = admin.AdminSite(name="benchadmin")
 site.register(Prospect, ProspectReference)
 site.register(Visit, VisitReference)
 site.register(Territory, TerritoryReference)
 site.register(Entry, EntryReference)
+site.register(Investigation, InvestigationReference)
+site.register(Case, CaseReference)
 
 
 @login_not_required

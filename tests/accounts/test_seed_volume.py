@@ -40,3 +40,34 @@ def test_refuses_a_database_that_already_has_people(people):
     with pytest.raises(CommandError, match="empty"):
         seed(0.0004)
     assert not Prospect.objects.exists()
+
+
+def test_investigations_and_complaints_in_proportion_and_by_the_rules():
+    from django.db.models import Count, F, Max
+
+    from complaints.models import Case, FeedbackContact
+    from investigations.models import CHECKLIST, Investigation, InvestigationEvent
+
+    seed(0.001)
+    investigations = Investigation.objects.all()
+    assert investigations.count() == 20
+    assert set(investigations.annotate(n=Count("items")).values_list("n", flat=True)) == {
+        len(CHECKLIST)
+    }
+    # Four eyes: every decision is the owner's supervisor's, never the owner's own.
+    decided = investigations.exclude(decided_by=None)
+    assert decided.exists()
+    assert not decided.filter(decided_by=F("owner")).exists()
+    assert all(i.decided_by_id == i.owner.supervisor_id for i in decided.select_related("owner"))
+    assert InvestigationEvent.objects.filter(action="create").count() == 20
+
+    cases = Case.objects.all()
+    assert cases.count() == 50
+    assert FeedbackContact.objects.count() >= 50
+    assert not cases.filter(about=F("handler")).exists()
+    assert cases.filter(kind="question").exists() and cases.exclude(status="closed").exists()
+    # The daily clock is the last contact logged.
+    latest = dict(
+        FeedbackContact.objects.values("case").annotate(at=Max("at")).values_list("case", "at")
+    )
+    assert all(latest[pk] == at for pk, at in cases.values_list("pk", "last_contact_at"))
