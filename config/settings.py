@@ -166,6 +166,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # one date format in each language
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
