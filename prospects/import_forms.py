@@ -82,8 +82,28 @@ class ColumnMappingForm(forms.Form):
         label=_("Import only the good rows: leave out the rows with errors"), required=False
     )
 
-    def __init__(self, *args: Any, headers: list[str], initial_mapping: Mapping_, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        headers: list[str],
+        initial_mapping: Mapping_,
+        sheet_names: tuple[str, ...] = (),
+        sheet_name: str = "",
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        if len(sheet_names) > 1:
+            # A workbook of several sheets: the person picks the one with the list.
+            self.fields["sheet"] = forms.ChoiceField(
+                label=_("Sheet"),
+                choices=[(name, name) for name in sheet_names],
+                initial=sheet_name,
+                required=False,
+            )
+            if self.is_bound and not self.data.get("sheet"):
+                # The list shows the sheet that was read, not the first one.
+                self.data = self.data.copy()
+                self.data["sheet"] = sheet_name
         columns = [("", _("(not imported)"))] + [
             (str(index), header or _("Column %(number)s") % {"number": index + 1})
             for index, header in enumerate(headers)
@@ -100,6 +120,10 @@ class ColumnMappingForm(forms.Form):
             )
         # The checkboxes go last, beside the commit button.
         self.order_fields([name for name in self.fields if not name.startswith("skip_")])
+
+    @property
+    def sheet_field(self) -> forms.BoundField | None:
+        return self["sheet"] if "sheet" in self.fields else None
 
     @property
     def mapping_fields(self) -> list[forms.BoundField]:

@@ -56,6 +56,23 @@ def import_upload(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
+def _sheet_and_mapping(
+    batch: ImportBatch, data=None
+) -> tuple[importing.Sheet | None, ColumnMappingForm]:
+    """The batch's file, read once (the sheet the person chose, of a workbook), and the form
+    that maps its columns."""
+    sheet = importing.read_batch(batch, (data or {}).get("sheet") or None)
+    headers = sheet.headers if sheet else []
+    form = ColumnMappingForm(
+        data,
+        headers=headers,
+        initial_mapping=importing.guess_mapping(headers),
+        sheet_names=sheet.sheet_names if sheet else (),
+        sheet_name=sheet.sheet_name if sheet else "",
+    )
+    return sheet, form
+
+
 def _batch(request: HttpRequest, pk: int) -> ImportBatch:
     return get_object_or_404(
         ImportBatch.objects.visible_to(request.user).select_related("territory", "owner"), pk=pk
@@ -69,15 +86,12 @@ def _preview_page(
     context = {"batch": batch, "refused": refused}
     if batch.is_committed:
         return TemplateResponse(request, PREVIEW_TEMPLATE, context)
-    sheet = importing.read_batch(batch)
-    headers = sheet.headers if sheet else []
-    form = ColumnMappingForm(
-        data, headers=headers, initial_mapping=importing.guess_mapping(headers)
-    )
+    sheet, form = _sheet_and_mapping(batch, data)
     chosen = form.mapping() if form.is_bound and form.is_valid() else None
     preview = importing.import_preview(batch=batch, sheet=sheet, mapping=chosen)
     mapping_query = urlencode(
         {f"map_{key}": index for key, index in preview.mapping.items() if index is not None}
+        | ({"sheet": sheet.sheet_name} if sheet and sheet.sheet_name else {})
     )
     context.update(form=form, preview=preview, summary=preview.summary, mapping_query=mapping_query)
     return render_page(request, PREVIEW_TEMPLATE, context, partials=("preview",))
@@ -94,14 +108,11 @@ def import_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def import_bad_rows(request: HttpRequest, pk: int) -> HttpResponse:
     """The rows with errors, with the reason, as a CSV to fix and upload again."""
     batch = _batch(request, pk)
-    sheet = importing.read_batch(batch)
-    if batch.is_committed or sheet is None:
+    if batch.is_committed:
         raise Http404
-    form = ColumnMappingForm(
-        request.GET or None,
-        headers=sheet.headers,
-        initial_mapping=importing.guess_mapping(sheet.headers),
-    )
+    sheet, form = _sheet_and_mapping(batch, request.GET or None)
+    if sheet is None:
+        raise Http404
     chosen = form.mapping() if form.is_bound and form.is_valid() else None
     preview = importing.import_preview(batch=batch, sheet=sheet, mapping=chosen)
     response = HttpResponse(
@@ -119,11 +130,7 @@ def import_commit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     if batch.is_committed:
         return redirect(batch)
-    sheet = importing.read_batch(batch)
-    headers = sheet.headers if sheet else []
-    form = ColumnMappingForm(
-        request.POST, headers=headers, initial_mapping=importing.guess_mapping(headers)
-    )
+    sheet, form = _sheet_and_mapping(batch, request.POST)
     refused = _("Check the columns chosen.")
     if sheet is not None and form.is_valid():
         started = time.perf_counter()

@@ -13,9 +13,10 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -57,6 +58,9 @@ class Sheet:
     # What was skipped and why (a title above the header, blank rows, a totals row).
     notes: tuple[str, ...] = ()
     header_row: int = 1
+    # A workbook's sheets, and the one read (empty for a CSV file).
+    sheet_names: tuple[str, ...] = ()
+    sheet_name: str = ""
 
 
 # --- Reading the file ---------------------------------------------------------------
@@ -80,8 +84,11 @@ def read_upload(upload: Any) -> bytes:
     return data
 
 
-def read_sheet(data: bytes, filename: str) -> Sheet:
-    """Read a CSV or .xlsx file into a header and rows of text, or raise ImportFileError."""
+def read_sheet(data: bytes, filename: str, sheet_name: str | None = None) -> Sheet:
+    """Read a CSV or .xlsx file into a header and rows of text, or raise ImportFileError.
+
+    Of a workbook with several sheets, `sheet_name` is read, or else the first sheet with a
+    header near its top (a cover or notes sheet often comes first); the notes say which."""
     check_size(len(data))
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if data.startswith(OLE_MAGIC) or extension == "xls":
@@ -89,14 +96,11 @@ def read_sheet(data: bytes, filename: str) -> Sheet:
             _("This is an old Excel .xls file. In Excel, save it as .xlsx or CSV and upload again.")
         )
     if extension == "xlsx":
-        rows = _xlsx_rows(data)
-        encoding = "xlsx"
-    elif extension in {"csv", "txt"}:
+        return _read_workbook(data, sheet_name)
+    if extension in {"csv", "txt"}:
         text, encoding = _decode(data)
-        rows = _csv_rows(text)
-    else:
-        raise ImportFileError(_("Upload a CSV or Excel (.xlsx) file."))
-    return _to_sheet(rows, encoding)
+        return _to_sheet(_csv_rows(text), encoding)
+    raise ImportFileError(_("Upload a CSV or Excel (.xlsx) file."))
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -144,7 +148,7 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
         ) from None
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+def _read_workbook(data: bytes, wanted: str | None) -> Sheet:
     from openpyxl import load_workbook
 
     try:
@@ -158,14 +162,46 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     workbook = None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield [_cell_text(value) for value in row]
+        names = tuple(workbook.sheetnames)
+        if not names:
+            raise ImportFileError(_("The file has no rows."))
+        chosen = wanted if wanted in names else _sheet_with_a_header(workbook)
+        rows = [
+            [_cell_text(value) for value in row]
+            for row in workbook[chosen].iter_rows(values_only=True)
+        ]
     except XLSX_ERRORS:
         raise ImportFileError(_("This file is not a valid Excel (.xlsx) workbook.")) from None
     finally:
         if workbook is not None:
             workbook.close()
+    try:
+        sheet = _to_sheet(rows, "xlsx")
+    except ImportFileError as error:
+        if len(names) == 1:
+            raise
+        # Say which sheet: another one may hold the list.
+        raise ImportFileError(
+            _("Sheet “%(sheet)s”: %(error)s Choose another sheet: %(sheets)s.")
+            % {"sheet": chosen, "error": error, "sheets": "、".join(names)}
+        ) from None
+    notes = sheet.notes
+    if len(names) > 1:
+        notes = (
+            _("The workbook has %(count)s sheets; the sheet “%(sheet)s” was read.")
+            % {"count": len(names), "sheet": chosen},
+            *notes,
+        )
+    return replace(sheet, notes=notes, sheet_names=names, sheet_name=chosen)
+
+
+def _sheet_with_a_header(workbook: Any) -> str:
+    """The first sheet that names known columns near its top, else the first sheet."""
+    for worksheet in workbook.worksheets:
+        top = islice(worksheet.iter_rows(values_only=True), HEADER_SEARCH_ROWS)
+        if any(looks_like_header([_cell_text(value) for value in row]) for row in top):
+            return worksheet.title
+    return workbook.sheetnames[0]
 
 
 def _cell_text(value: Any) -> str:
@@ -709,10 +745,10 @@ def import_preview(
     return preview
 
 
-def read_batch(batch: Any) -> Sheet | None:
+def read_batch(batch: Any, sheet_name: str | None = None) -> Sheet | None:
     """The batch's file as a sheet, or None when it cannot be read (import_preview says why)."""
     try:
-        return read_sheet(bytes(batch.data), batch.file_name)
+        return read_sheet(bytes(batch.data), batch.file_name, sheet_name)
     except ImportFileError:
         return None
 
