@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from prospects import importing
-from prospects.models import ImportBatch, Prospect, Territory, TerritoryKind
+from prospects.models import ImportBatch, Prospect
 from tests.prospects.test_import_views import upload
 
 
@@ -61,14 +61,9 @@ def test_a_csv_file_has_no_sheets():
     assert (sheet.sheet_names, sheet.sheet_name) == ((), "")
 
 
-def test_the_person_picks_the_sheet_in_the_preview_and_imports_it(people, manager_client):
-    territory = Territory.objects.create(
-        name="城南批发市场",
-        kind=TerritoryKind.MARKET,
-        branch=people.owner.branch,
-        merchant_count=50,
-    )
-    territory.managers.add(people.owner)
+def test_the_person_picks_the_sheet_in_the_preview_and_imports_it(
+    people, manager_client, territory
+):
     response = upload(manager_client, territory, BOOK, "名单.xlsx")
     batch = ImportBatch.objects.get()
     assert response.status_code == 302

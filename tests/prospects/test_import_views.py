@@ -34,18 +34,6 @@ BAD_CSV = (
 ).encode("gbk")
 
 
-@pytest.fixture
-def territory(people) -> Territory:
-    territory = Territory.objects.create(
-        name="城南批发市场",
-        kind=TerritoryKind.MARKET,
-        branch=people.owner.branch,
-        merchant_count=300,
-    )
-    territory.managers.add(people.owner)
-    return territory
-
-
 def upload(client, territory, data: bytes, name: str, **extra):
     return client.post(
         reverse("prospects:import_upload"),
