@@ -3,7 +3,8 @@
 - bench.pages: the pages at bank scale served by gunicorn, beside the Django admin
   and bare Django (its own throwaway PostgreSQL database, $BENCH_POSTGRES_DB);
 - bench.playbook_search: search at 10,000 entries on SQLite and PostgreSQL;
-- bench.prospect_import: the 10,000-row CSV and .xlsx import.
+- bench.prospect_import: the 10,000-row CSV and .xlsx import;
+- bench.prospect_export: the 100,000-row CSV and .xlsx export, time and memory.
 
 `--quick` is a tenth of the size and takes a few minutes, for CI: its targets are
 reported, never asserted (a shared CI machine is noisy), and it writes
@@ -109,6 +110,11 @@ def main() -> int:
         "bench.prospect_import (SQLite)", ["bench.prospect_import", *import_args], import_env
     )
     failed |= code != 0 and "MISSED" not in import_log
+    export_args = ["--rows=10000"] if args.quick else []
+    code, export_log, _ = _run(
+        "bench.prospect_export (SQLite)", ["bench.prospect_export", *export_args], import_env
+    )
+    failed |= code != 0 and "MISSED" not in export_log
 
     size = (
         "quick (a tenth: 20 managers, 10,000 prospects, 1,000 entries)"
@@ -157,6 +163,12 @@ def main() -> int:
         "",
         "```",
         import_log.strip(),
+        "```",
+        "",
+        "## Prospect export (SQLite)" + (" (10,000 rows)" if args.quick else " (100,000 rows)"),
+        "",
+        "```",
+        export_log.strip(),
         "```",
         "",
     ]

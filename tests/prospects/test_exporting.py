@@ -52,14 +52,15 @@ def export(client, file_format: str, **filters):
 
 
 def csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def test_csv_starts_with_a_bom_so_excel_reads_chinese(manager_client, prospects):
     response = export(manager_client, "csv")
-    assert response.content.startswith(b"\xef\xbb\xbf")
     assert response["Content-Type"].startswith("text/csv")
-    rows = csv_rows(response)
+    content = response.getvalue()  # streamed: read once
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     names = sorted(row[0] for row in rows[1:])
     assert names == ["宏达五金经营部", "鑫源服装商行"]  # own prospects only
     xinyuan = next(row for row in rows if row[0] == "鑫源服装商行")
@@ -68,7 +69,7 @@ def test_csv_starts_with_a_bom_so_excel_reads_chinese(manager_client, prospects)
 
 def test_xlsx_opens_in_openpyxl_with_the_same_rows(manager_client, prospects):
     response = export(manager_client, "xlsx")
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    sheet = load_workbook(io.BytesIO(response.getvalue()), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 3
     assert sorted(row[0] for row in rows[1:]) == ["宏达五金经营部", "鑫源服装商行"]
@@ -109,7 +110,7 @@ def test_cells_that_excel_would_run_as_formulas_are_defused(manager, manager_cli
     add(manager, '=HYPERLINK("http://evil")')
     rows = csv_rows(export(manager_client, "csv"))
     assert rows[1][0] == '\'=HYPERLINK("http://evil")'
-    sheet = load_workbook(io.BytesIO(export(manager_client, "xlsx").content)).worksheets[0]
+    sheet = load_workbook(io.BytesIO(export(manager_client, "xlsx").getvalue())).worksheets[0]
     assert sheet["A2"].data_type == "s"
 
 
@@ -124,7 +125,7 @@ def test_every_start_excel_reads_as_a_formula_is_defused(manager, manager_client
 
 def test_an_export_can_be_imported_again(manager_client, prospects):
     response = export(manager_client, "xlsx")
-    sheet = read_sheet(response.content, "prospects.xlsx")
+    sheet = read_sheet(response.getvalue(), "prospects.xlsx")
     mapping = guess_mapping(sheet.headers)
     assert sheet.headers[mapping["name"]] == sheet.headers[0]
     assert mapping["phone"] is not None and mapping["contact_name"] is not None
@@ -145,9 +146,26 @@ def test_the_xlsx_has_the_form_labels_widths_and_a_frozen_header(manager_client,
     from openpyxl import load_workbook
 
     response = manager_client.get(reverse("prospects:export", args=["xlsx"]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     headers = [cell.value for cell in sheet[1]]
     assert headers[:3] == ["名称", "类型", "行业"]
     assert "联系人职务" in headers and "下一步日期" in headers
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["A"].width >= 20
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_file_is_streamed_not_built_whole_in_the_response(
+    manager_client, prospects, file_format
+):
+    response = export(manager_client, file_format)
+    assert response.streaming
+    assert b"".join(response.streaming_content)
+
+
+def test_choices_read_as_their_labels_in_the_person_s_language(manager_client, prospects):
+    rows = csv_rows(export(manager_client, "csv"))
+    header, *body = rows
+    stage = header.index("阶段")
+    assert {row[stage] for row in body} <= {str(label) for _v, label in Stage.choices}
+    assert all(row[stage] for row in body)

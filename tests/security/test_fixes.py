@@ -109,12 +109,12 @@ def test_xlsx_writes_text_as_text_without_a_visible_quote_and_csv_keeps_its_guar
 ):
     Prospect.objects.create(name=FORMULA, owner=manager, source=Source.REFERRAL, phone="")
     Prospect.objects.create(name="-5 号摊位", owner=manager, source=Source.REFERRAL, phone="")
-    xlsx = manager_client.get(reverse("prospects:export", args=["xlsx"])).content
+    xlsx = manager_client.get(reverse("prospects:export", args=["xlsx"])).getvalue()
     sheet = load_workbook(io.BytesIO(xlsx)).worksheets[0]
     names = {sheet.cell(row=row, column=1).value for row in (2, 3)}
     assert names == {FORMULA, "-5 号摊位"}
     assert {sheet.cell(row=row, column=1).data_type for row in (2, 3)} == {"s"}
-    text = manager_client.get(reverse("prospects:export", args=["csv"])).content
+    text = manager_client.get(reverse("prospects:export", args=["csv"])).getvalue()
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     assert {row[0] for row in rows[1:]} == {"'" + FORMULA, "'-5 号摊位"}
 
