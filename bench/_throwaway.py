@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 
@@ -36,3 +39,22 @@ def child_env(backend: str, *, sqlite_path: str, pg_database: str, **extra: str)
         **extra,
     )
     return env
+
+
+@contextmanager
+def test_database(folder: Path) -> Iterator[str]:
+    """Django's test machinery makes a throwaway database and drops it afterwards
+    (test_<name> on the PostgreSQL server DATABASE_URL names, or a SQLite file in `folder`,
+    as in production, rather than an in-memory one); yields the database's vendor."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import get_runner
+
+    if connection.vendor == "sqlite":
+        connection.settings_dict["TEST"]["NAME"] = str(folder / "test_bench.sqlite3")
+    runner = get_runner(settings)(verbosity=0, interactive=False)
+    old_config = runner.setup_databases()
+    try:
+        yield connection.vendor
+    finally:
+        runner.teardown_databases(old_config)

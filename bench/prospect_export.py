@@ -19,6 +19,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from bench._throwaway import test_database
 from bench.prospect_import import _setup_django, merchant_rows
 
 TARGET_MB = 20
@@ -30,18 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         _setup_django(os.environ.get("DATABASE_URL"), Path(tmp) / "bench.sqlite3")
-        from django.conf import settings
-        from django.db import connection
-        from django.test.utils import get_runner
-
-        if connection.vendor == "sqlite":
-            connection.settings_dict["TEST"]["NAME"] = str(Path(tmp) / "test_bench.sqlite3")
-        runner = get_runner(settings)(verbosity=0, interactive=False)
-        old_config = runner.setup_databases()
-        try:
-            return _run(args.rows, connection.vendor)
-        finally:
-            runner.teardown_databases(old_config)
+        with test_database(Path(tmp)) as vendor:
+            return _run(args.rows, vendor)
 
 
 def _seed(count: int):

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from accounts.sample_names import GIVEN, PLACES, ROLES, SUFFIXES, SURNAMES, WORDS
+from bench._throwaway import test_database
 
 HEADERS = ["商户名称", "联系人", "职务", "手机", "地址", "行业", "月销售额（万元）", "备注"]
 TRADES = [
@@ -95,11 +96,16 @@ def _setup_django(database_url: str | None, sqlite_path: Path) -> None:
     from django.conf import settings
 
     django.setup()
-    # Pages render without collectstatic's manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    from django.test.utils import override_settings
+
+    # Pages render without collectstatic's manifest (override_settings drops the storage
+    # already built from the manifest setting; an assignment would not).
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,20 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     database_url = os.environ.get("DATABASE_URL")
     with tempfile.TemporaryDirectory() as tmp:
         _setup_django(database_url, Path(tmp) / "bench.sqlite3")
-        from django.conf import settings
-        from django.db import connection
-        from django.test.utils import get_runner
-
-        if connection.vendor == "sqlite":
-            # A file, as in production, rather than the test runner's in-memory database.
-            connection.settings_dict["TEST"]["NAME"] = str(Path(tmp) / "test_bench.sqlite3")
-        runner = get_runner(settings)(verbosity=0, interactive=False)
-        # A throwaway database (test_<name> on PostgreSQL, a temporary file's twin on SQLite).
-        old_config = runner.setup_databases()
-        try:
-            return _run(args.rows, connection.vendor)
-        finally:
-            runner.teardown_databases(old_config)
+        with test_database(Path(tmp)) as vendor:
+            return _run(args.rows, vendor)
 
 
 def _run(count: int, vendor: str) -> int:
