@@ -6,6 +6,7 @@ import filetype
 from django import forms
 from django.conf import settings
 from django.db.models import Case, Q, When
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,16 +48,23 @@ class SearchChoice(forms.Widget):
 
     template_name = "prospects/widgets/search_choice.html"
 
-    def __init__(self, *, search_url: str, empty_label, attrs=None) -> None:
+    def __init__(self, *, search_url: str, empty_label, attrs=None, placeholder=None) -> None:
         super().__init__(attrs)
         self.search_url = search_url
         self.empty_label = empty_label
+        self.placeholder = placeholder
         self.selected = None
+        # Offered before anything is typed (None: nothing until the person types).
+        self.matches = None
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"].update(
-            search_url=self.search_url, selected=self.selected, empty_label=self.empty_label
+            search_url=self.search_url,
+            selected=self.selected,
+            empty_label=self.empty_label,
+            placeholder=self.placeholder,
+            matches=self.matches,
         )
         return context
 
@@ -302,14 +310,18 @@ class VisitForm(OnceFormMixin, forms.ModelForm):
         return cleaned
 
 
-def consultable_colleagues(user: User):
+def consultable_colleagues(user: User, named: str = ""):
     """Whom a promise can be checked with (先请示): the person's supervisor first, then the
     experienced colleagues of their own team (client managers, not trainees). Never the
-    administrator's account, never another team."""
+    administrator's account, never another team. `named`: part of a name or username."""
     team_lead = user.pk if user.is_supervisor else user.supervisor_id
+    people = User.objects.filter(is_active=True)
+    if named := named.replace("\x00", "").strip():
+        people = people.alias(full_name=Concat("last_name", "first_name")).filter(
+            Q(full_name__icontains=named) | Q(username__icontains=named)
+        )
     return (
-        User.objects.filter(is_active=True)
-        .filter(
+        people.filter(
             Q(pk=team_lead)
             | Q(supervisor_id=team_lead, role=Role.CLIENT_MANAGER, supervisor__isnull=False)
         )
@@ -349,6 +361,10 @@ class HospitalityForm(OnceFormMixin, forms.ModelForm):
         return occurred_on
 
 
+# The colleagues a promise form offers before anything is typed (the supervisor first).
+OFFERED_COLLEAGUES = 3
+
+
 class PromiseForm(OnceFormMixin, forms.ModelForm):
     prefix = "promise"
 
@@ -360,8 +376,24 @@ class PromiseForm(OnceFormMixin, forms.ModelForm):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Handbook §1: ask a supervisor or an experienced colleague first (先请示).
-        self.fields["consulted"].queryset = consultable_colleagues(user)
+        colleagues = consultable_colleagues(user)
+        self.fields["consulted"].queryset = colleagues
         self.fields["consulted"].empty_label = _("Nobody consulted")
+        # Search as you type, the supervisor offered first before anything is typed.
+        widget = SearchChoice(
+            search_url=reverse("prospects:colleague_search"),
+            empty_label=_("Nobody consulted"),
+            placeholder=_("Type part of a colleague's name"),
+        )
+        chosen = self.data.get(self.add_prefix("consulted")) if self.is_bound else None
+        chosen = (
+            chosen or self.initial.get("consulted") or getattr(self.instance, "consulted_id", None)
+        )
+        widget.selected = (
+            colleagues.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+        )
+        widget.matches = list(colleagues[:OFFERED_COLLEAGUES])
+        self.fields["consulted"].widget = widget
 
     def clean_made_on(self):
         made_on = self.cleaned_data["made_on"]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.prospect_list, name="list"),
     path("new/", views.prospect_create, name="create"),
     path("referrers/", views.referrer_search, name="referrer_search"),
+    path("colleagues/", views.colleague_search, name="colleague_search"),
     path("<int:pk>/", views.prospect_detail, name="detail"),
     path("<int:pk>/edit/", views.prospect_edit, name="edit"),
     path("<int:pk>/reassign/", views.prospect_reassign, name="reassign"),

@@ -32,6 +32,7 @@ from prospects.forms import (
     ReassignForm,
     TerritoryForm,
     VisitForm,
+    consultable_colleagues,
 )
 from prospects.history import territory_history
 from prospects.models import (
@@ -125,6 +126,28 @@ def referrer_search(request: HtmxHttpRequest) -> HttpResponse:
             "empty_label": _("Nobody"),
             "selected": prospects.filter(pk=chosen).first() if chosen.isdigit() else None,
             "matches": list(prospects.search(text)[:8]) if text else None,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def colleague_search(request: HtmxHttpRequest) -> HttpResponse:
+    """Matches for the promise form's consulted-colleague box (先请示), among the colleagues
+    the form accepts: the supervisor first, then the own team; the current choice kept."""
+    name = f"{PromiseForm.prefix}-consulted"
+    colleagues = consultable_colleagues(request.user)
+    chosen = request.GET.get(name, "")
+    text = request.GET.get(f"{name}-search", "")
+    return TemplateResponse(
+        request,
+        "prospects/widgets/search_choice_options.html",
+        {
+            "name": name,
+            "empty_label": _("Nobody consulted"),
+            "selected": colleagues.filter(pk=chosen).first() if chosen.isdigit() else None,
+            "matches": list(consultable_colleagues(request.user, named=text)[:8])
+            if text.strip()
+            else None,
         },
     )
 

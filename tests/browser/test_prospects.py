@@ -108,7 +108,10 @@ def test_keep_one_promise_and_break_another(people, sign_in, live_server):
     form = page.locator("form", has=page.get_by_role("button", name="保存承诺"))
     form.get_by_label("承诺内容").fill("下周送来结算产品说明")
     form.get_by_label("到期日").fill((timezone.localdate() + timedelta(days=5)).isoformat())
-    form.get_by_label("请示过的主管").select_option(label=str(people.supervisor))
+    # The consulted colleague is found by typing part of the name (search as you type).
+    form.get_by_label("请示过的主管").fill("upervis")
+    expect(form.get_by_role("radio", name=str(people.teammate))).to_have_count(0)
+    form.get_by_role("radio", name=str(people.supervisor)).check()
     form.get_by_role("button", name="保存承诺").click()
     kept = page.locator("article", has_text="下周送来结算产品说明")
     expect(kept).to_be_visible()

@@ -62,6 +62,7 @@ EXPECTATIONS = [
     Expect("prospects:list", EVERYONE, query="?stage=lead&overdue=on&q=138"),
     Expect("prospects:create", EVERYONE),
     Expect("prospects:referrer_search", EVERYONE, query="?referred_by-search=商户"),
+    Expect("prospects:colleague_search", EVERYONE, query="?promise-consulted-search=王"),
     Expect("prospects:create", EVERYONE, method="post", data=lambda people: {"name": ""}),
     Expect("prospects:detail", OWNER_SIDE, kwargs=prospect),
     Expect("prospects:edit", OWNER_SIDE, kwargs=prospect),

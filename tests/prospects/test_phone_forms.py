@@ -66,3 +66,31 @@ def test_the_duplicate_warning_and_its_confirmation_sit_together(people, manager
     warning = page.split('class="duplicates')[1].split("</article>")[0]
     assert 'name="confirm_duplicate"' in warning
     assert 'type="checkbox"' in warning
+
+
+def test_the_consulted_colleague_is_found_by_typing_among_the_own_team(people, manager_client):
+    url = reverse("prospects:colleague_search")
+    found = manager_client.get(url, {"promise-consulted-search": "eam"}).text  # Teammate
+    assert 'name="promise-consulted"' in found and f'value="{people.teammate.pk}"' in found
+    # The trainee, the administrator and other teams are never offered, whatever is typed.
+    for person in (people.trainee, people.admin, people.other_manager, people.other_branch_manager):
+        answer = manager_client.get(url, {"promise-consulted-search": person.username[2:]}).text
+        assert f'value="{person.pk}"' not in answer, person.username
+        assert "No match." in answer or "没有匹配" in answer
+    # A full name typed as written (family name first) finds the person too.
+    full = str(people.supervisor)
+    assert (
+        f'value="{people.supervisor.pk}"'
+        in manager_client.get(url, {"promise-consulted-search": full}).text
+    )
+
+
+def test_the_promise_form_offers_the_supervisor_before_anything_is_typed(people, manager_client):
+    prospect = make_prospect(people.owner, name="华联批发贸易")
+    page = manager_client.get(prospect.get_absolute_url()).text
+    assert 'name="promise-consulted-search"' in page
+    offered = page.split('name="promise-consulted-search"', 1)[1]
+    assert offered.index(f'value="{people.supervisor.pk}"') < offered.index(
+        f'value="{people.teammate.pk}"'
+    )
+    assert f'value="{people.other_manager.pk}"' not in offered.split("</fieldset>", 1)[0]
