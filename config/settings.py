@@ -128,6 +128,13 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite: short transactions, and writers wait instead of failing at once.
     _database["CONN_MAX_AGE"] = 0
     _database["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    # The planner's default random_page_cost (4) assumes spinning disks: on SSDs it scans a
+    # team's 500,000 visits instead of following the index from its 5,000 prospects (49 ms
+    # against 15 ms for a team's figures, at bank scale). A ?options=… in DATABASE_URL wins.
+    _database.setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c random_page_cost={env_str('DATABASE_RANDOM_PAGE_COST', '1.1')}"
+    )
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -95,3 +95,26 @@ def test_time_zone_and_language_are_chinese():
     assert project_settings.TIME_ZONE == "Asia/Shanghai"
     assert project_settings.USE_TZ is True
     assert project_settings.LANGUAGE_CODE == "zh-hans"
+
+
+def test_postgresql_plans_for_solid_state_disks_unless_told_otherwise(db):
+    """random_page_cost 1.1 on PostgreSQL's connections (a team's figures follow the index
+    from its prospects instead of scanning every visit); the variable or the URL can say."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+    shown = "from django.db import connection; print(connection.settings_dict['OPTIONS'])"
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        shown,
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/workbench",
+        DATABASE_RANDOM_PAGE_COST="4",
+    )
+    assert "random_page_cost=4" in result.stdout
