@@ -432,7 +432,9 @@ class Case(models.Model):
             raise ValidationError(
                 {"note": _("A complaint can be extended twice at most (to 60 days).")}
             )
-        if self.extensions == 1 and not rules.can_approve_second_extension(by, self):
+        if self.extensions == 1 and not rules.can_approve_second_extension(
+            by, handler=self.handler, about_id=self.about_id
+        ):
             raise ValidationError(
                 {"note": _("Only the handler's supervisor can approve a second extension.")}
             )
@@ -441,7 +443,7 @@ class Case(models.Model):
         )
 
     def reassign(self, *, to: User, by: User) -> CaseEvent:
-        if not rules.can_handle(to, self):
+        if not rules.can_handle(to, about_id=self.about_id):
             raise ValidationError(
                 {"handler": _("Nobody handles a complaint about themselves: choose someone else.")}
             )

@@ -45,7 +45,7 @@ def _visible(request: HtmxHttpRequest):
 def _workable(request: HtmxHttpRequest, pk: int) -> Case:
     """A case the person may act on: 404 when unseen, 403 when seen but not theirs to work."""
     case = get_object_or_404(_visible(request).for_list(), pk=pk)
-    if not rules.can_work_on(request.user, case):
+    if not rules.can_work_on(request.user, handler=case.handler, about_id=case.about_id):
         raise PermissionDenied
     return case
 
@@ -163,8 +163,10 @@ def _detail_context(request: HtmxHttpRequest, case: Case, **forms: Any) -> dict[
     return {
         "case": case,
         "now": timezone.now(),
-        "can_work": rules.can_work_on(request.user, case),
-        "can_reassign": rules.can_reassign(request.user, case),
+        "can_work": rules.can_work_on(request.user, handler=case.handler, about_id=case.about_id),
+        "can_reassign": rules.can_reassign(
+            request.user, handler=case.handler, about_id=case.about_id
+        ),
         "contacts": list(case.contacts.select_related("by").order_by("-at", "-pk")),
         "contact_form": forms.get("contact_form") or ContactForm(),
         "step_form": forms.get("step_form") or StepForm(),
@@ -296,7 +298,7 @@ def case_extend(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_reassign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(_visible(request).for_list(), pk=pk)
-    if not rules.can_reassign(request.user, case):
+    if not rules.can_reassign(request.user, handler=case.handler, about_id=case.about_id):
         raise PermissionDenied
     form = ReassignForm(request.POST or None, user=request.user, case=case)
 
