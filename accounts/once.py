@@ -16,7 +16,7 @@ To adopt it in a create view (any app):
             complaint = form.save()
             submission.url = complaint.get_absolute_url()
     except AlreadySubmitted as duplicate:
-        return already_submitted(request, duplicate.url or fallback_url)
+        return already_submitted(request, duplicate.url or reverse("complaints:list"))
 """
 
 from __future__ import annotations
