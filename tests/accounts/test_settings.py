@@ -60,6 +60,12 @@ def test_missing_secret_key_with_debug_off_is_refused():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_makemigrations_check_needs_no_production_secrets_but_serving_commands_do():
+    assert manage("makemigrations", "--check", "--dry-run").returncode == 0
+    refused = manage("check")
+    assert refused.returncode != 0 and "DJANGO_SECRET_KEY" in refused.stderr
+
+
 def test_check_deploy_is_clean_with_production_variables():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
