@@ -115,45 +115,51 @@ def _items(rng: random.Random, investigations: list[Investigation]):
             )
 
 
+def _event(investigation, action, before, after, by, at, comment="") -> InvestigationEvent:
+    return InvestigationEvent(
+        investigation=investigation,
+        action=action,
+        from_status=before,
+        to_status=after,
+        by_id=by,
+        at=at,
+        comment=comment,
+    )
+
+
 def _events(investigations: list[Investigation], owners_supervisor: dict[int, int | None]):
     decisions = {Status.APPROVED: Action.APPROVE, Status.DECLINED: Action.DECLINE}
     for investigation in investigations:
         owner, status = investigation.owner_id, investigation.status
-        yield InvestigationEvent(
-            investigation=investigation,
-            action=Action.CREATE,
-            to_status=Status.DRAFT,
-            by_id=owner,
-            at=investigation.created_at,
+        reviewer = owners_supervisor.get(owner)
+        yield _event(
+            investigation, Action.CREATE, "", Status.DRAFT, owner, investigation.created_at
         )
         if status == Status.DRAFT:
             continue
-        yield InvestigationEvent(
-            investigation=investigation,
-            action=Action.SUBMIT,
-            from_status=Status.DRAFT,
-            to_status=Status.SUBMITTED,
-            by_id=owner,
-            at=investigation.submitted_at,
+        submitted_at = investigation.submitted_at
+        yield _event(
+            investigation, Action.SUBMIT, Status.DRAFT, Status.SUBMITTED, owner, submitted_at
         )
-        reviewer = owners_supervisor.get(owner)
         if status == Status.RETURNED and reviewer:
-            yield InvestigationEvent(
-                investigation=investigation,
-                action=Action.RETURN,
-                from_status=Status.SUBMITTED,
-                to_status=Status.RETURNED,
-                by_id=reviewer,
-                at=investigation.submitted_at + timedelta(hours=4),
-                comment="请补充对外核实的结果",
+            returned_at = submitted_at + timedelta(hours=4)
+            yield _event(
+                investigation,
+                Action.RETURN,
+                Status.SUBMITTED,
+                status,
+                reviewer,
+                returned_at,
+                "请补充对外核实的结果",
             )
         if status in decisions and reviewer:
-            yield InvestigationEvent(
-                investigation=investigation,
-                action=decisions[status],
-                from_status=Status.SUBMITTED,
-                to_status=status,
-                by_id=reviewer,
-                at=investigation.decided_at,
-                comment="材料齐全，同意" if status == Status.APPROVED else "第一还款来源不足",
+            comment = "材料齐全，同意" if status == Status.APPROVED else "第一还款来源不足"
+            yield _event(
+                investigation,
+                decisions[status],
+                Status.SUBMITTED,
+                status,
+                reviewer,
+                investigation.decided_at,
+                comment,
             )
