@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.once import TOKEN_FIELD, new_token
 from investigations.models import CHECKLIST
@@ -22,6 +20,7 @@ from tests.security.concurrency import (
     needs_postgresql,
     record_counts,
 )
+from tests.security.create_data import EXTRA_CREATE_DATA
 from tests.security.pages import forms_on, url_name_of
 from tests.security.walk import allowed_viewer, html_pages
 
@@ -46,75 +45,6 @@ def _token_fields(data: dict) -> dict[str, str]:
     token = new_token()
     prefixes = {key.split("-", 1)[0] for key in data if "-" in key}
     return {TOKEN_FIELD: token, **{f"{prefix}-{TOKEN_FIELD}": token for prefix in prefixes}}
-
-
-# Create forms whose valid data the access table does not hold (it posts them invalid or not at all).
-def _prospect_data(people) -> dict:
-    # Confirmed as "not a duplicate" (else the second post meets the duplicate warning first).
-    return {
-        "name": "鑫源服装商行",
-        "kind": "sole_trader",
-        "source": Source.SHOP_CLUSTER,
-        "stage": "lead",
-        "confirm_duplicate": "on",
-    }
-
-
-def _territory_data(people) -> dict:
-    return {"name": "城南批发市场", "kind": "market", "merchant_count": "120"}
-
-
-def _a_minute_ago() -> str:
-    return timezone.localtime(timezone.now() - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
-
-
-def _complaint_data(people) -> dict:
-    return {
-        **_question_data(people),
-        "category": "fees",
-        "mood": "angry",
-        "points": "收费不透明",
-    }
-
-
-def _question_data(people) -> dict:
-    return {
-        "client_name": "王先生",
-        "client_phone": "13800000000",
-        "channel": "counter",
-        "received_at": _a_minute_ago(),
-        "points": "贷款利率能否下调？",
-        "handler": people.owner.pk,
-    }
-
-
-def _investigation_data(people) -> dict:
-    return {
-        "amount": "300000",
-        "term_months": "12",
-        "product": "短期流动资金贷款",
-        "purpose": "进货",
-        "existing_loans": "0",
-    }
-
-
-def _side_inquiry_data(people) -> dict:
-    return {
-        "whom": "neighbour",
-        "who": "隔壁五金店老板",
-        "learned": "经营正常，未听说民间借贷",
-        "asked_on": timezone.localdate().isoformat(),
-    }
-
-
-EXTRA_CREATE_DATA = {
-    "prospects:create": _prospect_data,
-    "prospects:territory_create": _territory_data,
-    "complaints:create": _complaint_data,
-    "complaints:question_create": _question_data,
-    "investigations:create": _investigation_data,
-    "investigations:child_create": _side_inquiry_data,
-}
 
 
 def create_cases() -> list[tuple[str, object, object]]:

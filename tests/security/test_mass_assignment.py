@@ -22,8 +22,8 @@ from prospects.models import Prospect, Source
 from tests.access import all_expectations
 from tests.conftest import client_for
 from tests.security.concurrency import PROJECT_APPS
+from tests.security.create_data import EXTRA_CREATE_DATA
 from tests.security.pages import as_sent, forms_on
-from tests.security.test_double_submit import EXTRA_CREATE_DATA
 from tests.security.walk import allowed_viewer
 
 EXPECTATIONS = [e for e in all_expectations() if e.method == "post"]
