@@ -268,6 +268,9 @@ LOGGING = {
 # --- Audit trail ----------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# Loading saved rows (loaddata, a test's serialized rollback) is not a change anyone made;
+# logging it would also look up content types before they are loaded.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 # --- Domain settings ---------------------------------------------------------
 # Handbook §1: gifts at or above this value are flagged for the supervisor.

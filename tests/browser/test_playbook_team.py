@@ -51,6 +51,7 @@ def _sign_in(page: Page, live_server, user) -> Page:
 
 def assert_fits_a_phone(page: Page) -> None:
     """No sideways scroll at 375 px, and every button at least 44 px tall."""
+    page.wait_for_load_state()
     assert not page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
     small = page.evaluate(
         """() => [...document.querySelectorAll('main button, main [role=button]')]
@@ -102,6 +103,8 @@ def test_a_mentor_assigns_a_section_and_the_trainee_confirms_it(
     mentor = signed_in(supervisor)
     mentor.goto(f"{live_server.url}/playbook/sections/{section.pk}/")
     mentor.get_by_role("link", name="把这一节指定给实习客户经理阅读").click()
+    # Measure the form page, not the section page still unloading (no document mid-navigation).
+    expect(mentor.get_by_label("实习客户经理")).to_be_visible()
     assert_fits_a_phone(mentor)
     mentor.get_by_label("实习客户经理").select_option(str(trainee.pk))
     due = timezone.localdate() + timedelta(days=3)

@@ -74,6 +74,7 @@ def test_manager_records_a_complaint_through_the_five_steps_and_closes_it(
             step.get_by_role("button").click()
         expect(page.locator(f"#step-{number}.step-done")).to_be_visible()
     page.get_by_role("button", name="结案").click()
+    expect(page.get_by_label("解决方案")).to_be_visible()
     assert_fits(page)
     page.get_by_label("解决方案").fill("退还多收费用")
     page.get_by_role("button", name="记录").click()

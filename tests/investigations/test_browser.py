@@ -115,6 +115,7 @@ def test_manager_and_supervisor_take_an_investigation_to_approval(
     page.goto(f"{live_server.url}/investigations/queue/")
     no_sideways_scroll(page)
     page.get_by_role("link", name="鑫源服装商行").click()
+    expect(page.get_by_label("退回并附意见")).to_be_visible()
     no_sideways_scroll(page)
     page.get_by_label("退回并附意见").check()
     page.locator("#id_comment").fill("请补充仓库照片")
@@ -139,6 +140,7 @@ def test_manager_and_supervisor_take_an_investigation_to_approval(
     page.get_by_role("link", name="鑫源服装商行").click()
     page.get_by_label("同意").check()
     page.get_by_role("button", name="提交审查结论").click()
+    expect(page.locator(".flash-success")).to_contain_text("审查结论已记录")
     investigation.refresh_from_db()
     assert investigation.status == Status.APPROVED
 
