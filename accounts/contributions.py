@@ -28,6 +28,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.signals import setting_changed
+from django.db.models import Count, Window
 from django.dispatch import receiver
 from django.utils.module_loading import module_has_submodule
 
@@ -69,6 +70,19 @@ class AgendaSection:
     template: str  # renders `items` (and `today`)
     items: list[Any] = field(default_factory=list)
     order: int = 100
+    # How many there are in all when `items` shows only the first (see first_of), and
+    # the list that holds them all.
+    total: int | None = None
+    more_url: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.items) if self.total is None else self.total
+
+    @property
+    def more(self) -> int:
+        """How many the agenda leaves out (0 when it shows them all)."""
+        return self.count - len(self.items)
 
 
 @dataclass(frozen=True)
@@ -116,6 +130,18 @@ def contributors(hook: str) -> Iterator[ModuleType]:
     for module in _contribution_modules():
         if hasattr(module, hook):
             yield module
+
+
+# Today's agenda is read between two visits, on a phone: each section shows its most
+# urgent few, its true size, and a link to the list that holds the rest.
+AGENDA_SHOWN = 10
+
+
+def first_of(queryset, limit: int = AGENDA_SHOWN) -> tuple[list[Any], int]:
+    """The first `limit` rows of `queryset` and how many it holds in all, in one query
+    (a window count is computed before the LIMIT)."""
+    rows = list(queryset.annotate(_agenda_total=Window(Count("pk")))[:limit])
+    return rows, (rows[0]._agenda_total if rows else 0)
 
 
 def collect(hook: str, *args: Any) -> list[Any]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
+from accounts.contributions import first_of
 from complaints import rules
 from complaints.models import Case, Category, Kind
 
@@ -34,13 +35,19 @@ def team_cases(user: User):
     return cases if user.is_administrator else cases.of_team(user)
 
 
-def attention(user: User, now: datetime) -> dict[str, list[Case]]:
+def attention(user: User, now: datetime, limit: int = LIST_LIMIT) -> dict[str, Any]:
+    """The team's escalated, feedback-overdue and late cases: the most urgent `limit` of
+    each (`escalated`, …) and how many there are (`escalated_total`, …)."""
     cases = team_cases(user).for_list()
-    return {
-        "escalated": list(cases.escalated(now).most_urgent_first()[:LIST_LIMIT]),
-        "overdue": list(cases.overdue(now).most_urgent_first()[:LIST_LIMIT]),
-        "late": list(cases.resolution_late(rules.bank_day(now)).most_urgent_first()[:LIST_LIMIT]),
+    groups = {
+        "escalated": cases.escalated(now),
+        "overdue": cases.overdue(now),
+        "late": cases.resolution_late(rules.bank_day(now)),
     }
+    context: dict[str, Any] = {}
+    for name, group in groups.items():
+        context[name], context[f"{name}_total"] = first_of(group.most_urgent_first(), limit)
+    return context
 
 
 def ageing_chart(received: list[datetime], now: datetime) -> dict[str, Any]:

@@ -14,19 +14,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.contributions import (
+    AGENDA_SHOWN,
     Action,
     AgendaSection,
     CalendarEvent,
     NavItem,
     Panel,
     TimelineEntry,
+    first_of,
 )
 from accounts.policy import CASEWORK_ROLES
 from complaints import board, rules
 from complaints.forms import ContactForm
 from complaints.models import Case, Reminder
-
-AGENDA_LIMIT = 50
 
 
 def _casework(user) -> bool:
@@ -56,7 +56,7 @@ def home_panels(request) -> list[Panel]:
     return [
         Panel(
             "complaints/panels/board.html",
-            {**board.attention(user, now), "now": now},
+            {**board.attention(user, now, limit=AGENDA_SHOWN), "now": now},
             order=12,
         )
     ]
@@ -67,11 +67,11 @@ def agenda_sections(user, today: date) -> list[AgendaSection]:
     if not _casework(user):
         return []
     now = timezone.now()
-    cases = list(
+    cases, total = first_of(
         Case.objects.filter(handler=user)
         .flagged(now)
         .select_related("prospect")
-        .most_urgent_first()[:AGENDA_LIMIT]
+        .most_urgent_first()
     )
     return [
         AgendaSection(
@@ -79,6 +79,9 @@ def agenda_sections(user, today: date) -> list[AgendaSection]:
             "complaints/agenda/cases.html",
             [{"case": case, "now": now, "form": ContactForm()} for case in cases],
             order=25,
+            total=total,
+            # The open cases, most urgent first.
+            more_url=reverse("complaints:list"),
         )
     ]
 

@@ -8,12 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.contributions import Action, AgendaSection, NavItem, Panel, TimelineEntry
+from accounts.contributions import (
+    Action,
+    AgendaSection,
+    NavItem,
+    Panel,
+    TimelineEntry,
+    first_of,
+)
 from accounts.policy import CASEWORK_ROLES
 from investigations import permissions
-from investigations.models import Investigation
+from investigations.models import Investigation, Status
 
-AGENDA_LIMIT = 20
 QUEUE_PREVIEW = 5
 
 
@@ -73,18 +79,27 @@ def agenda_sections(user, today: date) -> list[AgendaSection]:
     if not _caseworker(user):
         return []
     own = Investigation.objects.visible_to(user).select_related("prospect")
+    returned, returned_total = first_of(own.returned_to(user).order_by("updated_at", "pk"))
+    drafts, drafts_total = first_of(
+        own.stale_drafts(user, timezone.now()).order_by("created_at", "pk")
+    )
+    listing = reverse("investigations:list")
     return [
         AgendaSection(
             _("Investigations returned to you"),
             "investigations/agenda/returned.html",
-            list(own.returned_to(user).order_by("updated_at")[:AGENDA_LIMIT]),
+            returned,
             order=25,
+            total=returned_total,
+            more_url=f"{listing}?status={Status.RETURNED}",
         ),
         AgendaSection(
             _("Investigation drafts older than 7 days"),
             "investigations/agenda/drafts.html",
-            list(own.stale_drafts(user, timezone.now()).order_by("created_at")[:AGENDA_LIMIT]),
+            drafts,
             order=26,
+            total=drafts_total,
+            more_url=f"{listing}?status={Status.DRAFT}",
         ),
     ]
 

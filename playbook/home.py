@@ -7,11 +7,9 @@ from datetime import date
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.contributions import AgendaSection, NavItem, Panel
+from accounts.contributions import AGENDA_SHOWN, AgendaSection, NavItem, Panel, first_of
 from playbook import reading
 from playbook.models import EntryFlag, ReadingAssignment
-
-AGENDA_LIMIT = 10
 
 
 def nav_items(user) -> list[NavItem]:
@@ -73,7 +71,7 @@ def home_panels(request) -> list[Panel]:
                         .open()
                         .select_related("section")
                         .prefetch_related("entries")
-                        .order_by("due_on", "pk")[:AGENDA_LIMIT]
+                        .order_by("due_on", "pk")[:AGENDA_SHOWN]
                     ),
                 },
                 order=10,
@@ -100,13 +98,16 @@ def agenda_sections(user, today: date) -> list[AgendaSection]:
     overdue = ReadingAssignment.objects.visible_to(user).overdue(today)
     if user.is_supervisor:
         overdue = overdue.exclude(trainee=user)
+    assignments, total = first_of(
+        overdue.select_related("trainee", "section").order_by("due_on", "pk")
+    )
     return [
         AgendaSection(
             _("Overdue reading"),
             "playbook/agenda/assignments.html",
-            list(
-                overdue.select_related("trainee", "section").order_by("due_on", "pk")[:AGENDA_LIMIT]
-            ),
+            assignments,
             order=60,
+            total=total,
+            more_url=reverse("playbook:assignments"),
         )
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -11,12 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.contributions import AgendaSection, CalendarEvent, NavItem, Panel, TimelineEntry
+from accounts.contributions import (
+    AgendaSection,
+    CalendarEvent,
+    NavItem,
+    Panel,
+    TimelineEntry,
+    first_of,
+)
 from prospects.models import HospitalityEntry, Promise, Prospect, Visit
 from prospects.supervision import Periods, team_overview
 
-TEAM_LIMIT = 20
-AGENDA_LIMIT = 50
 # Planned visits this far ahead show on today's agenda (earlier ones not yet recorded too).
 AGENDA_DAYS_AHEAD = 7
 
@@ -61,43 +67,45 @@ def home_panels(request) -> list[Panel]:
     if not user.is_supervisor:
         return []
     today = timezone.localdate()
+    overdue_prospects, overdue_prospects_total = first_of(
+        Prospect.objects.of_team(user)
+        .overdue(today)
+        .select_related("owner")
+        .order_by("next_action_date", "pk")
+    )
+    overdue_promises, overdue_promises_total = first_of(
+        Promise.objects.of_team(user)
+        .overdue(today)
+        .select_related("prospect", "prospect__owner")
+        .order_by("due_on", "pk")
+    )
+    flagged, flagged_total = first_of(
+        HospitalityEntry.objects.visible_to(user).flagged().awaiting_review().for_list()
+    )
+    unconsulted, unconsulted_total = first_of(
+        Promise.objects.of_team(user)
+        .open()
+        .unconsulted_awaiting_review()
+        .select_related("prospect", "prospect__owner")
+        .order_by("made_on", "pk")
+    )
     return [
         Panel(
             "prospects/panels/team.html",
             {
-                "overdue_prospects": list(
-                    Prospect.objects.of_team(user)
-                    .overdue(today)
-                    .select_related("owner")
-                    .order_by("next_action_date")[:TEAM_LIMIT]
-                ),
-                "overdue_promises": list(
-                    Promise.objects.of_team(user)
-                    .overdue(today)
-                    .select_related("prospect", "prospect__owner")
-                    .order_by("due_on")[:TEAM_LIMIT]
-                ),
-                "flagged": list(
-                    HospitalityEntry.objects.visible_to(user)
-                    .flagged()
-                    .awaiting_review()
-                    .for_list()[:TEAM_LIMIT]
-                ),
+                "overdue_prospects": overdue_prospects,
+                "overdue_prospects_total": overdue_prospects_total,
+                "overdue_promises": overdue_promises,
+                "overdue_promises_total": overdue_promises_total,
+                "flagged": flagged,
+                "flagged_total": flagged_total,
                 "today": today,
             },
             order=10,
         ),
         Panel(
             "prospects/panels/unconsulted.html",
-            {
-                "promises": list(
-                    Promise.objects.of_team(user)
-                    .open()
-                    .unconsulted_awaiting_review()
-                    .select_related("prospect", "prospect__owner")
-                    .order_by("made_on")[:TEAM_LIMIT]
-                )
-            },
+            {"promises": unconsulted, "total": unconsulted_total},
             order=11,
         ),
         Panel(
@@ -111,49 +119,60 @@ def home_panels(request) -> list[Panel]:
 def agenda_sections(user, today: date) -> list[AgendaSection]:
     """The person's own follow-ups, planned visits and promises (never their team's)."""
     own = Prospect.objects.filter(owner=user)
+    # A supervisor's lists show the team: the links narrow them to the person's own.
+    mine = urlencode({"owner": user.pk})
+    next_actions, next_actions_total = first_of(
+        own.due_by(today).select_related("territory").order_by("next_action_date", "pk")
+    )
+    visits, visits_total = first_of(
+        Visit.objects.filter(prospect__owner=user)
+        .planned_until(today + timedelta(days=AGENDA_DAYS_AHEAD))
+        .select_related("prospect")
+        .order_by("visited_on", "at_time", "pk")
+    )
+    contact_due, contact_due_total = first_of(
+        own.contact_overdue(today).with_contact_dates().order_by("last_contact", "name", "pk")
+    )
+    promises, promises_total = first_of(
+        Promise.objects.filter(prospect__owner=user)
+        .due_by(today)
+        .select_related("prospect")
+        .order_by("due_on", "pk")
+    )
     return [
         AgendaSection(
             _("Next actions due"),
             "prospects/agenda/next_actions.html",
-            list(
-                own.due_by(today)
-                .select_related("territory")
-                .order_by("next_action_date")[:AGENDA_LIMIT]
-            ),
+            next_actions,
             order=10,
+            total=next_actions_total,
+            # The list's default order puts due and overdue follow-ups first.
+            more_url=f"{reverse('prospects:list')}?{mine}",
         ),
         AgendaSection(
             _("Planned visits"),
             "prospects/agenda/visits.html",
-            list(
-                Visit.objects.filter(prospect__owner=user)
-                .planned_until(today + timedelta(days=AGENDA_DAYS_AHEAD))
-                .select_related("prospect")
-                .order_by("visited_on", "at_time")[:AGENDA_LIMIT]
-            ),
+            visits,
             order=20,
+            total=visits_total,
+            more_url=f"{reverse('prospects:visit_list')}?contact=planned&{mine}",
         ),
         AgendaSection(
             # Handbook §1 (经常走访): keep visiting clients and prospects in play.
             _("Not really contacted for a while"),
             "prospects/agenda/contact_due.html",
-            list(
-                own.contact_overdue(today)
-                .with_contact_dates()
-                .order_by("last_contact", "name")[:AGENDA_LIMIT]
-            ),
+            contact_due,
             order=25,
+            total=contact_due_total,
+            more_url=f"{reverse('prospects:list')}?contact_overdue=on&{mine}",
         ),
         AgendaSection(
             _("Promises due"),
             "prospects/agenda/promises.html",
-            list(
-                Promise.objects.filter(prospect__owner=user)
-                .due_by(today)
-                .select_related("prospect")
-                .order_by("due_on")[:AGENDA_LIMIT]
-            ),
+            promises,
             order=30,
+            total=promises_total,
+            more_url=f"{reverse('prospects:promise_list')}?show=open&{mine}",
         ),
     ]
 

@@ -1,0 +1,105 @@
+"""Today's agenda and the supervisor's home show each list's most urgent few, its true
+size, and a link to the whole list (a phone reads ten lines, not fifty)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.contributions import AGENDA_SHOWN, first_of
+from prospects.models import Prospect
+from tests.complaints.factories import make_case, silent_since
+from tests.conftest import client_for
+from tests.prospects.factories import make_promise, make_prospect
+
+pytestmark = pytest.mark.django_db
+
+MORE = AGENDA_SHOWN + 3
+
+
+def section(page: str, title: str) -> str:
+    """The agenda article headed `title`."""
+    match = re.search(rf"<h3>{title}.*?</article>", page, re.S)
+    assert match, f"no section {title}"
+    return match.group(0)
+
+
+def overdue_prospects(owner, count: int) -> list[Prospect]:
+    today = timezone.localdate()
+    return [
+        make_prospect(owner, next_action="回访", next_action_date=today - timedelta(days=day + 1))
+        for day in range(count)
+    ]
+
+
+def test_first_of_counts_all_rows_in_the_same_query(people, django_assert_num_queries):
+    overdue_prospects(people.owner, MORE)
+    with django_assert_num_queries(1):
+        rows, total = first_of(Prospect.objects.order_by("next_action_date", "pk"))
+    assert (len(rows), total) == (AGENDA_SHOWN, MORE)
+    assert first_of(Prospect.objects.none()) == ([], 0)
+    assert first_of(Prospect.objects.order_by("pk"), limit=50)[1] == MORE
+
+
+def test_the_agenda_shows_the_oldest_ten_the_true_count_and_a_link_to_all(people, manager_client):
+    prospects = overdue_prospects(people.owner, MORE)
+    page = manager_client.get(reverse("home")).text
+    due = section(page, "到期的下一步行动")
+    assert f'<span class="badge">{MORE}</span>' in due
+    # The longest overdue come first; the three most recent wait on the list.
+    shown = {p for p in prospects if p.get_absolute_url() + '"' in due}
+    assert shown == set(sorted(prospects, key=lambda p: p.next_action_date)[:AGENDA_SHOWN])
+    link = re.search(r'<a href="([^"]+)" data-action>查看全部 (\d+) 项</a>', due)
+    assert link and int(link.group(2)) == MORE
+    listing = manager_client.get(link.group(1).replace("&amp;", "&"))
+    assert listing.status_code == 200
+    assert all(p.get_absolute_url() in listing.text for p in prospects)
+
+
+def test_a_short_section_has_no_see_all_link(people, manager_client):
+    overdue_prospects(people.owner, 2)
+    due = section(manager_client.get(reverse("home")).text, "到期的下一步行动")
+    assert '<span class="badge">2</span>' in due
+    assert "查看全部" not in due
+
+
+def test_a_supervisors_own_agenda_links_to_their_own_prospects_not_the_teams(people):
+    mine = overdue_prospects(people.supervisor, MORE)
+    theirs = overdue_prospects(people.owner, 1)[0]
+    client = client_for(people.supervisor)
+    due = section(client.get(reverse("home")).text, "到期的下一步行动")
+    link = re.search(r'<a href="([^"]+)" data-action>查看全部', due).group(1).replace("&amp;", "&")
+    listing = client.get(link).text
+    assert all(p.get_absolute_url() in listing for p in mine)
+    assert theirs.get_absolute_url() not in listing
+
+
+def test_the_supervisors_home_counts_all_overdue_promises_of_the_team(people):
+    today = timezone.localdate()
+    prospect = make_prospect(people.owner, name="华联批发")
+    for day in range(MORE):
+        make_promise(
+            prospect, made_on=today - timedelta(days=30), due_on=today - timedelta(days=day + 1)
+        )
+    page = client_for(people.supervisor).get(reverse("home")).text
+    panel = re.search(r"<h3>逾期承诺.*?</article>", page, re.S).group(0)
+    assert f'<span class="badge">{MORE}</span>' in panel
+    assert panel.count("#promise-") == AGENDA_SHOWN
+    assert f"查看全部 {MORE} 项" in panel
+
+
+def test_the_complaint_board_counts_every_escalated_case(people):
+    long_ago = timezone.now() - timedelta(days=3)
+    for _ in range(MORE):
+        silent_since(make_case(people.owner), long_ago)
+    client = client_for(people.supervisor)
+    home = client.get(reverse("home")).text
+    board = client.get(reverse("complaints:board")).text
+    for page, rows in ((home, AGENDA_SHOWN), (board, MORE)):
+        panel = re.search(r"<h[23]>已升级.*?</ul>", page, re.S).group(0)
+        assert f'<span class="badge">{MORE}</span>' in panel
+        assert panel.count('class="case-link"') == rows
