@@ -56,19 +56,20 @@ def home_panels(request) -> list[Panel]:
     if not (user.is_supervisor or user.is_administrator):
         return []
     today = timezone.localdate()
-    queue = list(
+    oldest, count = first_of(
         Investigation.objects.visible_to(user)
         .awaiting_review_by(user)
         .for_list()
-        .order_by("submitted_at", "pk")
+        .order_by("submitted_at", "pk"),
+        QUEUE_PREVIEW,
     )
     return [
         Panel(
             "investigations/panels/queue.html",
             {
-                "count": len(queue),
-                "oldest_days": queue[0].age_days(today) if queue else None,
-                "preview": [(inv, inv.age_days(today)) for inv in queue[:QUEUE_PREVIEW]],
+                "count": count,
+                "oldest_days": oldest[0].age_days(today) if oldest else None,
+                "preview": [(inv, inv.age_days(today)) for inv in oldest],
             },
             order=12,
         )

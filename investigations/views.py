@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.once import AlreadySubmitted, already_submitted, submitted_once
+from accounts.pagination import ListPaginator
 from accounts.policy import roles_required
 from accounts.rendering import HtmxHttpRequest
 from investigations import permissions, reports, rules, services
@@ -45,6 +46,8 @@ from prospects.models import Prospect
 
 CASEWORK = (Role.CLIENT_MANAGER, Role.SUPERVISOR)
 LIST_LIMIT = 200
+# The review queue, oldest first, a page at a time.
+QUEUE_PAGE_SIZE = 25
 # Figures typed into the cover preview beyond what a form accepts show no cover.
 TYPED_LIMIT = Decimal("1e12")
 
@@ -113,17 +116,18 @@ def investigation_list(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.SUPERVISOR)
 def review_queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    queue = list(
+    queue = (
         _visible(request)
         .awaiting_review_by(request.user)
         .for_list()
         .prefetch_related("items", "guarantors")
         .order_by("submitted_at", "pk")
     )
+    page = ListPaginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "investigations/review_queue.html",
-        {"queue": [(inv, inv.age_days(today)) for inv in queue], "today": today},
+        {"page": page, "queue": [(inv, inv.age_days(today)) for inv in page], "today": today},
     )
 
 

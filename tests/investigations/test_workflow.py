@@ -280,6 +280,25 @@ def test_the_queue_is_the_teams_submissions_oldest_first(people):
     assert [inv for inv, _age in response.context["queue"]] == [first, second]
 
 
+def test_a_long_queue_comes_a_page_at_a_time_oldest_first_with_its_size(people):
+    from investigations.views import QUEUE_PAGE_SIZE
+
+    waiting = [submitted(people.owner) for _ in range(QUEUE_PAGE_SIZE + 2)]
+    supervisor = client_for(people.supervisor)
+    first = supervisor.get(reverse("investigations:queue"))
+    assert [inv for inv, _age in first.context["queue"]] == waiting[:QUEUE_PAGE_SIZE]
+    assert f"{QUEUE_PAGE_SIZE + 2} 项待审查" in first.text
+    second = supervisor.get(reverse("investigations:queue"), {"page": 2})
+    assert [inv for inv, _age in second.context["queue"]] == waiting[QUEUE_PAGE_SIZE:]
+    # The home panel counts them all and shows the oldest.
+    home = supervisor.get(reverse("home"))
+    [panel] = [
+        p for p in home.context["panels"] if p.template == "investigations/panels/queue.html"
+    ]
+    assert panel.context["count"] == QUEUE_PAGE_SIZE + 2
+    assert panel.context["preview"][0][0] == waiting[0]
+
+
 def test_return_with_comments_then_fix_and_resubmit_then_approve(people):
     investigation = submitted(people.owner)
     supervisor = client_for(people.supervisor)
