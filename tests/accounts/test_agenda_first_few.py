@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,3 +106,32 @@ def test_the_complaint_board_counts_every_escalated_case(people):
         panel = re.search(r"<h[23]>已升级.*?</ul>", page, re.S).group(0)
         assert f'<span class="badge">{MORE}</span>' in panel
         assert panel.count('class="case-link"') == rows
+
+
+@pytest.mark.parametrize("who", ["owner", "supervisor"])
+def test_every_see_all_link_of_the_agenda_opens_its_list(people, who):
+    """Each app's section links to a list that answers and accepts its filters."""
+    person = getattr(people, who)
+    today = timezone.localdate()
+    # Clients won two months ago and not visited since: not really contacted for a while.
+    with time_machine.travel(today - timedelta(days=60), tick=False):
+        clients = [make_prospect(person, stage="client") for _ in range(AGENDA_SHOWN + 1)]
+    for client in clients:
+        client.next_action, client.next_action_date = "回访", today - timedelta(days=1)
+        client.save()
+        make_promise(client, made_on=today - timedelta(days=9), due_on=today)
+        silent_since(make_case(person), timezone.now() - timedelta(days=3))
+    from accounts.contributions import agenda
+
+    sections = [s for s in agenda(person, today) if s.more]
+    assert {str(s.title) for s in sections} >= {
+        "到期的下一步行动",
+        "到期承诺",
+        "较长时间未实际接触",
+        "等待反馈的客户",
+    }
+    client = client_for(person)
+    for section in sections:
+        response = client.get(section.more_url)
+        assert response.status_code == 200, section.more_url
+        assert "errorlist" not in response.text, section.more_url
