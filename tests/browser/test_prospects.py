@@ -173,7 +173,7 @@ def test_the_agenda_leads_straight_to_each_action(people, sign_in, live_server):
 
     page.locator("li", has_text="兴旺粮油批发").get_by_role("button", name="记录拜访").click()
     expect(page.get_by_label("结果")).to_be_visible()  # the form is open, no further click
-    page.get_by_label("结果").select_option(label="无人应答")
+    choose_outcome(page, "无人应答")
     page.get_by_role("button", name="保存拜访").click()
     expect(page.get_by_text("拜访已记录")).to_be_visible()
     assert Visit.objects.filter(prospect=late).exists()
