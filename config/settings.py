@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "config.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.BuiltOnceCSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.lazy_middleware.LazyActorAuditlogMiddleware",
     # Last, so it sees the outcome of authentication (django-axes docs).
