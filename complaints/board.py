@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
-from accounts.contributions import first_of
+from accounts.contributions import AGENDA_SHOWN, first_of
 from complaints import rules
 from complaints.models import Case, Category, Kind
 
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 LIST_LIMIT = 50
+# The board shows the most urgent few of each group, as the home page does; each group's
+# link opens the case list narrowed to it (`?scope=team&state=<group>`), a page at a time.
+BOARD_SHOWN = AGENDA_SHOWN
 ROOT_CAUSE_DAYS = 90
 MONTHS = 12
 # Ageing buckets in days since receipt: (upper bound inclusive, label).
@@ -35,17 +38,20 @@ def team_cases(user: User):
     return cases if user.is_administrator else cases.of_team(user)
 
 
-def attention(user: User, now: datetime, limit: int = LIST_LIMIT) -> dict[str, Any]:
-    """The team's escalated, feedback-overdue and late cases: the most urgent `limit` of
-    each (`escalated`, …) and how many there are (`escalated_total`, …)."""
-    cases = team_cases(user).for_list()
-    groups = {
+def attention_groups(cases, now: datetime) -> dict[str, Any]:
+    """The groups of cases that need a supervisor's attention, by name (`?state=`)."""
+    return {
         "escalated": cases.escalated(now),
         "overdue": cases.overdue(now),
         "late": cases.resolution_late(rules.bank_day(now)),
     }
+
+
+def attention(user: User, now: datetime, limit: int = BOARD_SHOWN) -> dict[str, Any]:
+    """The team's escalated, feedback-overdue and late cases: the most urgent `limit` of
+    each (`escalated`, …) and how many there are (`escalated_total`, …)."""
     context: dict[str, Any] = {}
-    for name, group in groups.items():
+    for name, group in attention_groups(team_cases(user).for_list(), now).items():
         context[name], context[f"{name}_total"] = first_of(group.most_urgent_first(), limit)
     return context
 

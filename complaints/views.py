@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -60,11 +61,21 @@ def _errors_to_form(form: Form, error: ValidationError) -> None:
 @casework
 @require_http_methods(["GET"])
 def case_list(request: HtmxHttpRequest) -> HttpResponse:
-    """Open cases, most urgent first (or the closed ones), each with its one badge."""
+    """Open cases, most urgent first (or the closed ones), each with its one badge.
+
+    From the board, a supervisor's `?scope=team&state=escalated|overdue|late` narrows the
+    open cases to the group the board counted, with the board's own queries.
+    """
     show = request.GET.get("show", "open")
-    cases = _visible(request).for_list()
+    now = timezone.now()
+    team = request.GET.get("scope") == "team" and request.user.is_supervisor
+    cases = (board.team_cases(request.user) if team else _visible(request)).for_list()
+    groups = board.attention_groups(cases, now)
+    state = request.GET.get("state", "")
+    if state not in groups or show != "open":
+        state = ""
     if show == "open":
-        cases = cases.open().most_urgent_first()
+        cases = (groups[state] if state else cases.open()).most_urgent_first()
     else:
         cases = cases.finished().order_by("-closed_at", "-pk")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -76,7 +87,21 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     return render_page(
         request,
         "complaints/case_list.html",
-        {"page": page, "show": show, "now": timezone.now(), "unread": unread},
+        {
+            "page": page,
+            "show": show,
+            "now": now,
+            "unread": unread,
+            "team": team,
+            "state": state,
+            "query": urlencode(
+                {
+                    "show": show,
+                    **({"scope": "team"} if team else {}),
+                    **({"state": state} if state else {}),
+                }
+            ),
+        },
         partials=("results",),
     )
 
