@@ -94,6 +94,7 @@ def build(managers: int, per_manager: int, rng: random.Random):
                 visited_on=today - timedelta(days=rng.randint(-10, 60)),
                 outcome=rng.choice(outcomes),
                 recorded_by_id=prospect.owner_id,
+                owner_id=prospect.owner_id,
             )
             for prospect in prospects
             for _ in range(3)
@@ -108,6 +109,7 @@ def build(managers: int, per_manager: int, rng: random.Random):
                 made_on=today - timedelta(days=10),
                 due_on=today + timedelta(days=rng.randint(-10, 10)),
                 recorded_by_id=prospect.owner_id,
+                owner_id=prospect.owner_id,
             )
             for prospect in prospects[::3]
         ],
@@ -122,6 +124,7 @@ def build(managers: int, per_manager: int, rng: random.Random):
                 paid_by=rng.choice(["us", "client"]),
                 value=Decimal(300),
                 recorded_by_id=prospect.owner_id,
+                owner_id=prospect.owner_id,
             )
             for prospect in prospects[::5]
         ],

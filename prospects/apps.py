@@ -36,9 +36,9 @@ class ProspectsConfig(AppConfig):
         )
         auditlog.register(Territory, m2m_fields={"managers"}, exclude_fields=untracked(Territory))
         auditlog.register(Industry, exclude_fields=untracked(Industry))
-        auditlog.register(Visit, exclude_fields=untracked(Visit))
-        auditlog.register(HospitalityEntry, exclude_fields=untracked(HospitalityEntry))
-        auditlog.register(Promise, exclude_fields=untracked(Promise))
+        auditlog.register(Visit, exclude_fields=untracked(Visit, "owner"))
+        auditlog.register(HospitalityEntry, exclude_fields=untracked(HospitalityEntry, "owner"))
+        auditlog.register(Promise, exclude_fields=untracked(Promise, "owner"))
         # Who uploaded which list and when it was imported; the file's bytes are not copied.
         auditlog.register(ImportBatch, exclude_fields=untracked(ImportBatch, "data"))
         auditlog.register(CompetingOffer, exclude_fields=untracked(CompetingOffer))

@@ -146,7 +146,7 @@ class OwnedRecordFilter(django_filters.FilterSet):
     supervisor or administrator; a manager only ever sees their own anyway."""
 
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), field_name="prospect__owner", queryset=None, empty_label=_("Everyone")
+        label=_("Owner"), field_name="owner", queryset=None, empty_label=_("Everyone")
     )
 
     def __init__(self, *args, user, **kwargs) -> None:

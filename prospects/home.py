@@ -125,7 +125,7 @@ def agenda_sections(user, today: date) -> list[AgendaSection]:
         own.due_by(today).select_related("territory").order_by("next_action_date", "pk")
     )
     visits, visits_total = first_of(
-        Visit.objects.filter(prospect__owner=user)
+        Visit.objects.filter(owner=user)
         .planned_until(today + timedelta(days=AGENDA_DAYS_AHEAD))
         .select_related("prospect")
         .order_by("visited_on", "at_time", "pk")
@@ -134,7 +134,7 @@ def agenda_sections(user, today: date) -> list[AgendaSection]:
         own.contact_overdue(today).with_contact_dates().order_by("last_contact", "name", "pk")
     )
     promises, promises_total = first_of(
-        Promise.objects.filter(prospect__owner=user)
+        Promise.objects.filter(owner=user)
         .due_by(today)
         .select_related("prospect")
         .order_by("due_on", "pk")
@@ -200,7 +200,7 @@ def calendar_events(user, start: date, end: date) -> list[CalendarEvent]:
     zone = ZoneInfo(settings.TIME_ZONE)
     events: list[CalendarEvent] = []
     visits = (
-        Visit.objects.filter(prospect__owner=user, visited_on__lte=end)
+        Visit.objects.filter(owner=user, visited_on__lte=end)
         .planned_from(start)
         .select_related("prospect")
     )
@@ -230,11 +230,7 @@ def calendar_events(user, start: date, end: date) -> list[CalendarEvent]:
                 prospect.next_action,
             )
         )
-    promises = (
-        Promise.objects.filter(prospect__owner=user, due_on__lte=end)
-        .open()
-        .select_related("prospect")
-    )
+    promises = Promise.objects.filter(owner=user, due_on__lte=end).open().select_related("prospect")
     for promise in promises:
         events.append(
             CalendarEvent(

@@ -137,10 +137,8 @@ def team_overview(user: User, *, today: date) -> list[MemberFigures]:
     done_visits = Visit.objects.exclude(outcome="")
     real = Q(outcome__in=CONTACT_OUTCOMES)
     visits = _by_owner(
-        done_visits.filter(
-            prospect__owner__in=ids, visited_on__gte=periods.earliest, visited_on__lte=today
-        )
-        .values("prospect__owner")
+        done_visits.filter(owner__in=ids, visited_on__gte=periods.earliest, visited_on__lte=today)
+        .values("owner")
         .annotate(
             contacts_week=Count("pk", filter=real & Q(visited_on__gte=periods.week_start)),
             not_reached_week=Count("pk", filter=~real & Q(visited_on__gte=periods.week_start)),
@@ -148,12 +146,12 @@ def team_overview(user: User, *, today: date) -> list[MemberFigures]:
             not_reached_month=Count("pk", filter=~real & Q(visited_on__gte=periods.month_start)),
         )
         .order_by(),
-        key="prospect__owner",
+        key="owner",
     )
     promises = _by_owner(
         Promise.objects.open()
-        .filter(prospect__owner__in=ids)
-        .values("prospect__owner")
+        .filter(owner__in=ids)
+        .values("owner")
         .annotate(
             open=Count("pk"),
             overdue=Count("pk", filter=Q(due_on__lt=today)),
@@ -162,16 +160,16 @@ def team_overview(user: User, *, today: date) -> list[MemberFigures]:
             ),
         )
         .order_by(),
-        key="prospect__owner",
+        key="owner",
     )
     flagged = _by_owner(
         HospitalityEntry.objects.flagged()
         .awaiting_review()
-        .filter(prospect__owner__in=ids)
-        .values("prospect__owner")
+        .filter(owner__in=ids)
+        .values("owner")
         .annotate(count=Count("pk"))
         .order_by(),
-        key="prospect__owner",
+        key="owner",
     )
     out_of_contact = _by_owner(
         Prospect.objects.filter(owner__in=ids)

@@ -236,6 +236,7 @@ def _visits(
                 outcome = Outcome.PLANNED if planned else rng.choice(DONE_OUTCOMES)
                 yield Visit(
                     prospect_id=p.pk,
+                    owner_id=p.owner_id,
                     visited_on=min(day, today) if not planned else day,
                     at_time=time(rng.randint(8, 18), rng.choice((0, 30))),
                     kind=rng.choice(VisitKind.values),
@@ -271,6 +272,7 @@ def _promises_and_hospitality(
             promises.append(
                 Promise(
                     prospect_id=p.pk,
+                    owner_id=p.owner_id,
                     description="三个工作日内给出授信初步意见",
                     made_on=today - timedelta(days=rng.randint(5, 400)),
                     due_on=today + timedelta(days=rng.randint(-60, 30)),
@@ -288,6 +290,7 @@ def _promises_and_hospitality(
             hospitality.append(
                 HospitalityEntry(
                     prospect_id=p.pk,
+                    owner_id=p.owner_id,
                     occurred_on=today - timedelta(days=rng.randint(0, 700)),
                     kind=kind,
                     paid_by=rng.choice(PaidBy.values),
