@@ -11,6 +11,7 @@ urlpatterns = [
     path("colleagues/", views.colleague_search, name="colleague_search"),
     path("<int:pk>/", views.prospect_detail, name="detail"),
     path("<int:pk>/edit/", views.prospect_edit, name="edit"),
+    path("<int:pk>/history/", views.prospect_history, name="history"),
     path("<int:pk>/reassign/", views.prospect_reassign, name="reassign"),
     path("<int:pk>/visits/new/", views.visit_create, name="visit_create"),
     path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),

@@ -211,6 +211,20 @@ def prospect_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET"])
+def prospect_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The change history, fetched when the reader opens it on the prospect page (rendered
+    with the page, a long history cost about a quarter of its time), or as a page of its own
+    from the link beside it when JavaScript is off."""
+    prospect = _prospect_for_detail(request, pk)
+    return render_page(
+        request,
+        "prospects/prospect_history.html",
+        {"prospect": prospect},
+        partials=("change-history",),
+    )
+
+
 def _activity_response(
     request: HtmxHttpRequest, prospect: Prospect, *, open_visit: bool = False, **forms: Any
 ) -> HttpResponse:

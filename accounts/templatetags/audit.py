@@ -1,4 +1,6 @@
-"""`{% object_history obj %}`: the audit trail of one record, on its own page.
+"""`{% object_history obj %}`: the audit trail of one record, on its own page, folded in a
+`<details>`; `{% object_history_entries obj %}`: the same entries alone, for a page that
+fetches them when its reader opens the history (prospects:history).
 
 The page that shows the record has already checked that the viewer may see
 it, so its history is shown to the same people.
@@ -26,11 +28,22 @@ register = template.Library()
 
 @register.inclusion_tag("audit/history.html")
 def object_history(obj: models.Model, limit: int = 50) -> dict[str, object]:
+    return {"entries": _entries(obj, limit)}
+
+
+@register.inclusion_tag("audit/history_entries.html")
+def object_history_entries(obj: models.Model, limit: int = 50) -> dict[str, object]:
+    """The entries without their folding box, for a page that fetches its history only when
+    the reader opens it (a long history is a large share of a record page's render time)."""
+    return {"entries": _entries(obj, limit)}
+
+
+def _entries(obj: models.Model, limit: int) -> list[dict[str, Any]]:
     entries = list(
         LogEntry.objects.get_for_object(obj).select_related("actor", "content_type")[:limit]
     )
     _resolve_references(entries)
-    return {"entries": [_row(entry) for entry in entries]}
+    return [_row(entry) for entry in entries]
 
 
 def _shown(value: Any) -> str:

@@ -199,3 +199,54 @@ def test_record_a_planned_visit_as_turned_away_from_the_agenda(people, sign_in, 
     planned.refresh_from_db()
     assert planned.outcome == "turned_away"
     assert planned.next_step_date.isoformat() == proposed
+
+
+def test_the_change_history_is_fetched_when_opened(people, sign_in, live_server):
+    prospect = make_prospect(people.owner, name="鑫源服装商行")
+    prospect.next_action = "周三带产品手册再访"
+    prospect.save()
+    fetched: list[str] = []
+
+    def note(request) -> None:
+        if "/history/" in request.url:
+            fetched.append(request.url)
+
+    page = sign_in(people.owner)
+    page.on("request", note)
+    page.goto(f"{live_server.url}{prospect.get_absolute_url()}")
+    page.wait_for_load_state("load")  # htmx wires the folded history up once the page loads
+    history = page.locator("details.history")
+    expect(history.locator(".history-list")).to_have_count(0)
+    assert not fetched  # not with the page
+    with page.expect_response(lambda response: "/history/" in response.url):
+        history.locator("summary").click()
+    expect(history.locator(".history-list")).to_contain_text("周三带产品手册再访")
+    expect(history.get_by_role("link", name="打开变更记录")).to_have_count(0)
+    # Folded and opened again: what came is kept, nothing is fetched twice.
+    history.locator("summary").click()
+    history.locator("summary").click()
+    expect(history.locator(".history-list")).to_contain_text("周三带产品手册再访")
+    assert len(fetched) == 1
+
+
+def test_the_change_history_opens_without_javascript(people, live_server, browser):
+    from tests.conftest import PASSWORD
+
+    prospect = make_prospect(people.owner, name="鑫源服装商行")
+    prospect.next_action = "周三带产品手册再访"
+    prospect.save()
+    context = browser.new_context(locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(8_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill(people.owner.username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"{live_server.url}{prospect.get_absolute_url()}")
+    page.locator("details.history summary").click()
+    page.get_by_role("link", name="打开变更记录").click()
+    expect(page.get_by_role("heading", name="变更记录")).to_be_visible()
+    expect(page.locator(".history-list")).to_contain_text("周三带产品手册再访")
+    page.get_by_role("link", name="鑫源服装商行").click()
+    expect(page.get_by_role("heading", name="鑫源服装商行")).to_be_visible()
+    context.close()

@@ -65,6 +65,7 @@ EXPECTATIONS = [
     Expect("prospects:colleague_search", EVERYONE, query="?promise-consulted-search=王"),
     Expect("prospects:create", EVERYONE, method="post", data=lambda people: {"name": ""}),
     Expect("prospects:detail", OWNER_SIDE, kwargs=prospect),
+    Expect("prospects:history", OWNER_SIDE, kwargs=prospect),
     Expect("prospects:edit", OWNER_SIDE, kwargs=prospect),
     Expect(
         "prospects:edit",

@@ -725,12 +725,45 @@ def test_a_promise_already_kept_cannot_then_be_given_up(manager, manager_client)
 def test_the_history_of_a_new_prospect_lists_its_fields_not_its_relations(manager, manager_client):
     response = manager_client.post(reverse("prospects:create"), prospect_data())
     prospect = Prospect.objects.get()
+    assert response["Location"] == prospect.get_absolute_url()
     entry = LogEntry.objects.get_for_object(prospect).get()
     assert entry.changes["name"] == ["None", "鑫源服装商行"]
     for noise in ("visits", "promises", "hospitality", "referrals", "id", "created_at"):
         assert noise not in entry.changes
-    page = manager_client.get(response["Location"]).content.decode()
-    assert "prospects.Visit.None" not in page
+    history = manager_client.get(
+        reverse("prospects:history", args=[prospect.pk]),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="change-history",
+    ).content.decode()
+    assert "鑫源服装商行" in history  # the fragment alone: only the history names it
+    assert "prospects.Visit.None" not in history
+
+
+def test_the_history_comes_as_the_fragment_htmx_swaps_in_or_as_a_page(people, manager_client):
+    prospect = make_prospect(people.owner, name="老街五金店")
+    prospect.next_action = "周三再访"
+    prospect.save()
+    url = reverse("prospects:history", args=[prospect.pk])
+    fragment = manager_client.get(
+        url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="change-history"
+    ).content.decode()
+    assert fragment.lstrip().startswith('<div id="change-history">')
+    assert "周三再访" in fragment and "<html" not in fragment
+    # Without JavaScript the prospect page links here: a page of its own, with the way back.
+    page = manager_client.get(url).content.decode()
+    assert "<html" in page and "周三再访" in page
+    assert f'href="{prospect.get_absolute_url()}"' in page
+    assert f'href="{url}"' in manager_client.get(prospect.get_absolute_url()).content.decode()
+
+
+def test_the_history_of_a_prospect_one_cannot_see_is_not_found(people, manager_client):
+    theirs = make_prospect(people.teammate, name="别人的客户")
+    url = reverse("prospects:history", args=[theirs.pk])
+    assert manager_client.get(url).status_code == 404
+    assert (
+        manager_client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="change-history").status_code
+        == 404
+    )
 
 
 def test_recording_a_planned_visit_as_turned_away_redraws_the_form_with_a_proposal(
