@@ -28,22 +28,26 @@ register = template.Library()
 
 @register.inclusion_tag("audit/history.html")
 def object_history(obj: models.Model, limit: int = 50) -> dict[str, object]:
-    return {"entries": _entries(obj, limit)}
+    return _entries(obj, limit)
 
 
 @register.inclusion_tag("audit/history_entries.html")
 def object_history_entries(obj: models.Model, limit: int = 50) -> dict[str, object]:
     """The entries without their folding box, for a page that fetches its history only when
     the reader opens it (a long history is a large share of a record page's render time)."""
-    return {"entries": _entries(obj, limit)}
+    return _entries(obj, limit)
 
 
-def _entries(obj: models.Model, limit: int) -> list[dict[str, Any]]:
+def _entries(obj: models.Model, limit: int) -> dict[str, object]:
+    """The latest `limit` entries, and whether older ones exist (one row more is read: no
+    COUNT, so the query count stays the same whatever the history's length)."""
     entries = list(
-        LogEntry.objects.get_for_object(obj).select_related("actor", "content_type")[:limit]
+        LogEntry.objects.get_for_object(obj).select_related("actor", "content_type")[: limit + 1]
     )
+    older = len(entries) > limit
+    entries = entries[:limit]
     _resolve_references(entries)
-    return [_row(entry) for entry in entries]
+    return {"entries": [_row(entry) for entry in entries], "older": older, "limit": limit}
 
 
 def _shown(value: Any) -> str:

@@ -97,3 +97,15 @@ def test_the_history_names_referenced_rows_and_says_when_one_is_gone(people, man
     assert "城南批发市场" in history
     # auditlog's own wording for a row that no longer exists.
     assert f"Deleted &#x27;Territory&#x27; ({gone_pk})" in history
+
+
+def test_a_history_longer_than_shown_says_older_changes_are_kept(people, territories):
+    prospect = make_prospect(people.owner)
+    client = client_for(people.owner)
+    change_many_times(prospect, people, territories, 10)
+    short = client.get(history_url(prospect), **HTMX).text
+    assert "更早的保存在审计日志中" not in short
+    change_many_times(prospect, people, territories, 50)
+    long = client.get(history_url(prospect), **HTMX).text
+    assert long.count("<time ") == 50
+    assert "只显示最近 50 条变更，更早的保存在审计日志中。" in long
