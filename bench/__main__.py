@@ -4,7 +4,9 @@
   and bare Django (its own throwaway PostgreSQL database, $BENCH_POSTGRES_DB);
 - bench.playbook_search: search at 10,000 entries on SQLite and PostgreSQL;
 - bench.prospect_import: the 10,000-row CSV and .xlsx import;
-- bench.prospect_export: the 100,000-row CSV and .xlsx export, time and memory.
+- bench.prospect_export: the 100,000-row CSV and .xlsx export, time and memory;
+- bench.complaint_reminders: the morning reminder sweep over 100,000 open cases on
+  SQLite and PostgreSQL (its own throwaway PostgreSQL database).
 
 `--quick` is a tenth of the size and takes a few minutes, for CI: its targets are
 reported, never asserted (a shared CI machine is noisy), and it writes
@@ -115,11 +117,19 @@ def main() -> int:
         "bench.prospect_export (SQLite)", ["bench.prospect_export", *export_args], import_env
     )
     failed |= code != 0 and "MISSED" not in export_log
+    reminder_args = ["--cases=10000"] if args.quick else []
+    code, reminder_log, _ = _run(
+        "bench.complaint_reminders", ["bench.complaint_reminders", *reminder_args]
+    )
+    failed |= code != 0 and ("MISSED" not in reminder_log or "FAILED" in reminder_log)
 
     size = (
-        "quick (a tenth: 20 managers, 10,000 prospects, 1,000 entries)"
+        "quick (a tenth: 20 managers, 10,000 prospects, 1,000 entries, 10,000 open complaint cases)"
         if args.quick
-        else ("full (200 managers, 100,000 prospects, ~500,000 visits, 10,000 entries)")
+        else (
+            "full (200 managers, 100,000 prospects, ~500,000 visits, 10,000 entries, "
+            "100,000 open complaint cases)"
+        )
     )
     lines = [
         f"# Benchmark results — {size}",
@@ -169,6 +179,13 @@ def main() -> int:
         "",
         "```",
         export_log.strip(),
+        "```",
+        "",
+        "## Complaint reminder sweep (SQLite and PostgreSQL)"
+        + (" (10,000 open cases)" if args.quick else " (100,000 open cases)"),
+        "",
+        "```",
+        reminder_log.strip(),
         "```",
         "",
     ]

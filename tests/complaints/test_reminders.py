@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from complaints import reminders
 from complaints.models import Reminder, ReminderEmail
 from complaints.reminders import sweep
 from tests.complaints.factories import make_case, make_question, silent_since
@@ -54,6 +55,41 @@ def test_escalation_also_goes_to_the_supervisor(emails):
     sweep(timezone.now())
     assert sorted(m.to[0] for m in mail.outbox) == ["owner@bank.example", "supervisor@bank.example"]
     assert Reminder.objects.get(person=people.supervisor).reason == "escalated"
+
+
+def test_an_email_lists_the_longest_silences_first_and_sums_up_the_rest(emails, monkeypatch):
+    people = emails
+    monkeypatch.setattr(reminders, "EMAIL_CASE_LIMIT", 2)
+    newest = backdate(make_case(people.owner), 1)
+    oldest = backdate(make_case(people.owner), 4)
+    middle = backdate(make_case(people.owner), 2)
+    sweep(timezone.now())
+    (message,) = [m for m in mail.outbox if m.to == ["owner@bank.example"]]
+    assert message.subject == "3位客户等待反馈"
+    body = message.body
+    assert body.index(oldest.get_absolute_url()) < body.index(middle.get_absolute_url())
+    assert newest.get_absolute_url() not in body
+    assert "另有1条" in body
+    # Each line shows the first of the points only.
+    assert oldest.points.splitlines()[0] in body and "第二点" not in body
+    # The in-app list and the record have all three.
+    assert Reminder.objects.filter(person=people.owner).count() == 3
+    assert ReminderEmail.objects.get(person=people.owner).cases == 3
+
+
+def test_a_later_run_the_same_day_sends_only_what_is_new(emails):
+    people = emails
+    first = backdate(make_case(people.owner), 1)
+    sweep(timezone.now())
+    later = backdate(make_case(people.owner), 1)
+    mail.outbox = []
+    report = sweep(timezone.now())
+    assert report.created == 1
+    (message,) = mail.outbox
+    assert later.get_absolute_url() in message.body
+    assert first.get_absolute_url() not in message.body
+    counts = ReminderEmail.objects.filter(person=people.owner).values_list("cases", flat=True)
+    assert sorted(counts) == [1, 1]
 
 
 def test_supervisor_complained_about_is_not_reminded(emails):
