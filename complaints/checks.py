@@ -1,4 +1,5 @@
-"""System checks: the feedback rule's numbers must make sense before the server starts."""
+"""System checks: the feedback rule's numbers must make sense before the server starts, and
+the database must do what the reminder sweep asks of it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.db import connection
 
 
 @register()
@@ -37,3 +39,29 @@ def feedback_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             )
         )
     return errors
+
+
+# The reminder sweep inserts its rows with INSERT … RETURNING (complaints.reminders).
+SQLITE_RETURNING = (3, 35)
+
+
+@register()
+def sqlite_can_return(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """On SQLite, the morning sweep needs RETURNING: say so at start, not at 7:30 the day
+    after an upgrade to an older system."""
+    if connection.vendor != "sqlite" or sqlite_version() >= SQLITE_RETURNING:
+        return []
+    found = ".".join(map(str, sqlite_version()))
+    return [
+        Error(
+            f"SQLite {found} is too old: the reminder sweep needs SQLite 3.35 or later "
+            "(INSERT … RETURNING). Use a newer Python build, or PostgreSQL.",
+            id="complaints.E004",
+        )
+    ]
+
+
+def sqlite_version() -> tuple[int, ...]:
+    from django.db.backends.sqlite3.base import Database
+
+    return Database.sqlite_version_info

@@ -168,3 +168,14 @@ def test_the_numbers_are_settings(settings):
     assert feedback_state(MONDAY_1600, sh(2026, 11, 18, 12)) == "due_today"
     assert feedback_state(MONDAY_1600, sh(2026, 11, 19, 0)) == "overdue"
     assert feedback_state(MONDAY_1600, sh(2026, 11, 21, 0)) == "escalated"
+
+
+def test_an_sqlite_too_old_for_the_sweep_is_refused_at_start(monkeypatch):
+    from django.db import connection
+
+    from complaints import checks
+
+    assert checks.sqlite_can_return() == []  # this machine's SQLite (or PostgreSQL)
+    monkeypatch.setattr(checks, "sqlite_version", lambda: (3, 31, 1))
+    errors = [error.id for error in checks.sqlite_can_return()]
+    assert errors == (["complaints.E004"] if connection.vendor == "sqlite" else [])
