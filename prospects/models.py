@@ -698,9 +698,9 @@ class ProspectRecord(models.Model):
 
     It carries its prospect's owner, so who may see it is decided on its own row: a
     person's or a team's records are read by index instead of through a join with every
-    prospect of the team (issue 13). Set when the record is made; Prospect.save carries
-    it along when the prospect changes hands. Code that bypasses save() (bulk_create)
-    sets it itself.
+    prospect of the team (issue 13). Set when the record is made or moved to another
+    prospect; Prospect.save carries it along when the prospect changes hands. Code that
+    bypasses save() (bulk_create) sets it itself.
     """
 
     owner = models.ForeignKey(
@@ -716,9 +716,19 @@ class ProspectRecord(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        if self._state.adding or self.owner_id is None:
+        # A new record, or one moved to another prospect, takes that prospect's owner.
+        if self._state.adding or self.prospect_id != getattr(self, "_loaded_prospect_id", None):
             self.owner_id = self.prospect.owner_id
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "owner"}
         super().save(*args, **kwargs)
+        self._loaded_prospect_id = self.prospect_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        record._loaded_prospect_id = record.__dict__.get("prospect_id")
+        return record
 
 
 # --- Visits -------------------------------------------------------------------------

@@ -100,3 +100,12 @@ def test_each_record_is_seen_by_exactly_who_sees_its_prospect(people, steps, vie
                 row for row in rows if can_see_owner(user, row.prospect.owner)
             }
         transaction.set_rollback(True)
+
+
+def test_a_record_moved_to_another_prospect_takes_its_owner(people):
+    theirs = make_prospect(people.teammate)
+    for record in _records_of(make_prospect(people.owner)):
+        record = type(record).objects.get(pk=record.pk)  # as a page would load it
+        record.prospect = theirs
+        record.save()
+        assert _owners([record]) == {people.teammate.pk}
