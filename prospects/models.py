@@ -512,7 +512,6 @@ class Prospect(models.Model):
         """Every stage change passes here, so here it is recorded with its date; and every
         change of hands, so here the prospect's records follow their new owner."""
         previous = getattr(self, "_loaded_stage", None)
-        previous_owner = getattr(self, "_loaded_owner_id", None)
         adding = self._state.adding
         self.name_key = normalise_name(self.name)
         self.phone_key = normalise_phone(self.phone)
@@ -535,21 +534,22 @@ class Prospect(models.Model):
         stage_saved = (update_fields is None and "stage" not in self.get_deferred_fields()) or (
             update_fields is not None and "stage" in update_fields
         )
-        owner_saved = update_fields is None or "owner" in update_fields
-        super().save(*args, **kwargs)
-        if owner_saved and not adding and previous_owner != self.owner_id:
-            for records in (self.visits, self.promises, self.hospitality):
-                records.exclude(owner_id=self.owner_id).update(owner_id=self.owner_id)
-        if owner_saved:
-            self._loaded_owner_id = self.owner_id
-        if stage_saved and previous != self.stage:
-            ProspectStageChange.objects.create(
-                prospect=self,
-                from_stage=previous or "",
-                to_stage=self.stage,
-                changed_on=timezone.localdate(),
-            )
-            self._loaded_stage = self.stage
+        owner_saved = update_fields is None or bool({"owner", "owner_id"} & set(update_fields))
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if owner_saved and not adding:
+                # The records follow the owner just written, whatever this copy held before:
+                # a stale copy, or two hand-overs at once, must not leave them behind.
+                for records in (self.visits, self.promises, self.hospitality):
+                    records.exclude(owner_id=self.owner_id).update(owner_id=self.owner_id)
+            if stage_saved and previous != self.stage:
+                ProspectStageChange.objects.create(
+                    prospect=self,
+                    from_stage=previous or "",
+                    to_stage=self.stage,
+                    changed_on=timezone.localdate(),
+                )
+                self._loaded_stage = self.stage
 
     def get_absolute_url(self) -> str:
         return reverse("prospects:detail", args=[self.pk])
@@ -577,7 +577,6 @@ class Prospect(models.Model):
     def from_db(cls, db, field_names, values):
         prospect = super().from_db(db, field_names, values)
         prospect._loaded_stage = prospect.__dict__.get("stage")
-        prospect._loaded_owner_id = prospect.__dict__.get("owner_id")
         return prospect
 
     def clean(self) -> None:
@@ -716,12 +715,35 @@ class ProspectRecord(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        # A new record, or one moved to another prospect, takes that prospect's owner.
+        update_fields = kwargs.get("update_fields")
         if self._state.adding or self.prospect_id != getattr(self, "_loaded_prospect_id", None):
-            self.owner_id = self.prospect.owner_id
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "owner"}
-        super().save(*args, **kwargs)
+            # A new record, or one moved to another prospect, takes that prospect's owner as
+            # the database holds it, the prospect row locked until this record is saved: a
+            # hand-over then waits for it and carries it along.
+            with transaction.atomic():
+                self.owner_id = (
+                    Prospect.objects.select_for_update()
+                    .values_list("owner_id", flat=True)
+                    .get(pk=self.prospect_id)
+                )
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "owner"}
+                super().save(*args, **kwargs)
+        else:
+            # Never written back from memory: the prospect may have changed hands since this
+            # copy was read, and Prospect.save has moved the row already.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name != "owner"
+                and (
+                    update_fields is None
+                    or field.name in update_fields
+                    or field.attname in update_fields
+                )
+            ]
+            super().save(*args, **kwargs)
         self._loaded_prospect_id = self.prospect_id
 
     @classmethod
