@@ -24,7 +24,7 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_existing_records_get_their_prospects_owner():
     apps = _migrate(BEFORE)
     try:
