@@ -469,7 +469,7 @@ def run(quick: bool, keep: bool) -> dict:
         pages, notes, people = plan(quick)
         cookies = {who: sign_in(port, username) for who, username in people.items()}
         # Quick keeps CI under its 20 minutes; the full run measures longer.
-        rounds, seconds = (12, 2) if quick else (40, 8)
+        rounds, seconds = (8, 1) if quick else (40, 8)
         print(f"== latency: {rounds} interleaved rounds", flush=True)
         latency(port, pages, cookies, rounds)
         print(
