@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from complaints.models import Case
+from tests.browser.phone import phone_problems
 from tests.complaints.factories import make_case, silent_since
 
 pytestmark = pytest.mark.browser
@@ -104,3 +105,28 @@ def test_supervisor_sees_an_escalated_case_on_the_board(people, sign_in, live_se
     expect(page.locator("main")).to_contain_text("老李")
     expect(page.locator("canvas[data-chart='ageing-data']")).to_have_attribute("data-drawn", "1")
     assert_fits(page)
+
+
+def test_a_long_group_leads_from_the_board_to_all_its_cases_on_a_phone(
+    people, sign_in, live_server
+):
+    four_days_ago = timezone.now() - timedelta(days=4)
+    for number in range(12):
+        silent_since(make_case(people.owner, client_name=f"升级客户{number}"), four_days_ago)
+    page = sign_in(people.supervisor)
+    panel = page.locator(".complaints-panel")
+    expect(panel).to_contain_text("查看全部 12 项")
+    # The badge keeps its colours outside the complaint pages (app.css).
+    colour = page.locator(".case-badge-escalated").first.evaluate(
+        "badge => getComputedStyle(badge).backgroundColor"
+    )
+    assert colour == "rgb(130, 80, 223)"
+    assert phone_problems(page) == []
+    page.get_by_role("link", name="打开团队看板").click()
+    expect(page.get_by_role("heading", name="团队投诉看板")).to_be_visible()
+    assert phone_problems(page) == []
+    page.locator("main").get_by_role("link", name="查看全部 12 项").first.click()
+    expect(page.locator("main")).to_contain_text("团队的案件 · 已升级")
+    assert page.locator(".case-link").count() == 12
+    assert phone_problems(page) == []
+    page.screenshot(path="test-results/complaints-team-escalated-375.png", full_page=True)
