@@ -279,7 +279,8 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 # A commit runs inside the request: 20,000 rows take about 5 s, well inside the server's timeout.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
 ATTACHMENT_MAX_UPLOAD_BYTES = env_int("ATTACHMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-# How long a process shows the same handbook guidance box (playbook.guidance_cache); 0: none.
+# How long a process shows the same handbook guidance box and search-form section list
+# (playbook.guidance_cache); 0: none.
 PLAYBOOK_GUIDANCE_CACHE_SECONDS = env_int("PLAYBOOK_GUIDANCE_CACHE_SECONDS", 60)
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # Handbook §3: the client hears from us every day. Counted in whole calendar days

@@ -1,4 +1,5 @@
-"""A per-process cache of the guidance boxes (`{% guidance %}` uses it).
+"""A per-process cache of what screens show from the handbook: the guidance boxes
+(`{% guidance %}`) and the search form's list of sections.
 
 Every screen shows a few guidance boxes (the prospect page four), each costing
 its queries. The handbook changes seldom, so each process keeps what it showed
@@ -11,6 +12,8 @@ long, while the entry's own page is always current.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -18,22 +21,33 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from playbook.guidance import GUIDANCE_LIMIT, Guidance, guidance_for
 from playbook.models import Chapter, Entry, Part, Section, Topic
 
-_cache: dict[tuple[str, int], tuple[float, Guidance | None]] = {}
+_cache: dict[tuple, tuple[float, Any]] = {}
 
 
-def cached_guidance(topic_slug: str, limit: int = GUIDANCE_LIMIT) -> Guidance | None:
-    """`guidance_for`, remembered for a short while (no query when remembered)."""
+def _remembered(key: tuple, compute: Callable[[], Any]) -> Any:
     seconds = settings.PLAYBOOK_GUIDANCE_CACHE_SECONDS
     if seconds <= 0:
-        return guidance_for(topic_slug, limit)
-    key = (topic_slug, limit)
+        return compute()
     now = time.monotonic()
     remembered = _cache.get(key)
     if remembered is not None and remembered[0] > now:
         return remembered[1]
-    found = guidance_for(topic_slug, limit)
+    found = compute()
     _cache[key] = (now + seconds, found)
     return found
+
+
+def cached_guidance(topic_slug: str, limit: int = GUIDANCE_LIMIT) -> Guidance | None:
+    """`guidance_for`, remembered for a short while (no query when remembered)."""
+    return _remembered(("guidance", topic_slug, limit), lambda: guidance_for(topic_slug, limit))
+
+
+def cached_section_choices() -> list[tuple[int, str]]:
+    """Every section as (id, label), in the handbook's order: what a section filter lists.
+    Only the list is remembered; a chosen section is always looked up afresh."""
+    return _remembered(
+        ("sections",), lambda: [(section.pk, str(section)) for section in Section.objects.all()]
+    )
 
 
 def forget_guidance(**kwargs: object) -> None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Role
 from accounts.policy import roles_required
 from accounts.rendering import HtmxHttpRequest, render_page
+from playbook.guidance_cache import cached_section_choices
 from playbook.importer import HandbookFormatError, decode, import_text
 from playbook.models import SearchLog, Section
 from playbook.search import search_entries
@@ -45,7 +46,7 @@ class SearchForm(forms.Form):
     )
     section = forms.ModelChoiceField(
         label=gettext_lazy("Section"),
-        queryset=Section.objects.select_related("chapter__part"),
+        queryset=Section.objects.all(),
         required=False,
         empty_label=gettext_lazy("All sections"),
         widget=forms.Select(
@@ -59,6 +60,13 @@ class SearchForm(forms.Form):
             }
         ),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The list shown comes from the handbook cache; a chosen section is still looked
+        # up (and refused when unknown) through the queryset.
+        section = self.fields["section"]
+        section.choices = [("", section.empty_label), *cached_section_choices()]
 
 
 @require_GET
