@@ -83,7 +83,7 @@ def home_panels(request) -> list[Panel]:
                 "playbook/home_supervisor.html",
                 {
                     "trainees": list(reading.trainees_with_progress(user)),
-                    "total": reading.overall_progress(user).total,
+                    "total": reading.entry_total(),
                 },
                 order=60,
             )

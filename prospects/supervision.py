@@ -218,7 +218,7 @@ def reading_progress(user: User, members: list[User]) -> dict[int, reading.Progr
     only when the team has a trainee)."""
     if not any(member.is_trainee for member in members):
         return {}
-    total = reading.overall_progress(user).total
+    total = reading.entry_total()
     ids = {member.pk for member in members}
     return {
         trainee.pk: reading.Progress(read=trainee.read_count, total=total)

@@ -164,7 +164,7 @@ def test_home_lists_parts_chapters_sections_with_counts(trainee, trainee_client)
 def test_home_queries_are_constant(size, trainee_client, django_assert_num_queries):
     for index in range(size):
         make_entries(2, section=make_section(f"{index}、第{index}节", chapter=f"第{index % 3}章"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # progress: entries and reads counted apart
         trainee_client.get(reverse("playbook:home"))
 
 
