@@ -7,15 +7,16 @@ are built here, not in a view (the page and the home panel share them).
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Min
+from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Subquery
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils.translation import gettext as _
 
 from accounts.contributions import AGENDA_SHOWN, first_of
 from complaints import rules
-from complaints.models import Case, Category, Kind
+from complaints.models import Case, Category, FeedbackContact, Kind
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -56,13 +57,13 @@ def attention(user: User, now: datetime, limit: int = BOARD_SHOWN) -> dict[str, 
     return context
 
 
-def ageing_chart(received: list[datetime], now: datetime) -> dict[str, Any]:
+def ageing_chart(open_by_day: dict[date, int], now: datetime) -> dict[str, Any]:
+    """`open_by_day`: how many open complaints were received on each of the bank's days."""
     today = rules.bank_day(now)
     counts = Counter()
-    for moment in received:
-        age = (today - rules.bank_day(moment)).days
-        label = next((name for bound, name in AGE_BUCKETS if age <= bound), "> 60")
-        counts[label] += 1
+    for day, count in open_by_day.items():
+        age = (today - day).days
+        counts[next((name for bound, name in AGE_BUCKETS if age <= bound), "> 60")] += count
     labels = [name for _bound, name in AGE_BUCKETS] + ["> 60"]
     return {
         "type": "bar",
@@ -80,23 +81,43 @@ def ageing_chart(received: list[datetime], now: datetime) -> dict[str, Any]:
     }
 
 
-def _hours(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / 3600
+def _year_of_cases(cases, now: datetime) -> list[tuple]:
+    """A year of cases as (wait for the first contact, time to close, category, year,
+    month): the durations and the bank's month come from the database, not from three
+    datetimes per case converted and compared here."""
+    first_contact = (
+        FeedbackContact.objects.filter(case=OuterRef("pk")).order_by("at").values("at")[:1]
+    )
+    return list(
+        cases.filter(received_at__gte=now - timedelta(days=366))
+        .annotate(
+            first_wait=ExpressionWrapper(
+                Subquery(first_contact) - F("received_at"), output_field=DurationField()
+            ),
+            to_close=ExpressionWrapper(
+                F("closed_at") - F("received_at"), output_field=DurationField()
+            ),
+            year=ExtractYear("received_at", tzinfo=rules.BANK_ZONE),
+            month=ExtractMonth("received_at", tzinfo=rules.BANK_ZONE),
+        )
+        .values_list("first_wait", "to_close", "category", "year", "month")
+    )
 
 
 def board_context(user: User, now: datetime) -> dict[str, Any]:
     cases = team_cases(user).complaints()
-    open_received = list(cases.open().values_list("received_at", flat=True))
-    year_ago = now - timedelta(days=366)
-    recent = list(
-        cases.filter(received_at__gte=year_ago)
-        .annotate(first_contact=Min("contacts__at"))
-        .values_list("received_at", "first_contact", "closed_at", "category")
+    open_by_day = dict(
+        cases.open()
+        .annotate(day=TruncDate("received_at", tzinfo=rules.BANK_ZONE))
+        .values_list("day")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
-    first_response = [_hours(r, f) for r, f, _c, _k in recent if f is not None]
-    resolution = [_hours(r, c) / 24 for r, _f, c, _k in recent if c is not None]
-    by_category = Counter(category for *_rest, category in recent)
-    by_month = Counter(rules.bank_day(received).strftime("%Y-%m") for received, *_r in recent)
+    recent = _year_of_cases(cases, now)
+    first_response = [wait.total_seconds() / 3600 for wait, *_r in recent if wait is not None]
+    resolution = [took.total_seconds() / 86400 for _w, took, *_r in recent if took is not None]
+    by_category = Counter(category for _w, _t, category, *_r in recent)
+    by_month = Counter(f"{year:04d}-{month:02d}" for *_r, year, month in recent)
     causes = list(
         cases.filter(closed_at__gte=now - timedelta(days=ROOT_CAUSE_DAYS))
         .exclude(root_cause="")
@@ -107,8 +128,8 @@ def board_context(user: User, now: datetime) -> dict[str, Any]:
     return {
         **attention(user, now),
         "now": now,
-        "ageing_chart": ageing_chart(open_received, now),
-        "open_count": len(open_received),
+        "ageing_chart": ageing_chart(open_by_day, now),
+        "open_count": sum(open_by_day.values()),
         "median_first_response_hours": None if median_first is None else round(median_first, 1),
         "median_resolution_days": (
             None if median_resolution is None else round(median_resolution, 1)
