@@ -140,10 +140,18 @@ def team_overview(user: User, *, today: date) -> list[MemberFigures]:
         done_visits.filter(owner__in=ids, visited_on__gte=periods.earliest, visited_on__lte=today)
         .values("owner")
         .annotate(
-            contacts_week=Count("pk", filter=real & Q(visited_on__gte=periods.week_start)),
-            not_reached_week=Count("pk", filter=~real & Q(visited_on__gte=periods.week_start)),
-            contacts_month=Count("pk", filter=real & Q(visited_on__gte=periods.month_start)),
-            not_reached_month=Count("pk", filter=~real & Q(visited_on__gte=periods.month_start)),
+            # Counting a column of visit_owner_date_outcome (never null), not the id, reads
+            # the index alone. (Django allows no COUNT(*) with a filter.)
+            contacts_week=Count("visited_on", filter=real & Q(visited_on__gte=periods.week_start)),
+            not_reached_week=Count(
+                "visited_on", filter=~real & Q(visited_on__gte=periods.week_start)
+            ),
+            contacts_month=Count(
+                "visited_on", filter=real & Q(visited_on__gte=periods.month_start)
+            ),
+            not_reached_month=Count(
+                "visited_on", filter=~real & Q(visited_on__gte=periods.month_start)
+            ),
         )
         .order_by(),
         key="owner",
