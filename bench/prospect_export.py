@@ -1,4 +1,4 @@
-"""Benchmark: export 100,000 prospects as CSV and as .xlsx through the list's export page.
+"""Benchmark: export 100,000 prospects as CSV and as .xlsx through the list's export link.
 
     python -m bench.prospect_export [--rows 100000]
 
@@ -72,7 +72,28 @@ def _send(client, url: str) -> int:
     return sent
 
 
+def _export(client, url: str) -> tuple[int, str]:
+    """Ask for the file as the list's link does; a file written in the background is made
+    by the real worker (`db_worker`, in this process) and then downloaded."""
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from prospects.models import ExportStatus, ProspectExport
+
+    response = client.get(url, secure=True)
+    if response.status_code != 302:
+        response.close()
+        return _send(client, url), "sent at once"
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    export = ProspectExport.objects.latest("created_at")
+    assert export.status == ExportStatus.READY, export.status
+    return _send(client, reverse("prospects:export_download", args=[export.pk])), (
+        "written in the background, then downloaded"
+    )
+
+
 def _run(count: int, vendor: str) -> int:
+    from django.conf import settings
     from django.test import Client
     from django.urls import reverse
 
@@ -85,18 +106,22 @@ def _run(count: int, vendor: str) -> int:
     for file_format in ("csv", "xlsx"):
         url = reverse("prospects:export", args=[file_format])
         started = time.perf_counter()
-        size = _send(client, url)
+        size, how = _export(client, url)
         seconds = time.perf_counter() - started
         tracemalloc.start()
-        _send(client, url)
+        _export(client, url)
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         peak_mb = peak / 2**20
         worst = max(worst, peak_mb)
         print(
-            f"{vendor} {file_format}: {count:,} rows, {size / 2**20:.1f} MB sent in "
-            f"{seconds:.2f} s; the worker's memory grew by at most {peak_mb:.1f} MB"
+            f"{vendor} {file_format}: {count:,} rows {how}, {size / 2**20:.1f} MB in "
+            f"{seconds:.2f} s; memory grew by at most {peak_mb:.1f} MB"
         )
+    print(
+        f"(an .xlsx of more than {settings.PROSPECT_EXPORT_BACKGROUND_ROWS:,} rows is written "
+        "by the background worker; the memory is that worker's and the web worker's together)"
+    )
     met = worst < TARGET_MB
     print(f"target: memory growing by less than {TARGET_MB} MB — {'met' if met else 'MISSED'}")
     return 0 if met else 1

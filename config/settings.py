@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +281,20 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 # A commit runs inside the request: 20,000 rows take about 5 s, well inside the server's timeout.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
 ATTACHMENT_MAX_UPLOAD_BYTES = env_int("ATTACHMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# --- Background work (the Tasks API; see README "Background work") ----------------
+# One box: the database backend, with `manage.py db_worker` running beside the web server.
+# Several hosts sharing the work: a queue backend (e.g. django-tasks-rq on Redis) here.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# A prospect export of more rows than this, as .xlsx, is written in the background.
+PROSPECT_EXPORT_BACKGROUND_ROWS = env_int("PROSPECT_EXPORT_BACKGROUND_ROWS", 20_000)
+# How long a finished export is kept for its owner to download.
+PROSPECT_EXPORT_KEEP_DAYS = env_int("PROSPECT_EXPORT_KEEP_DAYS", 7)
+
 # How long a process shows the same handbook guidance box and search-form section list
 # (playbook.guidance_cache); 0: none.
 PLAYBOOK_GUIDANCE_CACHE_SECONDS = env_int("PLAYBOOK_GUIDANCE_CACHE_SECONDS", 60)

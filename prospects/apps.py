@@ -18,6 +18,7 @@ class ProspectsConfig(AppConfig):
             Industry,
             Promise,
             Prospect,
+            ProspectExport,
             Territory,
             Visit,
         )
@@ -44,3 +45,5 @@ class ProspectsConfig(AppConfig):
         auditlog.register(CompetingOffer, exclude_fields=untracked(CompetingOffer))
         auditlog.register(Attachment, exclude_fields=untracked(Attachment))
         auditlog.register(Handover, exclude_fields=untracked(Handover))
+        # Who took which clients' data out, when; the progress counter is not a change.
+        auditlog.register(ProspectExport, exclude_fields=untracked(ProspectExport, "written_rows"))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,14 +22,15 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.models import Role
 from accounts.policy import roles_required
 from accounts.rendering import HtmxHttpRequest, render_page
-from prospects import exporting, importing
-from prospects.filters import ProspectFilter
+from prospects import exporting, importing, services
 from prospects.import_forms import ColumnMappingForm, ImportUploadForm
-from prospects.models import ImportBatch, Prospect
+from prospects.models import ExportStatus, ImportBatch, ProspectExport
 
 # The issue: "a manager or supervisor uploads" (trainees work their own prospects by hand).
 IMPORT_ROLES = (Role.CLIENT_MANAGER, Role.SUPERVISOR)
 PREVIEW_TEMPLATE = "prospects/import_preview.html"
+# The person's other exports listed under the one they are waiting for.
+EXPORTS_LISTED = 10
 
 
 @require_http_methods(["GET", "POST"])
@@ -179,11 +182,58 @@ def import_commit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def prospect_export(request: HttpRequest, file_format: str) -> HttpResponse:
-    """The list page's filters, applied to every visible prospect (no pagination)."""
+    """The list page's filters, applied to every visible prospect (no pagination); a large
+    .xlsx is written in the background and offered on its own page when ready."""
     if file_format not in exporting.CONTENT_TYPES:
         raise Http404
-    prospects = Prospect.objects.visible_to(request.user).for_list()
-    filterset = ProspectFilter(request.GET or None, queryset=prospects, user=request.user)
-    if filterset.is_bound:
-        prospects = filterset.qs if filterset.is_valid() else prospects.none()
+    prospects = exporting.exported_prospects(request.user, request.GET)
+    if exporting.in_background(prospects, file_format):
+        export = services.export_request(
+            by=request.user, file_format=file_format, query=request.GET.urlencode()
+        )
+        return redirect(export)
     return exporting.export_response(prospects, file_format)
+
+
+@require_http_methods(["GET"])
+def export_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """How far the background export is (htmx asks again every 2 s until it is finished),
+    then the link to the file; with the person's other recent exports."""
+    exports = ProspectExport.objects.of(request.user)
+    export = get_object_or_404(exports, pk=pk)
+    return render_page(
+        request,
+        "prospects/export_status.html",
+        {
+            "export": export,
+            "others": exports.exclude(pk=pk)[:EXPORTS_LISTED],
+            "keep_days": settings.PROSPECT_EXPORT_KEEP_DAYS,
+        },
+        partials=("export-progress",),
+    )
+
+
+@require_http_methods(["GET"])
+def export_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    export = get_object_or_404(
+        ProspectExport.objects.of(request.user).filter(status=ExportStatus.READY), pk=pk
+    )
+    try:
+        size = export.file.size
+    except FileNotFoundError:
+        raise Http404 from None
+    response = StreamingHttpResponse(
+        _chunks(export.file), content_type=exporting.CONTENT_TYPES[export.file_format]
+    )
+    response["Content-Length"] = str(size)
+    response["Content-Disposition"] = content_disposition_header(True, export.file_name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _chunks(stored) -> Iterator[bytes]:
+    """The file in pieces, opened only once sending starts and closed when it ends (or
+    stops): memory stays flat however large the file, and no handle is left open."""
+    with stored.open("rb") as file:
+        while chunk := file.read(64 * 1024):
+            yield chunk

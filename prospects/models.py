@@ -1330,3 +1330,77 @@ class ImportBatch(models.Model):
         self.committed_at = timezone.now()
         self.data = b""  # the rows now live as prospects; the file is not kept
         self.save(update_fields=["status", "imported_count", "committed_at", "data"])
+
+
+# --- Exports written in the background -------------------------------------------------------
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being written")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ProspectExportQuerySet(models.QuerySet):
+    def of(self, user: User):
+        """An export is the file of the person who asked for it: nobody else's, whatever
+        their role (it holds the rows that person saw)."""
+        return self.filter(requested_by=user)
+
+
+def export_path(instance: ProspectExport, filename: str) -> str:
+    return f"exports/{instance.requested_by_id}/{uuid.uuid4().hex}.{instance.file_format}"
+
+
+class ProspectExport(models.Model):
+    """A large export, written by a background task and offered when ready: the rows the
+    person could see, with the list's filters they had chosen, when they asked."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    file_format = models.CharField(_("format"), max_length=10)
+    query = models.TextField(_("filters"), blank=True)  # the list's query string
+    language = models.CharField(_("language"), max_length=10)  # the file's words, as the page's
+    status = models.CharField(
+        _("status"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    written_rows = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), storage=_private_storage, upload_to=export_path, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ProspectExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["requested_by", "created_at"], name="export_person_created")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requested_by} {self.created_at:%Y-%m-%d %H:%M} .{self.file_format}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("prospects:export_status", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.READY, ExportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.READY:
+            return 100
+        return min(99, self.written_rows * 100 // self.total_rows) if self.total_rows else 0
+
+    @property
+    def file_name(self) -> str:
+        return f"prospects-{timezone.localdate(self.created_at).isoformat()}.{self.file_format}"

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from prospects import rules
-from prospects.models import Handover, Promise, Prospect, Stage, Visit
+from prospects.models import (
+    ExportStatus,
+    Handover,
+    Promise,
+    Prospect,
+    ProspectExport,
+    Stage,
+    Visit,
+)
+from prospects.tasks import write_prospect_export
 
 
 @transaction.atomic
@@ -82,3 +94,33 @@ def attachment_add(*, prospect: Prospect, kind: str, upload, content_type: str, 
     attachment.file.save("upload", upload, save=False)
     attachment.save()
     return attachment
+
+
+@transaction.atomic
+def export_request(*, by: User, file_format: str, query: str) -> ProspectExport:
+    """Ask for a large export, written in the background; the person's exports older than
+    PROSPECT_EXPORT_KEEP_DAYS are removed with their files (they hold clients' data).
+    Asking again for a file still being written leads to that one, not a second."""
+    expired = ProspectExport.objects.of(by).filter(
+        created_at__lt=timezone.now() - timedelta(days=settings.PROSPECT_EXPORT_KEEP_DAYS)
+    )
+    for old in expired:
+        old.file.delete(save=False)
+    expired.delete()
+    pending = (
+        ProspectExport.objects.of(by)
+        .filter(file_format=file_format, query=query)
+        .exclude(status__in=[ExportStatus.READY, ExportStatus.FAILED])
+        .first()
+    )
+    if pending is not None:
+        return pending
+    export = ProspectExport.objects.create(
+        requested_by=by,
+        file_format=file_format,
+        query=query,
+        language=translation.get_language(),
+    )
+    # Queued once the row is committed, so a worker never looks for an export not yet saved.
+    transaction.on_commit(lambda: write_prospect_export.enqueue(export.pk))
+    return export

@@ -32,6 +32,8 @@ urlpatterns = [
     path("import/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
     path("import/<int:pk>/bad-rows.csv", import_views.import_bad_rows, name="import_bad_rows"),
     path("export.<str:file_format>", import_views.prospect_export, name="export"),
+    path("exports/<int:pk>/", import_views.export_status, name="export_status"),
+    path("exports/<int:pk>/file", import_views.export_download, name="export_download"),
 ]
 
 # A supervisor's view of the team (supervision).

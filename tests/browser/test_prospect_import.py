@@ -92,3 +92,42 @@ def test_a_csv_with_duplicates_is_imported_once_confirmed(people, sign_in, live_
     page.get_by_role("button", name="导入 1 个潜在客户").click()
     expect(page.get_by_role("button", name="在列表中查看")).to_be_visible()
     assert Prospect.objects.filter(owner=people.owner).count() == 1
+
+
+def test_a_long_excel_export_is_written_in_the_background_on_a_phone(
+    people, browser, live_server, settings
+):
+    from openpyxl import load_workbook
+
+    from prospects.models import ProspectExport
+    from prospects.tasks import write_prospect_export
+    from tests.browser.phone import phone_problems
+    from tests.browser.test_phone_walk import new_phone
+    from tests.prospects.factories import make_prospect
+
+    settings.PROSPECT_EXPORT_BACKGROUND_ROWS = 2
+    for name in ("甲商行", "乙商行", "丙商行"):
+        make_prospect(people.owner, name=name)
+    context, page = new_phone(browser, live_server, people.owner)
+    page.goto(f"{live_server.url}/prospects/")
+    page.get_by_role("link", name="Excel").click()
+    expect(page.get_by_role("heading", name="导出客户名单")).to_be_visible()
+    expect(page.get_by_text("正在等待后台处理…")).to_be_visible()
+    assert not phone_problems(page)
+    waiting = page.url
+
+    # The person leaves; the task writes the file, as the worker runs it. (The worker itself,
+    # which recycles database connections, is tested in tests/prospects: here the live
+    # server shares this thread's connection.)
+    page.goto(f"{live_server.url}/prospects/")
+    write_prospect_export.call(ProspectExport.objects.get().pk)
+    page.goto(waiting)
+    expect(page.get_by_text("文件共含 3 个客户。")).to_be_visible()
+    assert not phone_problems(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载文件").click()
+    saved = Path(download.value.path()).read_bytes()  # a temporary name, without .xlsx
+    sheet = load_workbook(io.BytesIO(saved), read_only=True).worksheets[0]
+    names = [row[0] for row in sheet.iter_rows(values_only=True)][1:]
+    assert sorted(names) == sorted(["甲商行", "乙商行", "丙商行"])
+    context.close()

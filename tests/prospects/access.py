@@ -192,6 +192,22 @@ def import_batch(people):
     return {"pk": batch.pk}
 
 
+def ready_export(people):
+    from django.core.files.base import ContentFile
+
+    from prospects.models import ExportStatus, ProspectExport
+
+    export = ProspectExport.objects.create(
+        requested_by=people.owner, file_format="csv", language="zh-hans", total_rows=1
+    )
+    export.file.save(
+        "prospects.csv", ContentFile("\ufeff名称\n鑫源服装商行\n".encode()), save=False
+    )
+    export.status = ExportStatus.READY
+    export.save()
+    return {"pk": export.pk}
+
+
 EXPECTATIONS += [
     # The issue: "a manager or supervisor uploads" — trainees do not import.
     Expect("prospects:import_upload", IMPORTERS),
@@ -229,6 +245,9 @@ EXPECTATIONS += [
         kwargs=lambda people: {"file_format": "xlsx"},
         query="?stage=client&q=138",
     ),
+    # A file written in the background is its requester's alone, whatever the role.
+    Expect("prospects:export_status", frozenset({"owner"}), kwargs=ready_export),
+    Expect("prospects:export_download", frozenset({"owner"}), kwargs=ready_export),
 ]
 
 

@@ -1,0 +1,180 @@
+"""A large .xlsx export is written in the background (the Tasks API, django-tasks' database
+backend and its real `db_worker`) and offered on its own page, with its progress, to the
+person who asked for it; small files and every CSV are sent at once."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from prospects import exporting
+from prospects.models import ExportStatus, ProspectExport
+from tests.conftest import client_for
+from tests.prospects.factories import make_prospect
+
+LIST_FILTER = "?stage=client"
+
+
+def run_worker() -> None:
+    """What `manage.py db_worker` does on the server, until the queue is empty."""
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
+
+def names_in(content: bytes) -> list[str]:
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    return [row[0] for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.fixture
+def threshold(settings):
+    settings.PROSPECT_EXPORT_BACKGROUND_ROWS = 2
+    return 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_xlsx_is_written_by_the_worker_and_offered_when_ready(people, threshold):
+    for name in ("甲商行", "乙商行", "丙商行"):
+        make_prospect(people.owner, name=name, stage="client")
+    make_prospect(people.owner, name="未成交商行", stage="contacted")  # filtered out
+    make_prospect(people.teammate, name="同事的商行", stage="client")  # not the person's
+    client = client_for(people.owner)
+
+    response = client.get(reverse("prospects:export", args=["xlsx"]) + LIST_FILTER)
+    export = ProspectExport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == export.get_absolute_url()
+    waiting = client.get(export.get_absolute_url()).text
+    assert export.status == ExportStatus.QUEUED
+    assert 'hx-trigger="every 2s"' in waiting and "<progress" in waiting
+
+    run_worker()
+
+    export.refresh_from_db()
+    assert (export.status, export.total_rows, export.written_rows) == (ExportStatus.READY, 3, 3)
+    ready = client.get(export.get_absolute_url()).text
+    assert "hx-trigger" not in ready
+    download = reverse("prospects:export_download", args=[export.pk])
+    assert download in ready
+    file = client.get(download)
+    assert file["Content-Disposition"].startswith("attachment")
+    header, *rows = names_in(b"".join(file.streaming_content))
+    assert header == "名称"  # the words of the page it was asked from
+    assert sorted(rows) == sorted(["甲商行", "乙商行", "丙商行"])
+
+
+@pytest.mark.django_db
+def test_a_file_at_the_threshold_and_every_csv_are_sent_at_once(people, threshold):
+    for index in range(threshold):
+        make_prospect(people.owner, name=f"商行{index}")
+    client = client_for(people.owner)
+    xlsx = client.get(reverse("prospects:export", args=["xlsx"]))
+    assert xlsx.status_code == 200
+    assert len(names_in(b"".join(xlsx.streaming_content))) == 1 + threshold
+    make_prospect(people.owner, name="再多一家")
+    csv = client.get(reverse("prospects:export", args=["csv"]))
+    assert csv.status_code == 200
+    assert "再多一家" in b"".join(csv.streaming_content).decode("utf-8-sig")
+    assert not ProspectExport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_page_shows_how_far_the_worker_is(people):
+    export = ProspectExport.objects.create(
+        requested_by=people.owner,
+        file_format="xlsx",
+        language="zh-hans",
+        status=ExportStatus.RUNNING,
+        total_rows=40_000,
+        written_rows=10_000,
+    )
+    client = client_for(people.owner)
+    page = client.get(export.get_absolute_url()).text
+    assert '<progress value="25" max="100">' in page
+    assert "10000" in page and "40000" in page
+    # What htmx asks for every 2 s: the progress region alone, still asking.
+    region = client.get(
+        export.get_absolute_url(), headers={"HX-Request": "true", "HX-Target": "export-progress"}
+    ).text
+    assert "<html" not in region and 'hx-trigger="every 2s"' in region
+    assert client.get(reverse("prospects:export_download", args=[export.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_failure_is_recorded_and_said_without_a_file(people):
+    export = ProspectExport.objects.create(
+        requested_by=people.owner, file_format="ods", language="zh-hans"
+    )
+    with pytest.raises(KeyError):
+        exporting.write_export(export)  # what the task runs; the worker records the error
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED and export.finished_at is not None
+    page = client_for(people.owner).get(export.get_absolute_url()).text
+    assert "无法生成" in page and "hx-trigger" not in page
+    download = reverse("prospects:export_download", args=[export.pk])
+    assert client_for(people.owner).get(download).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_persons_old_exports_go_with_their_files_when_they_ask_again(
+    people, threshold, settings
+):
+    old = ProspectExport.objects.create(
+        requested_by=people.owner, file_format="xlsx", language="zh-hans"
+    )
+    old.file.save("old.xlsx", ContentFile(b"PK old"), save=True)
+    stored = old.file.name
+    storage = old.file.storage
+    ProspectExport.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=settings.PROSPECT_EXPORT_KEEP_DAYS, hours=1)
+    )
+    recent = ProspectExport.objects.create(
+        requested_by=people.owner, file_format="xlsx", language="zh-hans"
+    )
+    someone_elses = ProspectExport.objects.create(
+        requested_by=people.teammate, file_format="xlsx", language="zh-hans"
+    )
+    ProspectExport.objects.filter(pk=someone_elses.pk).update(created_at=old.created_at)
+    for index in range(threshold + 1):
+        make_prospect(people.owner, name=f"商行{index}")
+
+    client_for(people.owner).get(reverse("prospects:export", args=["xlsx"]))
+
+    assert not ProspectExport.objects.filter(pk=old.pk).exists()
+    assert not storage.exists(stored)
+    assert ProspectExport.objects.filter(pk__in=[recent.pk, someone_elses.pk]).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_page_lists_the_persons_other_exports_only(people):
+    mine = ProspectExport.objects.create(
+        requested_by=people.owner, file_format="xlsx", language="zh-hans"
+    )
+    earlier = ProspectExport.objects.create(
+        requested_by=people.owner, file_format="csv", language="zh-hans"
+    )
+    theirs = ProspectExport.objects.create(
+        requested_by=people.teammate, file_format="xlsx", language="zh-hans"
+    )
+    page = client_for(people.owner).get(mine.get_absolute_url()).text
+    assert earlier.get_absolute_url() in page
+    assert theirs.get_absolute_url() not in page
+
+
+@pytest.mark.django_db
+def test_asking_twice_while_the_file_is_written_leads_to_the_same_export(people, threshold):
+    for index in range(threshold + 1):
+        make_prospect(people.owner, name=f"商行{index}", stage="client")
+    client = client_for(people.owner)
+    url = reverse("prospects:export", args=["xlsx"])
+    first = client.get(url + LIST_FILTER)["Location"]
+    assert client.get(url + LIST_FILTER)["Location"] == first
+    other_filter = client.get(url)["Location"]  # another list, another file
+    assert other_filter != first
+    assert ProspectExport.objects.count() == 2
