@@ -1342,6 +1342,10 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# A worker picks a queued export up within seconds; this long without one, none is running.
+EXPORT_STALLED_AFTER = timedelta(minutes=10)
+
+
 class ProspectExportQuerySet(models.QuerySet):
     def of(self, user: User):
         """An export is the file of the person who asked for it: nobody else's, whatever
@@ -1394,6 +1398,14 @@ class ProspectExport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ExportStatus.READY, ExportStatus.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Still waiting for a worker long after it was asked for: no worker is running."""
+        return (
+            self.status == ExportStatus.QUEUED
+            and timezone.now() - self.created_at > EXPORT_STALLED_AFTER
+        )
 
     @property
     def percent(self) -> int:

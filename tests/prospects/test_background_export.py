@@ -178,3 +178,17 @@ def test_asking_twice_while_the_file_is_written_leads_to_the_same_export(people,
     other_filter = client.get(url)["Location"]  # another list, another file
     assert other_filter != first
     assert ProspectExport.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_export_no_worker_takes_up_says_so_after_ten_minutes(people):
+    export = ProspectExport.objects.create(
+        requested_by=people.owner, file_format="xlsx", language="zh-hans"
+    )
+    client = client_for(people.owner)
+    assert "告知管理员" not in client.get(export.get_absolute_url()).text
+    ProspectExport.objects.filter(pk=export.pk).update(
+        created_at=timezone.now() - timedelta(minutes=11)
+    )
+    page = client.get(export.get_absolute_url()).text
+    assert "尚无后台进程处理" in page and 'hx-trigger="every 2s"' in page
