@@ -14,7 +14,7 @@ run: install
 	$(DEV) $(BIN)/python manage.py migrate --no-input
 	$(DEV) $(BIN)/python manage.py seed_demo
 	@# The background worker (large exports) runs beside the server and stops with it.
-	$(DEV) $(BIN)/python manage.py db_worker & trap 'kill $$! 2>/dev/null' EXIT; \
+	$(DEV) $(BIN)/python manage.py db_worker --no-reload & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 install: $(STAMP)

@@ -92,6 +92,8 @@ def _setup_django(database_url: str | None, sqlite_path: Path) -> None:
     os.environ.setdefault("DJANGO_DEBUG", "0")
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,testserver")
+    # Files the benchmark writes (background exports) go with its temporary directory.
+    os.environ["DJANGO_PRIVATE_MEDIA_ROOT"] = str(sqlite_path.parent / "private")
     import django
     from django.conf import settings
 

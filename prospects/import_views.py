@@ -189,7 +189,7 @@ def prospect_export(request: HttpRequest, file_format: str) -> HttpResponse:
     prospects = exporting.exported_prospects(request.user, request.GET)
     if exporting.in_background(prospects, file_format):
         export = services.export_request(
-            by=request.user, file_format=file_format, query=request.GET.urlencode()
+            by=request.user, file_format=file_format, query=request.GET
         )
         return redirect(export)
     return exporting.export_response(prospects, file_format)
@@ -199,7 +199,7 @@ def prospect_export(request: HttpRequest, file_format: str) -> HttpResponse:
 def export_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """How far the background export is (htmx asks again every 2 s until it is finished),
     then the link to the file; with the person's other recent exports."""
-    exports = ProspectExport.objects.of(request.user)
+    exports = ProspectExport.objects.of(request.user).kept(timezone.now())
     export = get_object_or_404(exports, pk=pk)
     return render_page(
         request,
@@ -216,7 +216,10 @@ def export_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def export_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     export = get_object_or_404(
-        ProspectExport.objects.of(request.user).filter(status=ExportStatus.READY), pk=pk
+        ProspectExport.objects.of(request.user)
+        .kept(timezone.now())
+        .filter(status=ExportStatus.READY),
+        pk=pk,
     )
     try:
         size = export.file.size

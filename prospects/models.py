@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, Count, F, Q, When
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -1342,8 +1344,10 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-# A worker picks a queued export up within seconds; this long without one, none is running.
+# A worker picks a queued export up within seconds and saves its progress every few seconds:
+# this long without either, no worker is on it (none running, or it was killed).
 EXPORT_STALLED_AFTER = timedelta(minutes=10)
+EXPORT_FINISHED = (ExportStatus.READY, ExportStatus.FAILED)
 
 
 class ProspectExportQuerySet(models.QuerySet):
@@ -1352,6 +1356,19 @@ class ProspectExportQuerySet(models.QuerySet):
         their role (it holds the rows that person saw)."""
         return self.filter(requested_by=user)
 
+    def kept(self, now):
+        """Exports younger than PROSPECT_EXPORT_KEEP_DAYS: the others are gone for everyone."""
+        return self.filter(created_at__gte=now - timedelta(days=settings.PROSPECT_EXPORT_KEEP_DAYS))
+
+    def expired(self, now):
+        return self.exclude(pk__in=self.kept(now).values("pk"))
+
+    def in_progress(self, now):
+        """Queued or being written, and not stalled (the same rule as is_stalled)."""
+        return self.exclude(status__in=EXPORT_FINISHED).filter(
+            updated_at__gte=now - EXPORT_STALLED_AFTER
+        )
+
 
 def export_path(instance: ProspectExport, filename: str) -> str:
     return f"exports/{instance.requested_by_id}/{uuid.uuid4().hex}.{instance.file_format}"
@@ -1359,7 +1376,7 @@ def export_path(instance: ProspectExport, filename: str) -> str:
 
 class ProspectExport(models.Model):
     """A large export, written by a background task and offered when ready: the rows the
-    person could see, with the list's filters they had chosen, when they asked."""
+    person can see when the worker writes it, with the list's filters they had chosen."""
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1377,6 +1394,8 @@ class ProspectExport(models.Model):
     written_rows = models.PositiveIntegerField(_("rows written"), default=0)
     file = models.FileField(_("file"), storage=_private_storage, upload_to=export_path, blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    # Saved with every change and every progress step: how the page knows a worker is on it.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     objects = ProspectExportQuerySet.as_manager()
@@ -1397,15 +1416,12 @@ class ProspectExport(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (ExportStatus.READY, ExportStatus.FAILED)
+        return self.status in EXPORT_FINISHED
 
     @property
     def is_stalled(self) -> bool:
-        """Still waiting for a worker long after it was asked for: no worker is running."""
-        return (
-            self.status == ExportStatus.QUEUED
-            and timezone.now() - self.created_at > EXPORT_STALLED_AFTER
-        )
+        """Unfinished with no news for EXPORT_STALLED_AFTER (as in_progress, in SQL)."""
+        return not self.is_finished and timezone.now() - self.updated_at > EXPORT_STALLED_AFTER
 
     @property
     def percent(self) -> int:
@@ -1416,3 +1432,12 @@ class ProspectExport(models.Model):
     @property
     def file_name(self) -> str:
         return f"prospects-{timezone.localdate(self.created_at).isoformat()}.{self.file_format}"
+
+
+@receiver(post_delete, sender=ProspectExport)
+def _export_file_goes_too(sender, instance: ProspectExport, **kwargs) -> None:
+    """A deleted export's file goes with it once the deletion is committed (a rollback
+    keeps both): an old export, or everything of a person deleted."""
+    if instance.file:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))

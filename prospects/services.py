@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from prospects import rules
 from prospects.models import (
-    ExportStatus,
     Handover,
     Promise,
     Prospect,
@@ -96,31 +95,38 @@ def attachment_add(*, prospect: Prospect, kind: str, upload, content_type: str, 
     return attachment
 
 
+# Exports one person may have queued or being written at once.
+EXPORTS_IN_PROGRESS = 3
+
+
 @transaction.atomic
-def export_request(*, by: User, file_format: str, query: str) -> ProspectExport:
-    """Ask for a large export, written in the background; the person's exports older than
-    PROSPECT_EXPORT_KEEP_DAYS are removed with their files (they hold clients' data).
-    Asking again for a file still being written leads to that one, not a second."""
-    expired = ProspectExport.objects.of(by).filter(
-        created_at__lt=timezone.now() - timedelta(days=settings.PROSPECT_EXPORT_KEEP_DAYS)
-    )
-    for old in expired:
-        old.file.delete(save=False)
-    expired.delete()
-    pending = (
-        ProspectExport.objects.of(by)
-        .filter(file_format=file_format, query=query)
-        .exclude(status__in=[ExportStatus.READY, ExportStatus.FAILED])
-        .first()
-    )
-    if pending is not None:
-        return pending
+def export_request(*, by: User, file_format: str, query: QueryDict) -> ProspectExport:
+    """Ask for a large export, written in the background. The same list asked for again
+    while it is written leads to that export; a person with EXPORTS_IN_PROGRESS already
+    waiting is led to the newest of them instead of queuing more."""
+    now = timezone.now()
+    exports_prune(ProspectExport.objects.of(by), now)
+    # The filters in a stable order, without the page (an export has none).
+    filters = query.copy()
+    filters.pop("page", None)
+    wanted = urlencode(sorted(filters.lists()), doseq=True)
+    language = translation.get_language()
+    waiting = ProspectExport.objects.of(by).in_progress(now)
+    same = waiting.filter(file_format=file_format, query=wanted, language=language).first()
+    if same is not None:
+        return same
+    if waiting.count() >= EXPORTS_IN_PROGRESS:
+        return waiting.first()
     export = ProspectExport.objects.create(
-        requested_by=by,
-        file_format=file_format,
-        query=query,
-        language=translation.get_language(),
+        requested_by=by, file_format=file_format, query=wanted, language=language
     )
     # Queued once the row is committed, so a worker never looks for an export not yet saved.
     transaction.on_commit(lambda: write_prospect_export.enqueue(export.pk))
     return export
+
+
+def exports_prune(exports, now) -> int:
+    """Delete the exports of `exports` older than PROSPECT_EXPORT_KEEP_DAYS (their files go
+    once the deletion is committed: see ProspectExport's post_delete receiver); how many."""
+    deleted, _by_model = exports.expired(now).delete()
+    return deleted

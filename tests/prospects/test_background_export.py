@@ -12,6 +12,9 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from prospects import exporting
@@ -123,7 +126,7 @@ def test_a_failure_is_recorded_and_said_without_a_file(people):
 
 @pytest.mark.django_db
 def test_the_persons_old_exports_go_with_their_files_when_they_ask_again(
-    people, threshold, settings
+    people, threshold, settings, django_capture_on_commit_callbacks
 ):
     old = ProspectExport.objects.create(
         requested_by=people.owner, file_format="xlsx", language="zh-hans"
@@ -144,7 +147,8 @@ def test_the_persons_old_exports_go_with_their_files_when_they_ask_again(
     for index in range(threshold + 1):
         make_prospect(people.owner, name=f"商行{index}")
 
-    client_for(people.owner).get(reverse("prospects:export", args=["xlsx"]))
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once committed
+        client_for(people.owner).get(reverse("prospects:export", args=["xlsx"]))
 
     assert not ProspectExport.objects.filter(pk=old.pk).exists()
     assert not storage.exists(stored)
@@ -180,15 +184,125 @@ def test_asking_twice_while_the_file_is_written_leads_to_the_same_export(people,
     assert ProspectExport.objects.count() == 2
 
 
+@pytest.mark.parametrize("status", [ExportStatus.QUEUED, ExportStatus.RUNNING])
 @pytest.mark.django_db
-def test_an_export_no_worker_takes_up_says_so_after_ten_minutes(people):
+def test_an_export_no_worker_is_on_says_so_after_ten_minutes_and_stops_asking(people, status):
     export = ProspectExport.objects.create(
-        requested_by=people.owner, file_format="xlsx", language="zh-hans"
+        requested_by=people.owner, file_format="xlsx", language="zh-hans", status=status
     )
     client = client_for(people.owner)
-    assert "告知管理员" not in client.get(export.get_absolute_url()).text
+    page = client.get(export.get_absolute_url()).text
+    assert "后台进程" not in page and 'hx-trigger="every 2s"' in page
     ProspectExport.objects.filter(pk=export.pk).update(
-        created_at=timezone.now() - timedelta(minutes=11)
+        updated_at=timezone.now() - timedelta(minutes=11)
     )
     page = client.get(export.get_absolute_url()).text
-    assert "尚无后台进程处理" in page and 'hx-trigger="every 2s"' in page
+    # Polling would also keep the person's session alive: a stalled page stops asking.
+    assert "没有后台进程" in page and "hx-trigger" not in page
+    assert "再查看一次" in page
+
+
+@pytest.mark.django_db
+def test_a_file_longer_than_one_read_keeps_the_lists_order(people, manager_client, monkeypatch):
+    monkeypatch.setattr(exporting, "READ_ROWS", 2)
+    names = [f"商行{index}" for index in range(5)]
+    for name in names:
+        make_prospect(people.owner, name=name)
+    response = client_for(people.owner).get(
+        reverse("prospects:export", args=["xlsx"]) + "?sort=name"
+    )
+    assert names_in(b"".join(response.streaming_content))[1:] == sorted(names)
+
+
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    status=st.sampled_from(ExportStatus.values),
+    minutes=st.integers(min_value=0, max_value=30),
+)
+@pytest.mark.django_db
+def test_stalled_in_python_and_in_progress_in_sql_agree(people, status, minutes):
+    ProspectExport.objects.all().delete()
+    export = ProspectExport.objects.create(
+        requested_by=people.owner, file_format="xlsx", language="zh-hans", status=status
+    )
+    ProspectExport.objects.filter(pk=export.pk).update(
+        updated_at=timezone.now() - timedelta(minutes=minutes, seconds=30)
+    )
+    export.refresh_from_db()
+    in_progress = ProspectExport.objects.in_progress(timezone.now()).filter(pk=export.pk).exists()
+    assert in_progress == (not export.is_finished and not export.is_stalled)
+
+
+def _exported(person, *, days_ago: float = 0, status=ExportStatus.READY) -> ProspectExport:
+    export = ProspectExport.objects.create(
+        requested_by=person, file_format="xlsx", language="zh-hans", status=status
+    )
+    export.file.save("prospects.xlsx", ContentFile(b"PK file"), save=True)
+    ProspectExport.objects.filter(pk=export.pk).update(
+        created_at=timezone.now() - timedelta(days=days_ago)
+    )
+    return export
+
+
+@pytest.mark.django_db
+def test_an_export_past_its_days_is_gone_for_its_owner_too(people, settings):
+    export = _exported(people.owner, days_ago=settings.PROSPECT_EXPORT_KEEP_DAYS + 0.1)
+    client = client_for(people.owner)
+    assert client.get(export.get_absolute_url()).status_code == 404
+    download = reverse("prospects:export_download", args=[export.pk])
+    assert client.get(download).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_prune_deletes_everyones_old_exports_and_their_files(people, settings):
+    keep = settings.PROSPECT_EXPORT_KEEP_DAYS
+    old_mine = _exported(people.owner, days_ago=keep + 1)
+    old_theirs = _exported(people.teammate, days_ago=keep + 2)
+    recent = _exported(people.owner, days_ago=keep - 1)
+    files = [(e.file.storage, e.file.name) for e in (old_mine, old_theirs, recent)]
+    out = io.StringIO()
+    call_command("prune_exports", stdout=out)
+    assert "2 export(s)" in out.getvalue()
+    assert list(ProspectExport.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert [storage.exists(name) for storage, name in files] == [False, False, True]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deleted_persons_export_files_go_with_them(people):
+    export = _exported(people.trainee)
+    storage, name = export.file.storage, export.file.name
+    people.trainee.delete()
+    assert not storage.exists(name)
+
+
+@pytest.mark.django_db
+def test_the_same_list_is_one_export_whatever_the_page_or_the_order(people, threshold):
+    for index in range(threshold + 1):
+        make_prospect(people.owner, name=f"商行{index}", stage="client")
+    client = client_for(people.owner)
+    url = reverse("prospects:export", args=["xlsx"])
+    first = client.get(url + "?stage=client&sort=name")["Location"]
+    assert client.get(url + "?sort=name&page=3&stage=client")["Location"] == first
+    assert ProspectExport.objects.count() == 1
+    # The file's words are the page's: asked for in English, it is another file.
+    people.owner.language = "en"
+    people.owner.save()
+    assert client.get(url + "?stage=client&sort=name")["Location"] != first
+
+
+@pytest.mark.django_db
+def test_a_person_waits_for_three_exports_at_most(people, threshold):
+    for index in range(threshold + 1):
+        make_prospect(people.owner, name=f"商行{index}")
+    client = client_for(people.owner)
+    url = reverse("prospects:export", args=["xlsx"])
+    places = [
+        client.get(url + f"?q=商行&sort={order}")["Location"]
+        for order in ("name", "-name", "stage")
+    ]
+    assert len(set(places)) == 3
+    fourth = client.get(url + "?q=商行&sort=-stage")["Location"]
+    assert fourth in places
+    assert ProspectExport.objects.count() == 3
