@@ -38,6 +38,9 @@ def choose_outcome(page, label: str) -> None:
     """Choosing an outcome redraws the visit form (htmx); wait for it before typing."""
     if not page.locator("#visit-form").is_visible():
         page.get_by_text("记录拜访").click()
+    # htmx wires the form up once the page has loaded: a change before that sends nothing
+    # (CI, seed 2923934991: the agenda's link had just opened the page).
+    page.wait_for_load_state("load")
     with page.expect_response(lambda response: "/visits/new/" in response.url):
         page.locator("#visit-form").get_by_label("结果").select_option(label=label)
     page.wait_for_load_state()
