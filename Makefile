@@ -13,8 +13,9 @@ DEV_STAMP := $(VENV)/.installed-dev
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --no-input
 	$(DEV) $(BIN)/python manage.py seed_demo
-	@# The background worker (large exports) runs beside the server and stops with it.
-	$(DEV) $(BIN)/python manage.py db_worker --no-reload & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	@# The background worker (large exports) runs beside the server and stops with it: in its
+	@# own session, so Ctrl-C reaches the server only and the worker gets one clean SIGTERM.
+	$(DEV) setsid $(BIN)/python manage.py db_worker --no-reload & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 install: $(STAMP)
