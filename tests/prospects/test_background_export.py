@@ -41,7 +41,7 @@ def threshold(settings):
     return 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True)  # the worker commits, as on the server
 def test_a_large_xlsx_is_written_by_the_worker_and_offered_when_ready(people, threshold):
     for name in ("甲商行", "乙商行", "丙商行"):
         make_prospect(people.owner, name=name, stage="client")
@@ -255,25 +255,29 @@ def test_an_export_past_its_days_is_gone_for_its_owner_too(people, settings):
     assert client.get(download).status_code == 404
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_daily_prune_deletes_everyones_old_exports_and_their_files(people, settings):
+@pytest.mark.django_db
+def test_the_daily_prune_deletes_everyones_old_exports_and_their_files(
+    people, settings, django_capture_on_commit_callbacks
+):
     keep = settings.PROSPECT_EXPORT_KEEP_DAYS
     old_mine = _exported(people.owner, days_ago=keep + 1)
     old_theirs = _exported(people.teammate, days_ago=keep + 2)
     recent = _exported(people.owner, days_ago=keep - 1)
     files = [(e.file.storage, e.file.name) for e in (old_mine, old_theirs, recent)]
     out = io.StringIO()
-    call_command("prune_exports", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once committed
+        call_command("prune_exports", stdout=out)
     assert "2 export(s)" in out.getvalue()
     assert list(ProspectExport.objects.values_list("pk", flat=True)) == [recent.pk]
     assert [storage.exists(name) for storage, name in files] == [False, False, True]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_deleted_persons_export_files_go_with_them(people):
+@pytest.mark.django_db
+def test_a_deleted_persons_export_files_go_with_them(people, django_capture_on_commit_callbacks):
     export = _exported(people.trainee)
     storage, name = export.file.storage, export.file.name
-    people.trainee.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        people.trainee.delete()
     assert not storage.exists(name)
 
 
