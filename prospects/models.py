@@ -1350,6 +1350,10 @@ EXPORT_STALLED_AFTER = timedelta(minutes=10)
 EXPORT_FINISHED = (ExportStatus.READY, ExportStatus.FAILED)
 
 
+def _export_kept_since(now):
+    return now - timedelta(days=settings.PROSPECT_EXPORT_KEEP_DAYS)
+
+
 class ProspectExportQuerySet(models.QuerySet):
     def of(self, user: User):
         """An export is the file of the person who asked for it: nobody else's, whatever
@@ -1358,10 +1362,10 @@ class ProspectExportQuerySet(models.QuerySet):
 
     def kept(self, now):
         """Exports younger than PROSPECT_EXPORT_KEEP_DAYS: the others are gone for everyone."""
-        return self.filter(created_at__gte=now - timedelta(days=settings.PROSPECT_EXPORT_KEEP_DAYS))
+        return self.filter(created_at__gte=_export_kept_since(now))
 
     def expired(self, now):
-        return self.exclude(pk__in=self.kept(now).values("pk"))
+        return self.filter(created_at__lt=_export_kept_since(now))
 
     def in_progress(self, now):
         """Queued or being written, and not stalled (the same rule as is_stalled)."""

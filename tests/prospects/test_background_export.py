@@ -35,6 +35,12 @@ def names_in(content: bytes) -> list[str]:
     return [row[0] for row in sheet.iter_rows(values_only=True)]
 
 
+def long_list(person, threshold: int, **fields) -> None:
+    """One prospect more than an .xlsx sent at once may hold."""
+    for index in range(threshold + 1):
+        make_prospect(person, name=f"商行{index}", **fields)
+
+
 @pytest.fixture
 def threshold(settings):
     settings.PROSPECT_EXPORT_BACKGROUND_ROWS = 2
@@ -144,8 +150,7 @@ def test_the_persons_old_exports_go_with_their_files_when_they_ask_again(
         requested_by=people.teammate, file_format="xlsx", language="zh-hans"
     )
     ProspectExport.objects.filter(pk=someone_elses.pk).update(created_at=old.created_at)
-    for index in range(threshold + 1):
-        make_prospect(people.owner, name=f"商行{index}")
+    long_list(people.owner, threshold)
 
     with django_capture_on_commit_callbacks(execute=True):  # the files go once committed
         client_for(people.owner).get(reverse("prospects:export", args=["xlsx"]))
@@ -173,8 +178,7 @@ def test_the_page_lists_the_persons_other_exports_only(people):
 
 @pytest.mark.django_db
 def test_asking_twice_while_the_file_is_written_leads_to_the_same_export(people, threshold):
-    for index in range(threshold + 1):
-        make_prospect(people.owner, name=f"商行{index}", stage="client")
+    long_list(people.owner, threshold, stage="client")
     client = client_for(people.owner)
     url = reverse("prospects:export", args=["xlsx"])
     first = client.get(url + LIST_FILTER)["Location"]
@@ -283,8 +287,7 @@ def test_a_deleted_persons_export_files_go_with_them(people, django_capture_on_c
 
 @pytest.mark.django_db
 def test_the_same_list_is_one_export_whatever_the_page_or_the_order(people, threshold):
-    for index in range(threshold + 1):
-        make_prospect(people.owner, name=f"商行{index}", stage="client")
+    long_list(people.owner, threshold, stage="client")
     client = client_for(people.owner)
     url = reverse("prospects:export", args=["xlsx"])
     first = client.get(url + "?stage=client&sort=name")["Location"]
@@ -298,8 +301,7 @@ def test_the_same_list_is_one_export_whatever_the_page_or_the_order(people, thre
 
 @pytest.mark.django_db
 def test_a_person_waits_for_three_exports_at_most(people, threshold):
-    for index in range(threshold + 1):
-        make_prospect(people.owner, name=f"商行{index}")
+    long_list(people.owner, threshold)
     client = client_for(people.owner)
     url = reverse("prospects:export", args=["xlsx"])
     places = [
