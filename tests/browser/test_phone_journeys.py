@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from prospects.models import Prospect, Stage
 from tests.browser.phone import PHONE
 from tests.browser.test_phone_walk import new_phone
+from tests.browser.visit_form import choose_outcome
 from tests.prospects.factories import make_prospect
 
 pytestmark = pytest.mark.browser
@@ -24,10 +25,8 @@ def test_a_turned_away_visit_updates_the_next_action_in_place_and_leaves_a_lead(
     context, page = new_phone(browser, live_server, people.owner)
     page.goto(f"{live_server.url}{prospect.get_absolute_url()}")
     page.evaluate("window.notReloaded = true")
-    page.get_by_text("记录拜访").click()
+    choose_outcome(page, "被拒之门外")
     form = page.locator("#visit-form")
-    with page.expect_response(lambda response: "/visits/new/" in response.url):
-        form.get_by_label("结果").select_option(label="被拒之门外")
     form.get_by_label("了解到该企业的哪些情况？").fill("门卫说财务经理每周三在店")
     form.get_by_label(re.compile("^下一步[:：]?$")).fill("请王建国引荐后再访")
     form.get_by_role("button", name="保存拜访").click()
@@ -42,9 +41,7 @@ def test_a_turned_away_visit_updates_the_next_action_in_place_and_leaves_a_lead(
     assert Prospect.objects.get(pk=prospect.pk).stage == Stage.LEAD
 
     # Meeting someone does make it contact, again without a reload.
-    page.get_by_text("记录拜访").click()
-    with page.expect_response(lambda response: "/visits/new/" in response.url):
-        page.locator("#visit-form").get_by_label("结果").select_option(label="见到决策人")
+    choose_outcome(page, "见到决策人")
     page.locator("#visit-form").get_by_role("button", name="保存拜访").click()
     expect(page.locator("#prospect-stage")).to_have_text("已接触")
     assert page.evaluate("window.notReloaded") is True

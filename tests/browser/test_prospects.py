@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from prospects.models import HospitalityEntry, Promise, Prospect, Visit
+from tests.browser.visit_form import choose_outcome
 from tests.prospects.factories import make_promise, make_prospect
 
 pytestmark = pytest.mark.browser
@@ -32,18 +33,6 @@ def test_add_a_prospect_referred_by_a_client(people, sign_in, live_server):
     page.get_by_role("link", name="华联批发贸易").click()
     expect(page.get_by_role("link", name="美佳日用品批发部")).to_be_visible()
     assert Prospect.objects.get(name="美佳日用品批发部").referred_by == referrer
-
-
-def choose_outcome(page, label: str) -> None:
-    """Choosing an outcome redraws the visit form (htmx); wait for it before typing."""
-    if not page.locator("#visit-form").is_visible():
-        page.get_by_text("记录拜访").click()
-    # htmx wires the form up once the page has loaded: a change before that sends nothing
-    # (CI, seed 2923934991: the agenda's link had just opened the page).
-    page.wait_for_load_state("load")
-    with page.expect_response(lambda response: "/visits/new/" in response.url):
-        page.locator("#visit-form").get_by_label("结果").select_option(label=label)
-    page.wait_for_load_state()
 
 
 def test_log_a_turned_away_visit_then_its_follow_up(people, sign_in, live_server):
@@ -189,9 +178,7 @@ def test_record_a_planned_visit_as_turned_away_from_the_agenda(people, sign_in, 
     )
     page = sign_in(people.owner)
     page.locator("li", has_text="金悦大酒店").get_by_role("button", name="记录拜访结果").click()
-    page.wait_for_load_state("load")  # htmx wires the form up once the page has loaded
-    with page.expect_response(lambda response: f"/visits/{planned.pk}/edit/" in response.url):
-        page.locator("#visit-form").get_by_label("结果").select_option(label="被拒之门外")
+    choose_outcome(page, "被拒之门外")
     visit = page.locator("#visit-form")
     expect(visit.get_by_label("谁能为您引荐？（引荐人）")).to_be_visible()
     proposed = (timezone.localdate() + timedelta(days=7)).isoformat()
