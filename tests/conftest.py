@@ -135,6 +135,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _refuse_serialized_rollback(items)
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CI"):
@@ -147,6 +148,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+def _refuse_serialized_rollback(items: list[pytest.Item]) -> None:
+    """Every test that commits flushes the tables after itself and gets the content types
+    back from Django, under new ids; `reference_data` below brings back the rest.
+
+    Serialized rollback would flush without them and reload a snapshot, but only through
+    the database connection that holds the snapshot. Once a browser test has started
+    Playwright, its event loop runs in the test thread and Django hands that thread a
+    different connection, without one: the snapshot is silently not reloaded. Mixing
+    the two ways failed on PostgreSQL (CI, seeds 1770554272 and others): auditlog wrote
+    rows for content types that were gone. So there is one way, checked here.
+    """
+    serialized = [
+        item.nodeid
+        for item in items
+        if "django_db_serialized_rollback" in item.fixturenames
+        or any(mark.kwargs.get("serialized_rollback") for mark in item.iter_markers("django_db"))
+    ]
+    if serialized:
+        raise pytest.UsageError(
+            "Serialized rollback is not reloaded once Playwright runs; a test that commits"
+            " relies on the reference_data fixture instead: " + ", ".join(serialized)
+        )
 
 
 @pytest.fixture(scope="session")
@@ -203,8 +228,9 @@ def sign_in(page, live_server):
 
 # --- Reference data ---------------------------------------------------------------
 # Data migrations seed industries, handbook topics and synonyms. A transactional or
-# live-server test flushes the tables after itself, so whatever runs next in any order
-# gets them back here (idempotent: only what is missing is created).
+# live-server test flushes the tables after itself (Django recreates the content types
+# and permissions), so whatever runs next in any order gets the rest back here
+# (idempotent: only what is missing is created).
 def _restore_reference_data() -> None:
     from importlib import import_module
 
