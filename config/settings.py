@@ -294,6 +294,9 @@ TASKS = {
 PROSPECT_EXPORT_BACKGROUND_ROWS = env_int("PROSPECT_EXPORT_BACKGROUND_ROWS", 20_000)
 # How long a finished export is kept for its owner to download.
 PROSPECT_EXPORT_KEEP_DAYS = env_int("PROSPECT_EXPORT_KEEP_DAYS", 7)
+# A merchant list of more rows than this is imported in the background (about 2 s of
+# writing at 5,000 rows); a shorter one while the person waits.
+PROSPECT_IMPORT_BACKGROUND_ROWS = env_int("PROSPECT_IMPORT_BACKGROUND_ROWS", 5_000)
 
 # How long a process shows the same handbook guidance box and search-form section list
 # (playbook.guidance_cache); 0: none.

@@ -92,6 +92,8 @@ class PromiseStatus(models.TextChoices):
 
 class ImportStatus(models.TextChoices):
     PREVIEW = "preview", _("Being checked")
+    # A long file, checked and confirmed, waiting for the background worker to import it.
+    QUEUED = "queued", _("Being imported")
     COMMITTED = "committed", _("Imported")
 
 

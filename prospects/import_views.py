@@ -17,7 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from accounts.models import Role
 from accounts.policy import roles_required
@@ -86,9 +86,15 @@ def _preview_page(
     request: HtmxHttpRequest, batch: ImportBatch, data=None, refused: str = ""
 ) -> TemplateResponse:
     """The preview: the file read once, the columns mapped (guessed, or as the user chose)."""
-    context = {"batch": batch, "refused": refused}
-    if batch.is_committed:
-        return TemplateResponse(request, PREVIEW_TEMPLATE, context)
+    if batch.is_stalled:
+        refused = _(
+            "No background worker has imported this file for 10 minutes. Tell the"
+            " administrator; you may confirm it again below."
+        )
+    context = {"batch": batch, "refused": refused or batch.refusal}
+    if batch.is_committed or batch.is_waiting:
+        # Imported, or being imported in the background (the page asks every 2 s).
+        return render_page(request, PREVIEW_TEMPLATE, context, partials=("import-progress",))
     sheet, form = _sheet_and_mapping(batch, data)
     chosen = form.mapping() if form.is_bound and form.is_valid() else None
     preview = importing.import_preview(batch=batch, sheet=sheet, mapping=chosen)
@@ -103,7 +109,11 @@ def _preview_page(
 @require_http_methods(["GET"])
 @roles_required(*IMPORT_ROLES)
 def import_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _preview_page(request, _batch(request, pk), request.GET or None)
+    batch = _batch(request, pk)
+    if request.htmx and request.htmx.target == "import-progress" and not batch.is_waiting:
+        # The worker has finished, sent the file back, or never came: the page says which.
+        return HttpResponseClientRefresh()
+    return _preview_page(request, batch, request.GET or None)
 
 
 @require_http_methods(["GET"])
@@ -131,53 +141,77 @@ def import_bad_rows(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*IMPORT_ROLES)
 def import_commit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
-    if batch.is_committed:
-        return redirect(batch)
+    if batch.is_committed or batch.is_waiting:  # a second click
+        return _to_batch(request, batch)
     sheet, form = _sheet_and_mapping(batch, request.POST)
     refused = _("Check the columns chosen.")
     if sheet is not None and form.is_valid():
-        started = time.perf_counter()
+        commit = _queue if importing.in_background(sheet) else _commit_now
         try:
-            count = importing.import_commit(
-                batch=batch,
-                mapping=form.mapping(),
-                skip_duplicates=form.cleaned_data["skip_duplicates"],
-                skip_bad_rows=form.cleaned_data["skip_bad_rows"],
-                actor=request.user,
-                sheet=sheet,
-            )
+            commit(request, batch, sheet, form)
         except importing.ImportRefused as error:
             refused = str(error)
         else:
-            if form.cleaned_data["skip_bad_rows"]:
-                skipped = importing.import_preview(
-                    batch=batch, sheet=sheet, mapping=form.mapping()
-                ).summary.bad
-                messages.warning(
-                    request,
-                    ngettext(
-                        "%(count)s row with errors was left out.",
-                        "%(count)s rows with errors were left out.",
-                        skipped,
-                    )
-                    % {"count": skipped},
-                )
-            # Measured here, so the person sees what the wait was for.
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)s prospect saved in %(seconds).1f s.",
-                    "%(count)s prospects saved in %(seconds).1f s.",
-                    count,
-                )
-                % {"count": count, "seconds": time.perf_counter() - started},
-            )
-            # The batch's page now says how many were imported, and links to them.
-            if request.htmx:
-                return HttpResponseClientRedirect(batch.get_absolute_url())
-            return redirect(batch)
+            # The batch's page says how many were imported and links to them, or waits.
+            return _to_batch(request, batch)
     # Refused: nothing was saved; the preview shows why, as a 200 so htmx swaps it in.
     return _preview_page(request, batch, request.POST, refused=refused)
+
+
+def _queue(request, batch: ImportBatch, sheet: importing.Sheet, form: ColumnMappingForm) -> None:
+    """A long file: the background worker imports it as confirmed here."""
+    services.import_request(
+        batch=batch,
+        mapping=form.mapping(),
+        sheet=sheet,
+        skip_duplicates=form.cleaned_data["skip_duplicates"],
+        skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+        by=request.user,
+    )
+
+
+def _commit_now(
+    request, batch: ImportBatch, sheet: importing.Sheet, form: ColumnMappingForm
+) -> None:
+    """A short file, imported while the person waits; the messages say what took how long."""
+    started = time.perf_counter()
+    count = importing.import_commit(
+        batch=batch,
+        mapping=form.mapping(),
+        skip_duplicates=form.cleaned_data["skip_duplicates"],
+        skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+        actor=request.user,
+        sheet=sheet,
+    )
+    if form.cleaned_data["skip_bad_rows"]:
+        skipped = importing.import_preview(
+            batch=batch, sheet=sheet, mapping=form.mapping()
+        ).summary.bad
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s row with errors was left out.",
+                "%(count)s rows with errors were left out.",
+                skipped,
+            )
+            % {"count": skipped},
+        )
+    # Measured here, so the person sees what the wait was for.
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s prospect saved in %(seconds).1f s.",
+            "%(count)s prospects saved in %(seconds).1f s.",
+            count,
+        )
+        % {"count": count, "seconds": time.perf_counter() - started},
+    )
+
+
+def _to_batch(request: HtmxHttpRequest, batch: ImportBatch) -> HttpResponse:
+    if request.htmx:
+        return HttpResponseClientRedirect(batch.get_absolute_url())
+    return redirect(batch)
 
 
 @require_http_methods(["GET"])

@@ -753,6 +753,73 @@ def read_batch(batch: Any, sheet_name: str | None = None) -> Sheet | None:
         return None
 
 
+def refuse_unconfirmed(preview: Preview, *, skip_duplicates: bool, skip_bad_rows: bool) -> None:
+    """Raise ImportRefused unless the person has agreed to what the preview leaves out."""
+    if preview.errors:
+        raise ImportRefused(preview.errors[0])
+    summary = preview.summary
+    if summary.bad and not skip_bad_rows:
+        raise ImportRefused(
+            _("%(count)s rows have errors. Correct them in the file and upload it again.")
+            % {"count": summary.bad}
+        )
+    if summary.duplicates and not skip_duplicates:
+        raise ImportRefused(
+            _("Confirm that the %(count)s duplicate rows are to be left out.")
+            % {"count": summary.duplicates}
+        )
+    if not summary.ready:
+        raise ImportRefused(_("There is no new merchant to import."))
+
+
+def in_background(sheet: Sheet) -> bool:
+    """A file too long to import while the person waits (PROSPECT_IMPORT_BACKGROUND_ROWS)."""
+    return len(sheet.rows) > settings.PROSPECT_IMPORT_BACKGROUND_ROWS
+
+
+def import_queued(batch_id: int) -> None:
+    """The background worker's part: import a queued batch as the person confirmed it, or
+    send it back to being checked, with the reason shown on its page."""
+    from django.utils import translation
+
+    from accounts.models import User
+    from prospects.models import ImportBatch
+
+    batch = ImportBatch.objects.select_related("territory", "owner").get(pk=batch_id)
+    if not batch.is_queued:  # imported or sent back meanwhile (a second task for one click)
+        return
+    confirmed = batch.commit_request
+    with translation.override(confirmed["language"]):
+        try:
+            import_commit(
+                batch=batch,
+                mapping=confirmed["mapping"],
+                skip_duplicates=confirmed["skip_duplicates"],
+                skip_bad_rows=confirmed["skip_bad_rows"],
+                actor=User.objects.filter(pk=confirmed["actor"]).first(),
+                sheet=read_batch(batch, confirmed["sheet"] or None),
+            )
+        except ImportRefused as refusal:
+            _send_back(batch_id, str(refusal))
+        except Exception:
+            # Nothing was saved (one transaction); the person learns it, the log has why.
+            _send_back(
+                batch_id,
+                _(
+                    "The file could not be imported. Try again; if it fails again, tell the administrator."
+                ),
+            )
+            raise
+
+
+def _send_back(batch_id: int, reason: str) -> None:
+    from prospects.models import ImportBatch, ImportStatus
+
+    ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.PREVIEW, refusal=reason
+    )
+
+
 def import_commit(
     *,
     batch: Any,
@@ -784,21 +851,7 @@ def import_commit(
         # A batch's file never changes until it is committed (checked above, under the lock),
         # so a sheet the caller has read already is this file.
         preview = import_preview(batch=batch, mapping=mapping, sheet=sheet)
-        if preview.errors:
-            raise ImportRefused(preview.errors[0])
-        summary = preview.summary
-        if summary.bad and not skip_bad_rows:
-            raise ImportRefused(
-                _("%(count)s rows have errors. Correct them in the file and upload it again.")
-                % {"count": summary.bad}
-            )
-        if summary.duplicates and not skip_duplicates:
-            raise ImportRefused(
-                _("Confirm that the %(count)s duplicate rows are to be left out.")
-                % {"count": summary.duplicates}
-            )
-        if not summary.ready:
-            raise ImportRefused(_("There is no new merchant to import."))
+        refuse_unconfirmed(preview, skip_duplicates=skip_duplicates, skip_bad_rows=skip_bad_rows)
         territory = batch.territory
         association = batch.association
         if batch.source == Source.ASSOCIATION and not association:

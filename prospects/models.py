@@ -1271,6 +1271,10 @@ class ImportBatchQuerySet(OwnedQuerySet):
         return self.filter(status=ImportStatus.PREVIEW, created_at__lt=before)
 
 
+# 20,000 rows are imported in about 10 s: a file queued this long has no worker.
+IMPORT_STALLED_AFTER = timedelta(minutes=10)
+
+
 class ImportBatch(models.Model):
     """An uploaded merchant list, kept between the preview and the commit.
 
@@ -1308,6 +1312,12 @@ class ImportBatch(models.Model):
     imported_count = models.PositiveIntegerField(_("prospects imported"), default=0)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    # A long file is imported by the background worker, as the person confirmed it:
+    # the columns, the sheet, what to leave out, who, and in which language to refuse.
+    commit_request = models.JSONField(_("import as confirmed"), default=dict, blank=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    # Why the worker imported nothing (the file is back to being checked).
+    refusal = models.TextField(_("why nothing was imported"), blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
 
@@ -1326,12 +1336,32 @@ class ImportBatch(models.Model):
     def is_committed(self) -> bool:
         return self.status == ImportStatus.COMMITTED
 
+    @property
+    def is_queued(self) -> bool:
+        return self.status == ImportStatus.QUEUED
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued for longer than any import takes: no worker is running, or the one that
+        took it was stopped (nothing was saved). The person may confirm it again."""
+        return (
+            self.is_queued
+            and self.queued_at is not None
+            and timezone.now() - self.queued_at > IMPORT_STALLED_AFTER
+        )
+
+    @property
+    def is_waiting(self) -> bool:
+        """Queued, and a worker may still be on it: the page waits rather than offer it again."""
+        return self.is_queued and not self.is_stalled
+
     def mark_committed(self, *, count: int) -> None:
         self.status = ImportStatus.COMMITTED
         self.imported_count = count
         self.committed_at = timezone.now()
         self.data = b""  # the rows now live as prospects; the file is not kept
-        self.save(update_fields=["status", "imported_count", "committed_at", "data"])
+        self.refusal = ""
+        self.save(update_fields=["status", "imported_count", "committed_at", "data", "refusal"])
 
 
 # --- Exports written in the background -------------------------------------------------------

@@ -12,16 +12,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from prospects import rules
+from prospects import importing, rules
 from prospects.models import (
     Handover,
+    ImportBatch,
+    ImportStatus,
     Promise,
     Prospect,
     ProspectExport,
     Stage,
     Visit,
 )
-from prospects.tasks import write_prospect_export
+from prospects.tasks import import_prospects, write_prospect_export
 
 
 @transaction.atomic
@@ -130,3 +132,45 @@ def exports_prune(exports, now) -> int:
     once the deletion is committed: see ProspectExport's post_delete receiver); how many."""
     deleted, _by_model = exports.expired(now).delete()
     return deleted
+
+
+@transaction.atomic
+def import_request(
+    *,
+    batch: ImportBatch,
+    mapping: importing.Mapping_,
+    sheet: importing.Sheet,
+    skip_duplicates: bool,
+    skip_bad_rows: bool,
+    by: User,
+) -> None:
+    """Queue a long file for the background worker, as the person confirmed it (again, when
+    no worker took it in time). What the preview shows is refused here at once
+    (ImportRefused), as a short file's commit would; the worker checks it all again,
+    under the batch's lock, before writing anything, so two tasks import it once."""
+    # Locked: a second click waits here, then finds the file queued and queues nothing.
+    batch = (
+        ImportBatch.objects.select_for_update()
+        .select_related("territory", "owner")
+        .get(pk=batch.pk)
+    )
+    if batch.is_committed or batch.is_waiting:
+        return
+    preview = importing.import_preview(batch=batch, mapping=mapping, sheet=sheet)
+    importing.refuse_unconfirmed(
+        preview, skip_duplicates=skip_duplicates, skip_bad_rows=skip_bad_rows
+    )
+    batch.status = ImportStatus.QUEUED
+    batch.queued_at = timezone.now()
+    batch.refusal = ""
+    batch.commit_request = {
+        "mapping": mapping,
+        "sheet": sheet.sheet_name,
+        "skip_duplicates": skip_duplicates,
+        "skip_bad_rows": skip_bad_rows,
+        "actor": by.pk,
+        "language": translation.get_language(),
+    }
+    batch.save(update_fields=["status", "queued_at", "refusal", "commit_request"])
+    # Queued once the row is committed, so the worker finds the batch queued.
+    transaction.on_commit(lambda: import_prospects.enqueue(batch.pk))
