@@ -3,7 +3,9 @@
     python -m bench.prospect_import [--rows 10000]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_bench_import python -m bench.prospect_import
 
-Runs the real import path (read → map → validate → duplicate check → commit)
+Runs the real import path (read → map → validate → duplicate check → commit; through
+the pages, a file longer than PROSPECT_IMPORT_BACKGROUND_ROWS is queued by the commit
+request and imported by the background worker, run here in the process)
 against a throwaway database that Django's test machinery creates and drops:
 a SQLite file in a temporary folder by default, or test_<name> on the
 PostgreSQL server DATABASE_URL names.
@@ -133,7 +135,7 @@ def _run(count: int, vendor: str) -> int:
             f"commit (read + check + save) {commit_seconds:.2f} s"
         )
         steps = run_through_pages(data, f"members.{kind}", count)
-        worst = max(worst, steps["commit"])
+        worst = max(worst, steps["commit"] + steps.get("background import", 0))
         print(
             f"{vendor} {kind}: {count} rows through the pages — "
             + ", ".join(f"{step} {seconds:.2f} s" for step, seconds in steps.items())
@@ -190,6 +192,13 @@ def run_through_pages(data: bytes, file_name: str, expected: int) -> dict[str, f
     done = client.post(f"{response['Location']}commit/", fields, secure=True)
     timings["commit"] = time.perf_counter() - started
     assert done.status_code == 302, done.status_code
+    if not Prospect.objects.filter(owner=manager).exists():
+        # A long file was queued by that request: the background worker imports it.
+        from django.core.management import call_command
+
+        started = time.perf_counter()
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+        timings["background import"] = time.perf_counter() - started
     assert Prospect.objects.filter(owner=manager).count() == expected
     return timings
 
