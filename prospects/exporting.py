@@ -96,14 +96,18 @@ def in_background(prospects: QuerySet[Prospect], file_format: str) -> bool:
 
 def write_export(export: ProspectExport) -> None:
     """Write `export`'s file (in the background task), in the language of the page it was
-    asked from, saving the progress as it goes; whatever stops it is recorded as a failure."""
+    asked from, saving the progress as it goes; whatever stops it is recorded as a failure.
+    An export withdrawn meanwhile (its row deleted: a handover) leaves no file behind."""
     try:
         write = WRITERS[export.file_format]
         with translation.override(export.language):
             prospects = exported_prospects(export.requested_by, QueryDict(export.query))
             export.total_rows = prospects.count()
-            export.status = ExportStatus.RUNNING
-            export.save(update_fields=["status", "total_rows", "updated_at"])
+            started = ProspectExport.objects.filter(pk=export.pk).update(
+                status=ExportStatus.RUNNING, total_rows=export.total_rows, updated_at=timezone.now()
+            )
+            if not started:
+                return
             with tempfile.TemporaryFile() as spool:
                 write(_counted(export_rows(prospects), export), spool)
                 spool.seek(0)
@@ -115,12 +119,24 @@ def write_export(export: ProspectExport) -> None:
             status=ExportStatus.FAILED, finished_at=now, updated_at=now
         )
         raise
-    export.status = ExportStatus.READY
-    export.total_rows = export.written_rows  # what the file holds, counted as written
-    export.finished_at = timezone.now()
-    export.save(
-        update_fields=["status", "total_rows", "written_rows", "file", "finished_at", "updated_at"]
+    finish_export(export)
+
+
+def finish_export(export: ProspectExport) -> bool:
+    """Offer the file written for `export`, or delete it if the export was withdrawn while
+    it was written; whether it is offered."""
+    offered = ProspectExport.objects.filter(pk=export.pk).update(
+        status=ExportStatus.READY,
+        # What the file holds, counted as written.
+        total_rows=export.written_rows,
+        written_rows=export.written_rows,
+        file=export.file.name,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
     )
+    if not offered:
+        export.file.delete(save=False)
+    return bool(offered)
 
 
 def _counted(rows: Iterator[list[Any]], export: ProspectExport) -> Iterator[list[Any]]:

@@ -54,7 +54,7 @@ def prospects_hand_over(
 ) -> Handover:
     """Hand `from_person`'s prospects to `to`: each prospect (its open promises and next
     action follow it), and the planned visits, which `to` will now make. One handover
-    record; every owner change also lands in the audit trail."""
+    record; every owner change also lands in the audit trail. The person's exports go."""
     chosen = list(prospects)
     if any(prospect.owner_id != from_person.pk for prospect in chosen):
         raise ValidationError(_("Only the prospects of the person leaving are handed over."))
@@ -76,6 +76,9 @@ def prospects_hand_over(
     for visit in planned:
         visit.recorded_by = to
         visit.save(update_fields=["recorded_by"])
+    # Their exports may list these clients: withdrawn with them (the files go once this
+    # commits; one being written is dropped by its worker).
+    ProspectExport.objects.of(from_person).delete()
     return handover
 
 

@@ -10,7 +10,9 @@ from prospects.models import ProspectExport
 
 @task()
 def write_prospect_export(export_id: int) -> None:
-    exporting.write_export(ProspectExport.objects.select_related("requested_by").get(pk=export_id))
+    export = ProspectExport.objects.select_related("requested_by").filter(pk=export_id).first()
+    if export is not None:  # None: withdrawn before its turn (a handover)
+        exporting.write_export(export)
 
 
 @task()

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from prospects import exporting
 from prospects.models import ExportStatus, ProspectExport
+from prospects.tasks import write_prospect_export
 from tests.conftest import client_for
 from tests.prospects.factories import make_prospect
 
@@ -283,6 +284,46 @@ def test_a_deleted_persons_export_files_go_with_them(people, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         people.trainee.delete()
     assert not storage.exists(name)
+
+
+@pytest.mark.django_db
+def test_a_handover_withdraws_the_exports_of_the_person_leaving(
+    people, django_capture_on_commit_callbacks
+):
+    from prospects.services import prospects_hand_over
+
+    theirs = make_prospect(people.owner, name="甲商行")
+    leaving = [_exported(people.owner), _exported(people.owner, status=ExportStatus.QUEUED)]
+    staying = _exported(people.teammate)
+    files = [(export.file.storage, export.file.name) for export in (*leaving, staying)]
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once committed
+        prospects_hand_over(
+            prospects=[theirs],
+            from_person=people.owner,
+            to=people.teammate,
+            by=people.supervisor,
+            reason="调往其他支行",
+        )
+    client = client_for(people.owner)
+    for export in leaving:
+        assert client.get(export.get_absolute_url()).status_code == 404
+        download = reverse("prospects:export_download", args=[export.pk])
+        assert client.get(download).status_code == 404
+    assert [storage.exists(name) for storage, name in files] == [False, False, True]
+    assert list(ProspectExport.objects.values_list("pk", flat=True)) == [staying.pk]
+    # The queued one's task finds nothing to write when its turn comes.
+    write_prospect_export.call(leaving[1].pk)
+    assert list(ProspectExport.objects.values_list("pk", flat=True)) == [staying.pk]
+
+
+@pytest.mark.django_db
+def test_an_export_withdrawn_while_written_leaves_no_file(people):
+    export = _exported(people.owner, status=ExportStatus.RUNNING)
+    storage, name = export.file.storage, export.file.name
+    ProspectExport.objects.filter(pk=export.pk).delete()  # as a handover does, meanwhile
+    assert exporting.finish_export(export) is False
+    assert not storage.exists(name)
+    assert not ProspectExport.objects.exists()
 
 
 @pytest.mark.django_db
