@@ -86,12 +86,13 @@ def _preview_page(
     request: HtmxHttpRequest, batch: ImportBatch, data=None, refused: str = ""
 ) -> TemplateResponse:
     """The preview: the file read once, the columns mapped (guessed, or as the user chose)."""
-    if batch.is_stalled:
+    if batch.is_stalled and not refused:
         refused = _(
             "No background worker has imported this file for 10 minutes. Tell the"
             " administrator; you may confirm it again below."
         )
-    context = {"batch": batch, "refused": refused or batch.refusal}
+    # Why the worker sent it back, until the person checks other columns or confirms again.
+    context = {"batch": batch, "refused": refused or (batch.refusal if data is None else "")}
     if batch.is_committed or batch.is_waiting:
         # Imported, or being imported in the background (the page asks every 2 s).
         return render_page(request, PREVIEW_TEMPLATE, context, partials=("import-progress",))

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -777,47 +778,69 @@ def in_background(sheet: Sheet) -> bool:
     return len(sheet.rows) > settings.PROSPECT_IMPORT_BACKGROUND_ROWS
 
 
-def import_queued(batch_id: int) -> None:
+def import_queued(batch_id: int, confirmation: str) -> None:
     """The background worker's part: import a queued batch as the person confirmed it, or
-    send it back to being checked, with the reason shown on its page."""
-    from django.utils import translation
+    send it back to its preview with the reason.
 
-    from accounts.models import User
+    `confirmation` names one confirmation. The batch is locked and read once, so a task
+    for an earlier confirmation (the person confirmed again since, perhaps with other
+    columns) does nothing, and a refusal never overwrites a later confirmation.
+    """
+    from auditlog.context import set_actor
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            batch = _queued_batch(batch_id, confirmation, lock=True)
+            if batch is None:
+                return
+            confirmed = batch.commit_request
+            actor = _confirmed_by(batch)
+            with translation.override(confirmed["language"]), set_actor(actor):
+                try:
+                    import_commit(
+                        batch=batch,
+                        mapping=confirmed["mapping"],
+                        skip_duplicates=confirmed["skip_duplicates"],
+                        skip_bad_rows=confirmed["skip_bad_rows"],
+                        actor=actor,
+                        sheet=read_batch(batch, confirmed["sheet"] or None),
+                    )
+                except ImportRefused as refusal:  # import_commit's savepoint is rolled back
+                    batch.send_back(str(refusal))
+    except Exception:
+        # Nothing was saved (one transaction); the person learns it, the log has why.
+        batch = _queued_batch(batch_id, confirmation, lock=False)
+        if batch is not None:
+            with (
+                translation.override(batch.commit_request["language"]),
+                set_actor(_confirmed_by(batch)),
+            ):
+                batch.send_back(
+                    _(
+                        "The file could not be imported. Try again; if it fails again,"
+                        " tell the administrator."
+                    )
+                )
+        raise
+
+
+def _queued_batch(batch_id: int, confirmation: str, *, lock: bool) -> Any:
     from prospects.models import ImportBatch
 
-    batch = ImportBatch.objects.select_related("territory", "owner").get(pk=batch_id)
-    if not batch.is_queued:  # imported or sent back meanwhile (a second task for one click)
-        return
-    confirmed = batch.commit_request
-    with translation.override(confirmed["language"]):
-        try:
-            import_commit(
-                batch=batch,
-                mapping=confirmed["mapping"],
-                skip_duplicates=confirmed["skip_duplicates"],
-                skip_bad_rows=confirmed["skip_bad_rows"],
-                actor=User.objects.filter(pk=confirmed["actor"]).first(),
-                sheet=read_batch(batch, confirmed["sheet"] or None),
-            )
-        except ImportRefused as refusal:
-            _send_back(batch_id, str(refusal))
-        except Exception:
-            # Nothing was saved (one transaction); the person learns it, the log has why.
-            _send_back(
-                batch_id,
-                _(
-                    "The file could not be imported. Try again; if it fails again, tell the administrator."
-                ),
-            )
-            raise
+    batches = ImportBatch.objects.select_related("territory", "owner")
+    if lock:
+        batches = batches.select_for_update(of=("self",))
+    batch = batches.filter(pk=batch_id).first()
+    if batch is None or not batch.is_queued:  # imported, sent back, or deleted meanwhile
+        return None
+    return batch if batch.commit_request.get("confirmation") == confirmation else None
 
 
-def _send_back(batch_id: int, reason: str) -> None:
-    from prospects.models import ImportBatch, ImportStatus
+def _confirmed_by(batch: Any) -> Any:
+    from accounts.models import User
 
-    ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.PREVIEW, refusal=reason
-    )
+    return User.objects.filter(pk=batch.commit_request["actor"]).first()
 
 
 def import_commit(

@@ -1267,8 +1267,12 @@ class ImportBatchQuerySet(OwnedQuerySet):
     owner_field = "created_by"
 
     def stale(self, before):
-        """Uploads never committed, left from earlier days (their files are dropped)."""
-        return self.filter(status=ImportStatus.PREVIEW, created_at__lt=before)
+        """Uploads never imported, left from earlier days (their files are dropped): never
+        confirmed, or queued with no worker since."""
+        return self.filter(created_at__lt=before).filter(
+            models.Q(status=ImportStatus.PREVIEW)
+            | models.Q(status=ImportStatus.QUEUED, queued_at__lt=before)
+        )
 
 
 # 20,000 rows are imported in about 10 s: a file queued this long has no worker.
@@ -1354,6 +1358,12 @@ class ImportBatch(models.Model):
     def is_waiting(self) -> bool:
         """Queued, and a worker may still be on it: the page waits rather than offer it again."""
         return self.is_queued and not self.is_stalled
+
+    def send_back(self, reason: str) -> None:
+        """The worker imported nothing: back to the preview, saying why."""
+        self.status = ImportStatus.PREVIEW
+        self.refusal = reason
+        self.save(update_fields=["status", "refusal"])
 
     def mark_committed(self, *, count: int) -> None:
         self.status = ImportStatus.COMMITTED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
@@ -173,7 +174,10 @@ def import_request(
         "skip_bad_rows": skip_bad_rows,
         "actor": by.pk,
         "language": translation.get_language(),
+        # This confirmation: a task for an earlier one finds another and does nothing.
+        "confirmation": uuid.uuid4().hex,
     }
     batch.save(update_fields=["status", "queued_at", "refusal", "commit_request"])
     # Queued once the row is committed, so the worker finds the batch queued.
-    transaction.on_commit(lambda: import_prospects.enqueue(batch.pk))
+    confirmation = batch.commit_request["confirmation"]
+    transaction.on_commit(lambda: import_prospects.enqueue(batch.pk, confirmation))

@@ -16,5 +16,5 @@ def write_prospect_export(export_id: int) -> None:
 
 
 @task()
-def import_prospects(batch_id: int) -> None:
-    importing.import_queued(batch_id)
+def import_prospects(batch_id: int, confirmation: str) -> None:
+    importing.import_queued(batch_id, confirmation)
