@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, Count, F, Q, When
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -1485,3 +1485,14 @@ def _export_file_goes_too(sender, instance: ProspectExport, **kwargs) -> None:
     if instance.file:
         storage, name = instance.file.storage, instance.file.name
         transaction.on_commit(lambda: storage.delete(name))
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def _exports_stay_with_the_team(sender, instance: User, update_fields=None, **kwargs) -> None:
+    """A person moved to another supervisor: the former supervisor's exports may list the
+    person's clients, whom they no longer see, so they are withdrawn (as with a handover)."""
+    if instance.pk is None or (update_fields is not None and "supervisor" not in update_fields):
+        return  # a new person, or a save of other fields (a sign-in's last_login)
+    former = sender.objects.filter(pk=instance.pk).values_list("supervisor_id", flat=True).first()
+    if former is not None and former != instance.supervisor_id:
+        ProspectExport.objects.filter(requested_by_id=former).delete()

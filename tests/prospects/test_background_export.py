@@ -317,6 +317,24 @@ def test_a_handover_withdraws_the_exports_of_the_person_leaving(
 
 
 @pytest.mark.django_db
+def test_a_person_moved_to_another_team_takes_their_clients_out_of_the_former_supervisors_exports(
+    people, django_capture_on_commit_callbacks
+):
+    former = _exported(people.supervisor)
+    others = [_exported(people.other_supervisor), _exported(people.owner)]
+    storage, name = former.file.storage, former.file.name
+    people.owner.last_name = "王"
+    people.owner.save()  # nothing of the team changes: nothing is withdrawn
+    people.owner.save(update_fields=["last_login"])
+    assert ProspectExport.objects.count() == 3
+    people.owner.supervisor = people.other_supervisor
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes once committed
+        people.owner.save()
+    assert sorted(ProspectExport.objects.values_list("pk", flat=True)) == [e.pk for e in others]
+    assert not storage.exists(name)
+
+
+@pytest.mark.django_db
 def test_an_export_withdrawn_while_written_leaves_no_file(people):
     export = _exported(people.owner, status=ExportStatus.RUNNING)
     storage, name = export.file.storage, export.file.name
