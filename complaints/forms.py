@@ -117,6 +117,12 @@ class StepForm(forms.Form):
         self.initial.setdefault("at", _local_now())
 
 
+class ConvertForm(StepForm):
+    # Turned into a complaint when the button is pressed (Case.apply's default time), not
+    # when the page was drawn: a page opened before midnight would date it the day before.
+    at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
+
 class ReasonForm(StepForm):
     note = forms.CharField(label=_("reason"), widget=SHORT_TEXT, max_length=2000)
 

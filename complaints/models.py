@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import implausible
 from accounts.policy import CASEWORK_ROLES, OwnedQuerySet
 from complaints import rules
 from prospects.models import validate_phone
@@ -369,8 +370,30 @@ class Case(models.Model):
             )
         if self.received_at and self.received_at > timezone.now():
             errors["received_at"] = _("The time received cannot be in the future.")
+        elif problem := implausible(self.received_at):
+            errors["received_at"] = problem
+        elif (
+            self.pk
+            and self.received_at
+            and (first := self.first_work_at())
+            and self.received_at > first
+        ):
+            errors["received_at"] = _(
+                "The time received cannot be after the first contact or step (%(at)s)."
+            ) % {"at": timezone.localtime(first).strftime("%Y-%m-%d %H:%M")}
         if errors:
             raise ValidationError(errors)
+
+    def first_work_at(self) -> datetime | None:
+        """The earliest contact or step logged after the receipt (none may come before it)."""
+        contact = self.contacts.order_by("at").values_list("at", flat=True).first()
+        step = (
+            self.events.exclude(action=Action.RECEIVE)
+            .order_by("at")
+            .values_list("at", flat=True)
+            .first()
+        )
+        return min((at for at in (contact, step) if at is not None), default=None)
 
     # --- State changes: one table, one method -----------------------------------------
 
@@ -423,8 +446,10 @@ class Case(models.Model):
             self.status = after
         if action == Action.CONVERT:
             self.kind = Kind.COMPLAINT
-            # The regulator's clock starts when the complaint is received: now.
+            # The regulator's clock starts when the complaint is received: now. Receiving
+            # it is hearing from the client, so the daily clock starts there too.
             self.received_at = at
+            self.last_contact_at = max(self.last_contact_at, at)
         if action == Action.CLOSE or action == Action.ANSWER:
             self.closed_at = at
         if action == Action.REOPEN:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,25 @@ def case_record(*, case: Case, by: User) -> Case:
     case.full_clean()
     case.save()
     CaseEvent.objects.create(case=case, action=Action.RECEIVE, at=case.received_at, by=by)
+    return case
+
+
+@transaction.atomic
+def case_correct(*, form: forms.ModelForm) -> Case:
+    """Save the edited case of a valid `form`. A corrected time received moves the
+    receipt's event and, while nothing has been logged since the receipt, the daily
+    clock with it: the receipt is the first contact (Case.clean keeps it before the
+    first contact or step)."""
+    case = form.instance
+    received, last_contact = (
+        Case.objects.select_for_update()
+        .values_list("received_at", "last_contact_at")
+        .get(pk=case.pk)
+    )
+    case.last_contact_at = case.received_at if last_contact == received else last_contact
+    form.save()
+    if case.received_at != received:
+        CaseEvent.objects.filter(case=case, action=Action.RECEIVE).update(at=case.received_at)
     return case
 
 

@@ -26,13 +26,14 @@ from complaints.forms import (
     CaseForm,
     CloseForm,
     ContactForm,
+    ConvertForm,
     QuestionForm,
     ReasonForm,
     ReassignForm,
     StepForm,
 )
 from complaints.models import STEP_ACTIONS, Action, Case, Kind, Reminder
-from complaints.services import case_record, contact_log
+from complaints.services import case_correct, case_record, contact_log
 from prospects.models import Promise, Prospect
 
 PAGE_SIZE = 25
@@ -162,7 +163,7 @@ def case_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form_class = QuestionForm if case.kind == Kind.QUESTION else CaseForm
     form = form_class(request.POST or None, instance=case, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        case_correct(form=form)
         messages.success(request, _("Saved."))
         return redirect(case)
     return TemplateResponse(
@@ -206,7 +207,7 @@ def case_step(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in STEP_ACTIONS and action not in {Action.ANSWER, Action.CONVERT}:
         raise Http404
     case = _workable(request, pk)
-    form_class = AnswerForm if action == Action.ANSWER else StepForm
+    form_class = {Action.ANSWER: AnswerForm, Action.CONVERT: ConvertForm}.get(action, StepForm)
     form = form_class(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)

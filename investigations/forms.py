@@ -281,12 +281,22 @@ class CollateralForm(OnceFormMixin, RefusesComputedFields, forms.ModelForm):
         ]
         widgets = {"notes": SHORT_TEXT, "appraised_value": MONEY_INPUT}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        kind.choices = [("", _("Choose the kind")), *kind.choices[1:]]
+
 
 class SideInquiryForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = SideInquiry
         fields = ["whom", "who", "learned", "private_borrowing_found", "asked_on"]
         widgets = {"learned": SHORT_TEXT, "asked_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        whom = self.fields["whom"]
+        whom.choices = [("", _("Choose whom you asked")), *whom.choices[1:]]
 
     def clean_asked_on(self):
         asked_on = self.cleaned_data.get("asked_on")

@@ -276,7 +276,8 @@ def _typed_net(data) -> Decimal | None:
         liabilities = Decimal(str(data.get("total_liabilities", "")).strip())
     except InvalidOperation:
         return None
-    if not all(v.is_finite() and abs(v) < TYPED_LIMIT for v in (assets, liabilities)):
+    # Compared, not abs()'d: arithmetic on 1e999999999 overflows the decimal context.
+    if not all(v.is_finite() and -TYPED_LIMIT < v < TYPED_LIMIT for v in (assets, liabilities)):
         return None
     return rules.net_assets(assets, liabilities)
 

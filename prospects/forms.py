@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.dates import implausible
 from accounts.models import Role, User
 from accounts.once import OnceFormMixin
 from accounts.policy import visible_people
@@ -170,7 +171,9 @@ class ProspectForm(OnceFormMixin, forms.ModelForm):
         return [
             self[name]
             for name in self.fields
-            if name not in self.QUICK and name != "confirm_duplicate"
+            if name not in self.QUICK
+            and name != "confirm_duplicate"
+            and not self[name].is_hidden  # the one-time token goes without a label
         ]
 
     @property
@@ -279,11 +282,13 @@ class VisitForm(OnceFormMixin, forms.ModelForm):
         return self.initial.get("outcome") == Outcome.TURNED_AWAY
 
     def _raw_date(self, name: str) -> date | None:
+        """The date typed, if it is one a person can mean (clean() says what is wrong)."""
         raw = self.data.get(self.add_prefix(name)) if self.is_bound else None
         try:
-            return date.fromisoformat(raw) if raw else None
+            typed = date.fromisoformat(raw) if raw else None
         except ValueError:
             return None
+        return None if implausible(typed) else typed
 
     def clean(self):
         cleaned = super().clean()
@@ -307,6 +312,9 @@ class VisitForm(OnceFormMixin, forms.ModelForm):
         next_step_date = cleaned.get("next_step_date")
         if next_step_date and visited_on and next_step_date < visited_on:
             self.add_error("next_step_date", _("The next step cannot come before the visit."))
+        for name in ("visited_on", "next_step_date"):
+            if (problem := implausible(cleaned.get(name))) and name not in self.errors:
+                self.add_error(name, problem)
         return cleaned
 
 

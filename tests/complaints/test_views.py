@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.models import Case, CaseEvent, FeedbackContact
-from tests.complaints.factories import make_case, make_question, silent_since
+from tests.complaints.factories import make_case, make_contact, make_question, silent_since
 from tests.conftest import client_for
 from tests.prospects.factories import make_promise, make_prospect
 
@@ -75,6 +75,55 @@ def test_received_in_the_future_is_refused(people, manager_client):
     )
     assert "受理时间不能晚于现在。" in response.text
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "received_at", ["0001-01-01T00:00", "0001-01-02T10:00", "9999-12-31T23:59"]
+)
+def test_a_slip_of_the_year_is_refused_beside_the_field(people, manager_client, received_at):
+    response = manager_client.post(
+        reverse("complaints:create"), complaint_data(people, received_at=received_at)
+    )
+    assert response.status_code == 200
+    assert "请检查年份" in response.text or "受理时间不能晚于现在。" in response.text
+    assert not Case.objects.exists()
+
+
+def test_a_corrected_time_received_moves_the_daily_clock_while_nothing_was_logged(
+    people, manager_client
+):
+    case = silent_since(make_case(people.owner), timezone.now() - timedelta(days=60))
+    assert case.badge() == "late"  # silent for two months, past its deadline
+    received = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=10)
+    data = complaint_data(people, received_at=local(received))
+    response = manager_client.post(reverse("complaints:edit", args=[case.pk]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.received_at == case.last_contact_at == received
+    assert case.badge() is None  # received today: nothing is due yet
+    assert case.events.get(action="receive").at == received
+
+
+def test_the_time_received_cannot_be_moved_past_the_first_contact(people, manager_client):
+    case = silent_since(make_case(people.owner), timezone.now() - timedelta(days=3))
+    contact = make_contact(case, timezone.now() - timedelta(days=2))
+    later = local(timezone.now() - timedelta(days=1))
+    response = manager_client.post(
+        reverse("complaints:edit", args=[case.pk]), complaint_data(people, received_at=later)
+    )
+    assert response.status_code == 200
+    assert "受理时间不能晚于第一次联系或步骤" in response.text
+    case.refresh_from_db()
+    assert case.received_at < contact.at and case.last_contact_at == contact.at
+
+
+def test_a_question_turned_into_a_complaint_today_is_not_late(people, manager_client):
+    question = silent_since(make_question(people.owner), timezone.now() - timedelta(days=3))
+    assert question.badge() == "escalated"  # nobody answered for three days
+    assert step(manager_client, question, "convert").status_code == 302
+    question.refresh_from_db()
+    # Received now as a complaint: hearing it is today's contact.
+    assert question.last_contact_at == question.received_at and question.badge() is None
 
 
 # --- Recusal: nobody handles a complaint about themselves ------------------------------
@@ -190,6 +239,33 @@ def test_reopen_needs_a_reason(people, manager_client):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "respond" and case.closed_at is None
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_contact_for_a_case_closed_meanwhile_is_refused_aloud_and_kept(
+    people, manager_client, htmx
+):
+    case = make_case(people.owner)
+    Case.objects.filter(pk=case.pk).update(status="closed", solution="s", root_cause="r")
+    response = manager_client.post(
+        reverse("complaints:contact", args=[case.pk]),
+        {"said": "已电话告知处理进展", "method": "phone"},
+        headers={"HX-Request": "true", "HX-Target": "feedback"} if htmx else {},
+    )
+    assert response.status_code == 200
+    assert 'role="alert"' in response.text and "已电话告知处理进展" in response.text
+    assert not case.contacts.exists()
+
+
+def test_turning_a_question_already_answered_into_a_complaint_says_why_not(people, manager_client):
+    question = make_question(people.owner)
+    Case.objects.filter(pk=question.pk).update(status="answered", answer="已答复")
+    response = manager_client.post(reverse("complaints:step", args=[question.pk, "convert"]))
+    assert response.status_code == 200
+    refusal = response.context["step_form"].non_field_errors()
+    assert refusal and str(refusal[0]) in response.text
+    question.refresh_from_db()
+    assert question.kind == "question"
 
 
 def test_contact_logged_with_htmx_returns_the_log(people, manager_client):

@@ -92,6 +92,17 @@ EXPECTATIONS = [
         OWNER_SIDE,
         kwargs=lambda people: {**investigation(people), "kind": "guarantors"},
     ),
+    # Each kind's page, so the phone walk sees each form (its empty choices named).
+    Expect(
+        "investigations:child_create",
+        OWNER_SIDE,
+        kwargs=lambda people: {**investigation(people), "kind": "collateral"},
+    ),
+    Expect(
+        "investigations:child_create",
+        OWNER_SIDE,
+        kwargs=lambda people: {**investigation(people), "kind": "inquiries"},
+    ),
     Expect(
         "investigations:child_create",
         OWNER_SIDE,

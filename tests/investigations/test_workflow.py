@@ -420,6 +420,8 @@ def test_fill_checklist_helper_records_authorization(people):
     "query",
     [
         "?total_assets=1e999999&total_liabilities=0",
+        "?total_assets=1e999999999&total_liabilities=0",  # past the decimal context's range
+        "?total_assets=0&total_liabilities=-1e999999999",
         "?total_assets=NaN&total_liabilities=1",
         "?total_assets=abc",
         "?guarantor=x&total_assets=5&total_liabilities=1",

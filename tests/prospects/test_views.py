@@ -49,6 +49,18 @@ def prospect_data(**overrides) -> dict[str, str]:
 # --- Creating and editing -------------------------------------------------------------
 
 
+@pytest.mark.parametrize("page", ["new", "edit"])
+def test_the_forms_one_time_token_is_sent_but_never_shown(manager, manager_client, page):
+    url = (
+        reverse("prospects:create")
+        if page == "new"
+        else reverse("prospects:edit", args=[make_prospect(manager).pk])
+    )
+    html = manager_client.get(url).text
+    assert html.count('name="form_token"') == 1 and 'type="hidden" name="form_token"' in html
+    assert "Form token" not in html and 'for="id_form_token"' not in html
+
+
 def test_manager_adds_a_referred_prospect(manager, manager_client):
     referrer = make_prospect(manager, name="华联批发", stage="client")
     response = manager_client.post(
@@ -310,6 +322,28 @@ def test_turned_away_visit_asks_what_was_learned_and_a_follow_up(manager, manage
     errors = response.context["visit_form"].errors
     assert errors["learned"] == ["请填写了解到的企业情况。"]
     assert errors["next_step_date"] == ["请设定再次拜访的日期。"]
+    assert not Visit.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_slip_of_the_year_is_refused_beside_the_field_not_a_server_error(
+    manager, manager_client, day
+):
+    prospect = make_prospect(manager)
+    response = manager_client.post(
+        reverse("prospects:visit_create", args=[prospect.pk]),
+        {
+            "visit-visited_on": day,
+            "visit-kind": "on_site",
+            "visit-outcome": "turned_away",
+            "visit-learned": "门卫说老板周三在",
+            "visit-next_step_date": day,
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["visit_form"].errors
+    assert "visited_on" in errors
+    assert any(message.startswith("请检查年份") for message in errors.get("next_step_date", []))
     assert not Visit.objects.exists()
 
 
