@@ -70,6 +70,13 @@ def safe_text(value: Any) -> Any:
     return value
 
 
+def unsafe_text(text: str) -> str:
+    """The cell safe_text was given: a CSV this app wrote imports as it was."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 # The background writer saves its progress every this many rows.
 PROGRESS_ROWS = 2000
 # Rows are read from the database this many at a time (SQLite takes up to 32,766 ids).

@@ -25,6 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from prospects.exporting import safe_text, unsafe_text
 from prospects.models import normalise_name, normalise_phone
 from prospects.rules import canonical_phone
 
@@ -142,7 +143,8 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
     first_line = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count)
     try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            yield [unsafe_text(cell) for cell in row]
     except csv.Error as error:
         raise ImportFileError(
             _("The CSV file is malformed: %(error)s") % {"error": error}
@@ -167,17 +169,26 @@ def _read_workbook(data: bytes, wanted: str | None) -> Sheet:
         if not names:
             raise ImportFileError(_("The file has no rows."))
         chosen = wanted if wanted in names else _sheet_with_a_header(workbook)
+        worksheet = workbook[chosen]
         rows = [
-            [_cell_text(value) for value in row]
-            for row in workbook[chosen].iter_rows(values_only=True)
+            [_cell_text(value) for value in row] for row in worksheet.iter_rows(values_only=True)
         ]
+        # Read-only mode does not expose merged cells; the sheet's XML lists them at its end.
+        # (_worksheet_path is the sheet's member in the zip; a test fails if openpyxl drops it.)
+        filled_in = _fill_merged_cells(rows, _merged_ranges(data, worksheet._worksheet_path))
     except XLSX_ERRORS:
         raise ImportFileError(_("This file is not a valid Excel (.xlsx) workbook.")) from None
     finally:
         if workbook is not None:
             workbook.close()
+    notes = []
+    if filled_in:
+        notes.append(
+            _("Merged cells %(ranges)s: the value of each was copied to every row it spans.")
+            % {"ranges": _number_list(filled_in)}
+        )
     try:
-        sheet = _to_sheet(rows, "xlsx")
+        sheet = _to_sheet(rows, "xlsx", notes)
     except ImportFileError as error:
         if len(names) == 1:
             raise
@@ -194,6 +205,72 @@ def _read_workbook(data: bytes, wanted: str | None) -> Sheet:
             *notes,
         )
     return replace(sheet, notes=notes, sheet_names=names, sheet_name=chosen)
+
+
+MERGE_CELL = re.compile(
+    rb"<(?:\w+:)?mergeCell\b[^>]*?\sref\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?(\d+)"
+    rb":\$?([A-Za-z]{1,3})\$?(\d+)[\"']"
+)
+XML_CHUNK = 1 << 20
+
+
+def _merged_ranges(data: bytes, member: str) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges as (first row, first column, last row, last column), counted
+    from 0, read from `<mergeCell ref="B3:B5"/>` in the sheet's XML a chunk at a time (the
+    XML of a long list is many megabytes; the merged ranges come after its rows)."""
+    ranges = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(member) as xml:
+        rest = b""
+        while chunk := xml.read(XML_CHUNK):
+            text = rest + chunk
+            # Whole tags only: a tag cut by the chunk's end is read with the next chunk.
+            end = text.rfind(b">") + 1
+            text, rest = text[:end], text[end:]
+            if b"mergeCell" not in text:  # the rows: a substring search, not the pattern
+                continue
+            for left, top, right, bottom in MERGE_CELL.findall(text):
+                ranges.append(
+                    (
+                        int(top) - 1,
+                        _column_index(left.decode()),
+                        int(bottom) - 1,
+                        _column_index(right.decode()),
+                    )
+                )
+    return ranges
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def _fill_merged_cells(rows: list[list[str]], ranges: list[tuple[int, int, int, int]]) -> list[str]:
+    """Give every row a merged cell spans its value (an industry merged over the rows of its
+    merchants), and return the ranges so filled ("B3:B5").
+
+    Excel keeps the value in the range's first cell only. A range within one row is one cell
+    on screen and stays one; a row the range spans but that is blank otherwise stays blank."""
+    filled = []
+    for top, left, bottom, right in sorted(ranges):
+        if bottom <= top or top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        if not value:
+            continue
+        spanned = False
+        for row in rows[top + 1 : bottom + 1]:
+            if not any(row):
+                continue
+            if len(row) <= left:
+                row.extend([""] * (left + 1 - len(row)))
+            row[left] = value
+            spanned = True
+        if spanned:
+            filled.append(f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom + 1}")
+    return filled
 
 
 def _sheet_with_a_header(workbook: Any) -> str:
@@ -220,26 +297,49 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-# A market office's list ends with a totals row: 合计 52 户.
+# A market office's list ends with a totals row: 合计 52 户, or 共 52 户.
 TOTALS_WORDS = ("合计", "总计", "小计", "共计", "total")
+TOTALS_COUNT = re.compile(r"共有?\d+[户家个]")
 # How far down a title (often merged across the columns) may push the header.
 HEADER_SEARCH_ROWS = 10
 
 
 def looks_like_header(cells: list[str]) -> bool:
     """A header names known columns: two of them, or one among several filled cells (a title
-    row merged across the columns has one cell, however much it says "商户")."""
+    row merged across the columns has one cell, however much it says "商户"). A row with a
+    phone number in it is a merchant, whatever its address says ("A区摊位12号")."""
+    if any(cell and clean_phone(cell) for cell in cells):
+        return False
     mapped = sum(index is not None for index in guess_mapping(cells).values())
     filled = sum(1 for cell in cells if cell)
     return mapped >= 2 or (mapped >= 1 and filled >= 2)
 
 
+def header_score(cells: list[str]) -> tuple[int, int, int]:
+    """How much a row reads as the header: cells that are a known column's name exactly, then
+    cells that contain one, then filled cells. A title such as "城南市场商户名单,制表日期：…"
+    only contains a name; the real header below it names its columns."""
+    exact = sum(1 for cell in cells if cell and _normalise_header(cell) in KNOWN_HEADERS)
+    mapped = sum(index is not None for index in guess_mapping(cells).values())
+    return exact, mapped, sum(1 for cell in cells if cell)
+
+
 def is_totals_row(cells: list[str]) -> bool:
-    first = next((cell for cell in cells if cell), "")
-    return first.replace(" ", "").lower().startswith(TOTALS_WORDS)
+    first = "".join(next((cell for cell in cells if cell), "").split()).lower()
+    return first.startswith(TOTALS_WORDS) or TOTALS_COUNT.match(first) is not None
 
 
-def _to_sheet(rows: Iterable[list[str]], encoding: str) -> Sheet:
+def _find_header(filled: list[tuple[int, list[str]]]) -> int | None:
+    """The index in `filled` of the header: of the first rows that look like one, the one
+    that names most columns (the first of equals), or None when none does."""
+    best, best_score = None, (0, 0, 0)
+    for index, (_number, cells) in enumerate(filled[:HEADER_SEARCH_ROWS]):
+        if looks_like_header(cells) and (score := header_score(cells)) > best_score:
+            best, best_score = index, score
+    return best
+
+
+def _to_sheet(rows: Iterable[list[str]], encoding: str, notes: Iterable[str] = ()) -> Sheet:
     filled = [
         (number, cleaned)
         for number, cells in enumerate(rows, start=1)
@@ -247,18 +347,24 @@ def _to_sheet(rows: Iterable[list[str]], encoding: str) -> Sheet:
     ]
     if not filled:
         raise ImportFileError(_("The file has no rows."))
-    # The header is the first row that names known columns; what is above it is a title.
-    start = next(
-        (
-            i
-            for i, (_n, cells) in enumerate(filled[:HEADER_SEARCH_ROWS])
-            if looks_like_header(cells)
-        ),
-        0,
-    )
-    header_row, headers = filled[start]
-    notes: list[str] = []
-    if start:
+    notes = list(notes)
+    # The header is the row that names most known columns; what is above it is a title.
+    start = _find_header(filled)
+    if start is None:
+        # No header: every row is a merchant, and the person says which column is which.
+        header_row, start = 0, -1
+        width = max(max(i for i, cell in enumerate(cells) if cell) + 1 for _n, cells in filled)
+        headers = [_("Column %(number)s") % {"number": index + 1} for index in range(width)]
+        notes.append(
+            _(
+                "No row near the top names the columns, so every row, the first one included, "
+                "is read as a merchant and the columns are numbered. Choose which column holds "
+                "what under “Columns”."
+            )
+        )
+    else:
+        header_row, headers = filled[start]
+    if start > 0:
         notes.append(
             _("Row(s) %(rows)s above the header were read as a title and skipped.")
             % {"rows": ", ".join(str(number) for number, _cells in filled[:start])}
@@ -281,7 +387,8 @@ def _to_sheet(rows: Iterable[list[str]], encoding: str) -> Sheet:
         else:
             body.append((number, cells))
     last = filled[-1][0]
-    blank = sorted(set(range(header_row + 1, last + 1)) - {number for number, _c in filled})
+    first_body_row = header_row + 1 if header_row else filled[0][0]
+    blank = sorted(set(range(first_body_row, last + 1)) - {number for number, _c in filled})
     if blank:
         notes.append(_("Blank row(s) %(rows)s were skipped.") % {"rows": _number_list(blank)})
     if totals:
@@ -296,7 +403,7 @@ def _to_sheet(rows: Iterable[list[str]], encoding: str) -> Sheet:
     )
 
 
-def _number_list(numbers: list[int], shown: int = 10) -> str:
+def _number_list(numbers: list[Any], shown: int = 10) -> str:
     text = ", ".join(str(number) for number in numbers[:shown])
     return text + (" …" if len(numbers) > shown else "")
 
@@ -386,6 +493,7 @@ IMPORT_FIELDS: tuple[ImportField, ...] = (
     ),
 )
 FIELDS_BY_KEY = {f.key: f for f in IMPORT_FIELDS}
+KNOWN_HEADERS = frozenset(alias for f in IMPORT_FIELDS for alias in f.aliases)
 NUMBER_FIELDS = ("monthly_sales", "estimated_credit_need")
 # The model's column sizes.
 MAX_LENGTHS = {"address": 255, "contact_name": 100, "contact_role": 100}
@@ -494,12 +602,27 @@ def validate_rows(
         for key in NUMBER_FIELDS
         if key in columns and columns[key] < len(sheet.headers)
     }
+    width = len(sheet.headers)
     first_by_name: dict[str, int] = {}
     first_by_phone: dict[str, int] = {}
     results = []
     for number, cells in sheet.rows:
         raw = {key: cells[index] if index < len(cells) else "" for key, index in columns.items()}
         result = _validate_row(number, raw, scales, choices)
+        if beyond := [(i, cell) for i, cell in enumerate(cells) if cell and i >= width]:
+            # An unquoted comma in an address, or a column without a name: nothing is dropped.
+            result.errors.append(
+                _(
+                    "Cells to the right of the header's last column: %(cells)s. Check for a "
+                    "comma inside a cell, or give the column a name in the header."
+                )
+                % {
+                    "cells": ", ".join(
+                        f"{column_letter(i)} “{shorten(cell)}”" for i, cell in beyond[:3]
+                    )
+                    + (" …" if len(beyond) > 3 else "")
+                }
+            )
         name_key = normalise_name(result.values.get("name", ""))
         phone = normalise_phone(result.values.get("phone", ""))
         if name_key and name_key in first_by_name:
@@ -512,6 +635,16 @@ def validate_rows(
             first_by_phone.setdefault(phone, number)
         results.append(result)
     return results
+
+
+def column_letter(index: int) -> str:
+    """The column's name in Excel: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def shorten(value: str, length: int = 24) -> str:
@@ -979,7 +1112,8 @@ def bad_rows_csv(sheet: Sheet, preview: Preview) -> bytes:
     by_number = dict(sheet.rows)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([str(_("What is wrong")), str(_("Row")), *sheet.headers])
+    writer.writerow([str(_("What is wrong")), str(_("Row")), *map(safe_text, sheet.headers)])
     for row in preview.bad_rows:
-        writer.writerow(["；".join(row.errors), row.number, *by_number.get(row.number, [])])
+        cells = map(safe_text, by_number.get(row.number, []))
+        writer.writerow([safe_text("；".join(row.errors)), row.number, *cells])
     return out.getvalue().encode("utf-8-sig")
