@@ -1,7 +1,8 @@
 """Read the handbook's plain-text form (as extracted from the bank's PDF) and upsert it.
 
 `parse_handbook(text)` is pure: text in, a `Handbook` of dataclasses out, or a
-`HandbookFormatError` naming the line and what was expected there.
+`HandbookFormatError` naming the line and what was expected there (and every
+other problem of the file, so that one round trip fixes them all).
 `import_handbook(handbook)` writes it in one transaction: entries are keyed by
 (part, number); an unchanged entry is left alone, a changed one is updated
 and gets a new revision, a new one is created with revision 1 and the topics
@@ -11,10 +12,17 @@ The format (DOMAIN §4):
 - a part heading is a short line ending in 篇; the next short unnumbered line
   is a chapter heading; a section heading starts with a Chinese numeral and 、;
 - a question starts with a number and `.`/`．` directly followed by text and
-  ends with `?`/`？`; one line may hold several questions;
+  ends with `?`/`？`; one line may hold several questions. `第7题：`, and
+  `3. ` or `（4）` (which may also number points of an answer) when that is
+  unambiguous (see `_takes_question`), number questions too;
 - the answer runs until the next question or heading, may start with 答:/答：,
   and holds paragraphs, numbered points (`1. `, several on one line separated
   by `;`/`；`), points like （一）, and sub-headings;
+- what cannot be placed is never guessed: a question-like line without ？, a
+  second 答：, and the lines after them until the next question or heading are
+  left out and reported (`Handbook.unplaced`); an empty answer and a jump in
+  the numbering of a section are notes (`Handbook.notes`); a line out of the
+  structure refuses the file, and every such line is named at once;
 - PDF line breaks: a line not ending in sentence-ending punctuation continues
   on the next line, unless that line starts a point, question or heading;
 - a trailing web notice (因篇幅问题不能全部显示…) is not content.
@@ -44,6 +52,12 @@ SECTION_HEADING = re.compile(r"^([一二三四五六七八九十百零〇两]{1,
 NUMBERED_TEXT = re.compile(r"^(\d{1,4})[.．](?=[^\s\d])")
 POINT = re.compile(r"^\d{1,3}[.．]\s+\S|^\d{1,3}．\S|^[（(][一二三四五六七八九十]{1,3}[）)]")
 QUESTION_START = re.compile(r"(\d{1,4})[.．](?=[^\s\d])")
+# Other numberings of a question: `3. 问？` and `（4）问？` may also number a point of
+# an answer (see `_takes_question`); `第7题：问？` only a question.
+SPACED_NUMBER = re.compile(r"^(\d{1,4})[.．]\s+(?=\S)")
+BRACKET_NUMBER = re.compile(r"^[（(](\d{1,3})[）)]\s*(?=\S)")
+LABEL_NUMBER = re.compile(r"^第\s*(\d{1,4})\s*题(?:\s*[:：.．、]\s*|\s+)(?=\S)")
+ENDS_QUESTION = re.compile(r"[?？]$")
 # 答: right after a question's ？ starts its answer on the same line.
 ANSWER_AFTER_QUESTION = re.compile(r"[?？]\s*答\s*[:：]")
 ANSWER_PREFIX = re.compile(r"^答\s*[:：]\s*")
@@ -56,6 +70,8 @@ CLOSERS = "”’\"'）)」』】"
 CHAPTER_MAX = 30
 # How far past the last entry a number may be and still be taken for a question's.
 QUESTION_GAP = 3
+# A refusal names this many problems of the file at most.
+MAX_PROBLEMS = 30
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A numbered point this short without punctuation is a sub-heading, not a line
 # the PDF broke: a PDF breaks only full lines.
@@ -63,14 +79,23 @@ SUBHEADING = re.compile(r"^\d{1,3}[.．]\s*[^\s，,。：:；;！!？?]{1,12}$")
 
 
 class HandbookFormatError(ValueError):
-    def __init__(self, line: int, expected: str, found: str = "") -> None:
+    """The file is refused: `line`, `expected` and `found` name its first problem.
+
+    `problems` are the messages of all the file's problems, one a line, in the
+    order of their lines (the first problem's message alone when there is one).
+    """
+
+    def __init__(
+        self, line: int, expected: str, found: str = "", *, problems: list[str] | None = None
+    ) -> None:
         self.line = line
         self.expected = expected
         self.found = found
         message = _("Line %(line)d: expected %(expected)s.") % {"line": line, "expected": expected}
         if found:
             message += " " + _("Found: %(found)s") % {"found": found[:40]}
-        super().__init__(message)
+        self.problems = problems or [message]
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -115,12 +140,31 @@ class UnplacedLine:
     text: str
     # The entry whose answer it would otherwise have run into.
     after_entry: int
+    # Why it was not placed, for the administrator (translated).
+    reason: str = ""
+
+    def __str__(self) -> str:
+        return _(
+            "Line %(line)d, after entry %(entry)d, could not be placed (%(reason)s): %(text)s"
+        ) % {"line": self.line, "entry": self.after_entry, "reason": self.reason, "text": self.text}
+
+
+@dataclass(frozen=True)
+class ParseNote:
+    """Something the import takes as it is, but that the administrator should check."""
+
+    line: int
+    message: str  # translated, starting with the line
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass
 class Handbook:
     parts: list[ParsedPart] = field(default_factory=list)
     unplaced: list[UnplacedLine] = field(default_factory=list)
+    notes: list[ParseNote] = field(default_factory=list)
 
     @property
     def entries(self) -> list[ParsedEntry]:
@@ -170,6 +214,10 @@ def _starts_block(text: str) -> bool:
         or SECTION_HEADING.match(text)
         or NUMBERED_TEXT.match(text)
         or POINT.match(text)
+        or LABEL_NUMBER.match(text)
+        # 答： never continues a line: it starts an answer (or is out of place).
+        or ANSWER_PREFIX.match(text)
+        or (BRACKET_NUMBER.match(text) and ENDS_QUESTION.search(text))
     )
 
 
@@ -215,35 +263,64 @@ def _answer_lines(text: str) -> list[str]:
     return [text]
 
 
-def _split_questions(text: str) -> tuple[list[tuple[int, str]], str] | None:
+@dataclass(frozen=True)
+class _Numbering:
+    """A line numbered like a question: the number, how, and where the question starts."""
+
+    number: int
+    # "plain" 3.问, "label" 第3题：问, "spaced" 3. 问, "bracket" （3）问
+    style: str
+    text_start: int
+
+
+def _numbering(text: str) -> _Numbering | None:
+    for style, pattern in (
+        ("plain", NUMBERED_TEXT),
+        ("label", LABEL_NUMBER),
+        ("spaced", SPACED_NUMBER),
+        ("bracket", BRACKET_NUMBER),
+    ):
+        if match := pattern.match(text):
+            return _Numbering(int(match.group(1)), style, match.end())
+    return None
+
+
+def _split_questions(
+    text: str, numbering: _Numbering | None = None
+) -> tuple[list[tuple[int, str]], str] | None:
     """The questions a line starts with, and any answer text after them.
 
     A number directly followed by text starts a question, which runs to the
     last ？ before the next such number: `8.嫌利率高怎么办?价格确实不低,怎样解释? 能否打折?`
     is one question of three sentences (the asker's context between them);
     `12.如何…？13.怎样…？` holds two; `3.什么是三品？答：…` a question and an answer.
+    The first question may be numbered otherwise (`numbering`: `第7题：`, `3. `, `（4）`).
     None when the line is not a run of questions (a question without ？, or
     text after the last ？ that is not an answer).
     """
-    starts = [
-        match
-        for match in QUESTION_START.finditer(text)
-        if match.start() == 0 or text[match.start() - 1] in "？? \t"
+    if numbering is None:
+        first = QUESTION_START.match(text)
+        if first is None:
+            return None
+        numbering = _Numbering(int(first.group(1)), "plain", first.end())
+    starts = [(numbering.number, 0, numbering.text_start)]
+    starts += [
+        (int(match.group(1)), match.start(), match.end())
+        for match in QUESTION_START.finditer(text, numbering.text_start)
+        if text[match.start() - 1] in "？? \t"
     ]
-    if not starts or starts[0].start() != 0:
-        return None
     questions: list[tuple[int, str]] = []
     rest = ""
-    for index, match in enumerate(starts):
-        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
-        body = text[match.end() : end].strip()
+    for index, (number, _start, text_start) in enumerate(starts):
         last = index + 1 == len(starts)
+        end = len(text) if last else starts[index + 1][1]
+        body = text[text_start:end].strip()
         if last and (answer := ANSWER_AFTER_QUESTION.search(body)):
             body, rest = body[: answer.start() + 1], body[answer.end() :].strip()
         cut = max(body.rfind("？"), body.rfind("?"))
         if cut == -1 or body[cut + 1 :].strip():
             return None
-        questions.append((int(match.group(1)), tidy_spaces(body)))
+        questions.append((number, tidy_spaces(body)))
     return questions, rest
 
 
@@ -251,17 +328,39 @@ def _split_questions(text: str) -> tuple[list[tuple[int, str]], str] | None:
 
 
 def parse_handbook(text: str) -> Handbook:
-    """Parse the handbook's text; raise HandbookFormatError at the first line out of place."""
+    """Parse the handbook's text; raise HandbookFormatError naming every line out of place.
+
+    After a line out of place, the parser goes on from the next heading (or
+    question) that gives it its bearings again, so that one refusal names all
+    the file's problems: its errors, and the lines it could not place and its
+    notes, in the order of their lines.
+    """
     handbook = Handbook()
+    errors: list[HandbookFormatError] = []
+    failed_parts: set[int] = set()  # the lines of the parts with an error
     part: ParsedPart | None = None
     chapter: ParsedChapter | None = None
     section: ParsedSection | None = None
     answer: list[str] | None = None
     pending: list[tuple[int, str, int]] = []  # questions awaiting their answer
     numbers_seen: dict[int, int] = {}
+    # After an error, the lines up to the next heading of this level ("part",
+    # "section") or question ("entry") are skipped: they would only repeat it.
+    skip: str | None = None
+    # A line left out: the lines after it, up to the next question or heading,
+    # may be its answer, and are left out too.
+    orphan_of: int | None = None
+
+    def fail(error: HandbookFormatError) -> None:
+        errors.append(error)
+        if part is not None:
+            failed_parts.add(part.line)
+
+    def leave_out(line_number: int, line: str, reason: str) -> None:
+        handbook.unplaced.append(UnplacedLine(line_number, line, pending[-1][0], reason))
 
     def finish_entry() -> None:
-        nonlocal answer
+        nonlocal answer, orphan_of
         if section is not None and pending:
             for index, (number, question, line) in enumerate(pending):
                 # Questions sharing a line share nothing but the line: only the
@@ -270,74 +369,141 @@ def parse_handbook(text: str) -> Handbook:
                 section.entries.append(ParsedEntry(number, question, body, line))
         pending.clear()
         answer = None
+        orphan_of = None
 
-    for line_number, line in _logical_lines(text):
+    lines = _logical_lines(text)
+    for index, (line_number, line) in enumerate(lines):
         if PART_HEADING.match(line):
             finish_entry()
+            skip = None
             for earlier in handbook.parts:
                 if earlier.name == line:
-                    raise HandbookFormatError(
-                        line_number,
-                        _("a new part (%(name)s is already on line %(line)d)")
-                        % {"name": line, "line": earlier.line},
-                        line,
+                    fail(
+                        HandbookFormatError(
+                            line_number,
+                            _("a new part (%(name)s is already on line %(line)d)")
+                            % {"name": line, "line": earlier.line},
+                            line,
+                        )
                     )
             part = ParsedPart(line, line_number)
             handbook.parts.append(part)
             chapter = section = None
             numbers_seen = {}
             continue
+        if skip == "part":
+            continue
         if part is None:
-            raise HandbookFormatError(
-                line_number, _("a part heading (a short line ending in 篇)"), line
+            fail(
+                HandbookFormatError(
+                    line_number, _("a part heading (a short line ending in 篇)"), line
+                )
             )
+            skip = "part"
+            continue
         if chapter is None:
             if len(line) > CHAPTER_MAX or _starts_block(line) or _ends_sentence(line):
-                raise HandbookFormatError(
-                    line_number, _("a chapter heading (a short line after the part)"), line
+                fail(
+                    HandbookFormatError(
+                        line_number, _("a chapter heading (a short line after the part)"), line
+                    )
                 )
+                skip = "section"
+                line = ""  # a chapter without a title stands in, to go on with
             chapter = ParsedChapter(line, line_number)
             part.chapters.append(chapter)
             continue
         heading = SECTION_HEADING.match(line)
         if heading and not _ends_sentence(line):
             finish_entry()
+            skip = None
             section = ParsedSection(heading.group(1), heading.group(2).strip(), line_number)
-            _refuse_repeated_section(chapter, section)
+            try:
+                _refuse_repeated_section(chapter, section)
+            except HandbookFormatError as error:
+                fail(error)
             chapter.sections.append(section)
             continue
+        if skip == "section":
+            continue
         if section is None:
-            raise HandbookFormatError(
-                line_number, _("a section heading (a Chinese numeral and 、)"), line
+            fail(
+                HandbookFormatError(
+                    line_number, _("a section heading (a Chinese numeral and 、)"), line
+                )
             )
-        looks_like_question = NUMBERED_TEXT.match(line)
-        split = _split_questions(line) if looks_like_question else None
+            skip = "section"
+            continue
+        numbering = _numbering(line)
+        split = _split_questions(line, numbering) if numbering else None
+        if split is not None and pending and numbering and numbering.style in SHARED_NUMBERINGS:
+            follows = bool(split[1]) or (
+                index + 1 < len(lines) and ANSWER_PREFIX.match(lines[index + 1][1]) is not None
+            )
+            takes = _takes_question(numbering, pending[-1][0], answer or [], follows)
+            if takes is None:
+                # `20. 怎么办？` in the answer of entry 6: a point, or question 20?
+                leave_out(
+                    line_number,
+                    line,
+                    _(
+                        "it looks like question %(number)d, but that number cannot follow entry %(entry)d"
+                    )
+                    % {"number": numbering.number, "entry": pending[-1][0]},
+                )
+                orphan_of = line_number
+                continue
+            if not takes:
+                split = None  # a point of the answer
         if split is not None:
             finish_entry()
+            skip = None
             questions, rest = split
             for number, question in questions:
                 if number in numbers_seen:
-                    raise HandbookFormatError(
-                        line_number,
-                        _("a new entry number (%(number)d is already used on line %(line)d)")
-                        % {"number": number, "line": numbers_seen[number]},
-                        line,
+                    fail(
+                        HandbookFormatError(
+                            line_number,
+                            _("a new entry number (%(number)d is already used on line %(line)d)")
+                            % {"number": number, "line": numbers_seen[number]},
+                            line,
+                        )
                     )
-                numbers_seen[number] = line_number
+                else:
+                    numbers_seen[number] = line_number
                 pending.append((number, question, line_number))
             answer = _answer_lines(rest) if rest else []
             continue
+        if skip == "entry":
+            continue
         if not pending:
-            raise HandbookFormatError(
-                line_number, _("a question (a number, a dot and text ending in ？)"), line
+            fail(
+                HandbookFormatError(
+                    line_number, _("a question (a number, a dot and text ending in ？)"), line
+                )
             )
-        if looks_like_question and _next_question_number(
-            int(looks_like_question.group(1)), pending[-1][0], answer or []
-        ):
+            skip = "entry"
+            continue
+        if numbering and _numbered_like_a_question(numbering, pending[-1][0], answer or []):
             # `9.客户请吃饭怎么处理` (no ？) or `9.什么是三品？人品…` after entry 8: the
             # next question, or a point of the answer? Not guessed, and not run
             # into the previous answer: reported, and left out.
-            handbook.unplaced.append(UnplacedLine(line_number, line, pending[-1][0]))
+            leave_out(line_number, line, _("it is numbered like a question but does not end in ？"))
+            orphan_of = line_number
+            continue
+        if orphan_of is not None:
+            leave_out(
+                line_number,
+                line,
+                _("it may be the answer of line %(line)d, which could not be placed")
+                % {"line": orphan_of},
+            )
+            continue
+        if answer and ANSWER_PREFIX.match(line):
+            # The answer has begun: a second 答： may start the answer of a
+            # question the parser did not see. Not run into this answer.
+            leave_out(line_number, line, _("a second 答： inside the answer"))
+            orphan_of = line_number
             continue
         if not answer:
             line = ANSWER_PREFIX.sub("", line)
@@ -347,15 +513,62 @@ def parse_handbook(text: str) -> Handbook:
         answer.extend(_answer_lines(line))
     finish_entry()
 
-    if not handbook.parts:
-        raise HandbookFormatError(1, _("a part heading (a short line ending in 篇)"))
+    if not handbook.parts and not errors:
+        fail(HandbookFormatError(1, _("a part heading (a short line ending in 篇)")))
     for parsed_part in handbook.parts:
-        if not parsed_part.entries:
-            raise HandbookFormatError(
-                parsed_part.line,
-                _("questions in this part (a number, a dot and text ending in ？)"),
+        if not parsed_part.entries and parsed_part.line not in failed_parts:
+            fail(
+                HandbookFormatError(
+                    parsed_part.line,
+                    _("questions in this part (a number, a dot and text ending in ？)"),
+                )
             )
+    handbook.notes = _notes(handbook)
+    if errors:
+        raise _refusal(errors, handbook)
     return handbook
+
+
+# The numberings a point of an answer may have too.
+SHARED_NUMBERINGS = ("spaced", "bracket")
+
+
+def _takes_question(
+    numbering: _Numbering, last_entry: int, answer: list[str], answer_follows: bool
+) -> bool | None:
+    """Whether `3. 问？` or `（4）问？` in the answer of `last_entry` starts the next entry.
+
+    Yes when 答： follows it (on its line or the next); no when it is a point
+    of the answer (a list's first, or the next of one in it); yes when its
+    number is the next question's (up to QUESTION_GAP past the last entry);
+    else None: neither is guessed.
+    """
+    if answer_follows:
+        return True
+    if numbering.number == 1 or _continues_list(numbering, answer):
+        return False
+    if last_entry < numbering.number <= last_entry + QUESTION_GAP:
+        return True
+    return None
+
+
+def _numbered_like_a_question(numbering: _Numbering, last_entry: int, answer: list[str]) -> bool:
+    """A line that is not a question, but numbered like one: not run into the answer."""
+    if numbering.style == "label":
+        return True  # 第9题 numbers nothing but questions
+    if numbering.style == "plain":
+        return _next_question_number(numbering.number, last_entry, answer)
+    return False  # `3. ` and `（4）` without ？: points of the answer
+
+
+def _continues_list(numbering: _Numbering, answer: list[str]) -> bool:
+    """The answer has the point before this one, numbered alike."""
+    previous = numbering.number - 1
+    if numbering.style == "bracket":
+        pattern = re.compile(rf"[（(]{previous}[）)]")
+    else:
+        pattern = re.compile(rf"{previous}[.．]")
+    return any(pattern.match(line) for line in answer)
 
 
 def _next_question_number(number: int, last_entry: int, answer: list[str]) -> bool:
@@ -364,8 +577,76 @@ def _next_question_number(number: int, last_entry: int, answer: list[str]) -> bo
     Numbers in a part may skip (12, 14), so up to QUESTION_GAP past the last
     entry; `1.看人品；` and `2.看物品；` after it are points of the answer.
     """
-    continues_list = bool(answer) and re.match(rf"{number - 1}[.．]", answer[-1]) is not None
+    continues_list = _continues_list(_Numbering(number, "plain", 0), answer)
     return last_entry < number <= last_entry + QUESTION_GAP and not continues_list
+
+
+def _notes(handbook: Handbook) -> list[ParseNote]:
+    """Entries without an answer, and jumps in the numbering of a section."""
+    notes: list[ParseNote] = []
+    for part in handbook.parts:
+        for chapter in part.chapters:
+            for section in chapter.sections:
+                previous: ParsedEntry | None = None
+                for entry in section.entries:
+                    # A repeated number is an error of its own, not a jump.
+                    if previous is not None and entry.number not in (
+                        previous.number,
+                        previous.number + 1,
+                    ):
+                        notes.append(
+                            ParseNote(
+                                entry.line,
+                                _(
+                                    "Line %(line)d: the numbering jumps from %(previous)d to %(number)d."
+                                )
+                                % {
+                                    "line": entry.line,
+                                    "previous": previous.number,
+                                    "number": entry.number,
+                                },
+                            )
+                        )
+                    if not entry.answer:
+                        notes.append(_no_answer(entry, section.entries))
+                    previous = entry
+    return sorted(notes, key=lambda note: note.line)
+
+
+def _no_answer(entry: ParsedEntry, entries: list[ParsedEntry]) -> ParseNote:
+    last_on_line = [e for e in entries if e.line == entry.line][-1]
+    if last_on_line is entry:
+        message = _("Line %(line)d: entry %(number)d has no answer.")
+    else:
+        message = _(
+            "Line %(line)d: entry %(number)d has no answer of its own; "
+            "the answer after this line is entry %(last)d's."
+        )
+    return ParseNote(
+        entry.line,
+        message % {"line": entry.line, "number": entry.number, "last": last_on_line.number},
+    )
+
+
+def _refusal(errors: list[HandbookFormatError], handbook: Handbook) -> HandbookFormatError:
+    """One error naming every problem of the file, in the order of their lines."""
+    problems = sorted(
+        [
+            *((error.line, str(error)) for error in errors),
+            *((line.line, str(line)) for line in handbook.unplaced),
+            *((note.line, str(note)) for note in handbook.notes),
+        ],
+        key=lambda problem: problem[0],
+    )
+    messages = [message for _line, message in problems]
+    if len(messages) > MAX_PROBLEMS:
+        hidden = len(messages) - MAX_PROBLEMS
+        messages = [
+            *messages[:MAX_PROBLEMS],
+            _("More problems not shown: %(count)d.") % {"count": hidden},
+        ]
+    first = min(errors, key=lambda error: error.line)
+    return HandbookFormatError(first.line, first.expected, first.found, problems=messages)
 
 
 def _refuse_repeated_section(chapter: ParsedChapter, section: ParsedSection) -> None:
@@ -440,6 +721,8 @@ class ImportResult:
     entries: list[EntryPreview] = field(default_factory=list)
     moved: list[MovedText] = field(default_factory=list)
     unplaced: list[UnplacedLine] = field(default_factory=list)
+    # Empty answers and jumps in the numbering: imported as they are, to be checked.
+    notes: list[ParseNote] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -459,7 +742,9 @@ def import_handbook(
     handbook: Handbook, *, dry_run: bool = False, editor: User | None = None
 ) -> ImportResult:
     """Upsert the parsed handbook in one transaction (rolled back when `dry_run`)."""
-    result = ImportResult(dry_run=dry_run, unplaced=list(handbook.unplaced))
+    result = ImportResult(
+        dry_run=dry_run, unplaced=list(handbook.unplaced), notes=list(handbook.notes)
+    )
     try:
         with transaction.atomic():
             for order, parsed_part in enumerate(handbook.parts, start=1):

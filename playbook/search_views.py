@@ -156,6 +156,8 @@ def handbook_import(request) -> HttpResponse:
                         _("Lines left out, not placed: %(lines)s.")
                         % {"lines": ", ".join(str(line.line) for line in result.unplaced)},
                     )
+                for note in result.notes:
+                    messages.info(request, _("To check: %(note)s") % {"note": note})
                 if result.missing:
                     messages.warning(
                         request,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from playbook.importer import HandbookFormatError, import_text
 
@@ -16,6 +16,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Report what would change; write nothing."
         )
 
+    @no_translations  # the report in one language, as the rest of the command's output
     def handle(self, *args, path: Path, dry_run: bool, **options) -> None:
         try:
             data = path.read_bytes()
@@ -45,10 +46,9 @@ class Command(BaseCommand):
             )
         for line in result.unplaced:
             # Never run into an answer unseen: the administrator fixes the file.
-            self.stdout.write(
-                f"Line {line.line} not placed (left out, after entry {line.after_entry}): "
-                f"{line.text}"
-            )
+            self.stdout.write(f"{line} (left out)")
+        for note in result.notes:
+            self.stdout.write(f"To check: {note}")
         if dry_run:
             for entry in result.entries:
                 self.stdout.write(
