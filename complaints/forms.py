@@ -148,8 +148,9 @@ class AnswerForm(StepForm):
     field_order = ["answer", "at", "note"]
 
 
-class ContactForm(forms.ModelForm):
-    """One tap and a sentence: the time defaults to now, the method to a phone call."""
+class ContactForm(OnceFormMixin, forms.ModelForm):
+    """One tap and a sentence: the time defaults to now, the method to a phone call. A
+    double tap on a phone in the field logs it once (the one-time token)."""
 
     class Meta:
         model = FeedbackContact

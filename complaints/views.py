@@ -235,19 +235,23 @@ def contact_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            contact_log(
-                case=case,
-                by=request.user,
-                said=data["said"],
-                method=data["method"],
-                progress=data["progress"],
-                at=data["at"],
-            )
+            with submitted_once(form, by=request.user) as submission:
+                contact_log(
+                    case=case,
+                    by=request.user,
+                    said=data["said"],
+                    method=data["method"],
+                    progress=data["progress"],
+                    at=data["at"],
+                )
+                submission.url = case.get_absolute_url()
         except ValidationError as error:
             _errors_to_form(form, error)
+        except AlreadySubmitted:
+            # A double tap: the first one logged it; answer as it did.
+            saved, form = True, ContactForm()
         else:
-            saved = True
-            form = ContactForm()
+            saved, form = True, ContactForm()
     # The agenda's line has a per-case id (agenda-case-<pk>), which render_page's fixed
     # partial names cannot match: its one partial is chosen here.
     if request.htmx and (request.htmx.target or "").startswith("agenda-case-"):

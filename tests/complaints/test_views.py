@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -266,6 +267,26 @@ def test_turning_a_question_already_answered_into_a_complaint_says_why_not(peopl
     assert refusal and str(refusal[0]) in response.text
     question.refresh_from_db()
     assert question.kind == "question"
+
+
+@pytest.mark.parametrize("target", ["feedback", "agenda"])
+def test_a_double_tap_logs_the_contact_once(people, manager_client, target):
+    # Silent for two days: the case is on the agenda too.
+    case = silent_since(make_case(people.owner), timezone.now() - timedelta(days=2))
+    page = manager_client.get(case.get_absolute_url() if target == "feedback" else "/").text
+    action = re.escape(reverse("complaints:contact", args=[case.pk]))
+    form = rf'<form[^>]*action="{action}".*?name="form_token" value="([^"]+)"'
+    token = re.search(form, page, re.S).group(1)
+    tap = {"said": "已电话告知处理进展", "method": "phone", "form_token": token}
+    hx_target = "feedback" if target == "feedback" else f"agenda-case-{case.pk}"
+    for _ in range(2):
+        response = manager_client.post(
+            reverse("complaints:contact", args=[case.pk]),
+            tap,
+            headers={"HX-Request": "true", "HX-Target": hx_target},
+        )
+        assert response.status_code == 200 and "已记录联系" in response.text
+    assert case.contacts.count() == 1
 
 
 def test_contact_logged_with_htmx_returns_the_log(people, manager_client):
