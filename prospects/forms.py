@@ -43,6 +43,13 @@ def not_in_future(value: date | None, message) -> None:
         raise forms.ValidationError(message, code="future")
 
 
+def meant(value: date | None) -> date | None:
+    """`value`, unless it is a slip of the year (accounts/dates.py)."""
+    if problem := implausible(value):
+        raise forms.ValidationError(problem, code="implausible")
+    return value
+
+
 class SearchChoice(forms.Widget):
     """A choice among many (every prospect, after an import: hundreds) as search-as-you-type:
     a search box whose matches come back as radio buttons (prospects:referrer_search)."""
@@ -188,6 +195,9 @@ class ProspectForm(OnceFormMixin, forms.ModelForm):
         # Stored in the one canonical form (the model's validator has already checked it).
         phone = self.cleaned_data.get("phone", "")
         return rules.canonical_phone(phone) or phone
+
+    def clean_next_action_date(self):
+        return meant(self.cleaned_data.get("next_action_date"))
 
     def clean_referred_by(self):
         referred_by = self.cleaned_data.get("referred_by")
@@ -364,7 +374,7 @@ class HospitalityForm(OnceFormMixin, forms.ModelForm):
         ) % {"threshold": format(settings.HOSPITALITY_FLAG_THRESHOLD_CNY.normalize(), "f")}
 
     def clean_occurred_on(self):
-        occurred_on = self.cleaned_data["occurred_on"]
+        occurred_on = meant(self.cleaned_data["occurred_on"])
         not_in_future(occurred_on, _("Record hospitality once it has happened, not in advance."))
         return occurred_on
 
@@ -404,9 +414,12 @@ class PromiseForm(OnceFormMixin, forms.ModelForm):
         self.fields["consulted"].widget = widget
 
     def clean_made_on(self):
-        made_on = self.cleaned_data["made_on"]
+        made_on = meant(self.cleaned_data["made_on"])
         not_in_future(made_on, _("A promise cannot be made in the future."))
         return made_on
+
+    def clean_due_on(self):
+        return meant(self.cleaned_data["due_on"])
 
     def clean(self):
         cleaned = super().clean()

@@ -467,6 +467,39 @@ def test_hospitality_in_the_future_or_negative_is_refused(manager, manager_clien
     assert not HospitalityEntry.objects.exists()
 
 
+def test_a_slip_of_the_year_in_hospitality_promises_and_next_actions_is_refused(
+    manager, manager_client
+):
+    prospect = make_prospect(manager)
+    hospitality = manager_client.post(
+        reverse("prospects:hospitality_create", args=[prospect.pk]),
+        {
+            "hospitality-occurred_on": "0001-01-01",
+            "hospitality-kind": "gift",
+            "hospitality-paid_by": "us",
+            "hospitality-value": "100",
+        },
+    )
+    assert hospitality.context["hospitality_form"].errors["occurred_on"][0].startswith("请检查年份")
+    promise = manager_client.post(
+        reverse("prospects:promise_create", args=[prospect.pk]),
+        {
+            "promise-description": "三天内答复额度",
+            "promise-made_on": "0001-01-01",
+            "promise-due_on": "9999-12-31",
+        },
+    )
+    errors = promise.context["promise_form"].errors
+    assert errors["made_on"][0].startswith("请检查年份")
+    assert errors["due_on"][0].startswith("请检查年份")
+    edit = manager_client.post(
+        reverse("prospects:edit", args=[prospect.pk]),
+        prospect_data(next_action="再访", next_action_date="9999-12-31"),
+    )
+    assert edit.context["form"].errors["next_action_date"][0].startswith("请检查年份")
+    assert not HospitalityEntry.objects.exists() and not Promise.objects.exists()
+
+
 def test_register_shows_only_flagged_for_a_supervisor_by_default(people, supervisor_client):
     prospect = make_prospect(people.owner)
     make_hospitality(prospect, paid_by="us", note="我方请客")
