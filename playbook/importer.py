@@ -57,7 +57,6 @@ QUESTION_START = re.compile(r"(\d{1,4})[.．](?=[^\s\d])")
 SPACED_NUMBER = re.compile(r"^(\d{1,4})[.．]\s+(?=\S)")
 BRACKET_NUMBER = re.compile(r"^[（(](\d{1,3})[）)]\s*(?=\S)")
 LABEL_NUMBER = re.compile(r"^第\s*(\d{1,4})\s*题(?:\s*[:：.．、]\s*|\s+)(?=\S)")
-ENDS_QUESTION = re.compile(r"[?？]$")
 # 答: right after a question's ？ starts its answer on the same line.
 ANSWER_AFTER_QUESTION = re.compile(r"[?？]\s*答\s*[:：]")
 ANSWER_PREFIX = re.compile(r"^答\s*[:：]\s*")
@@ -217,7 +216,7 @@ def _starts_block(text: str) -> bool:
         or LABEL_NUMBER.match(text)
         # 答： never continues a line: it starts an answer (or is out of place).
         or ANSWER_PREFIX.match(text)
-        or (BRACKET_NUMBER.match(text) and ENDS_QUESTION.search(text))
+        or (BRACKET_NUMBER.match(text) and text.endswith(("？", "?")))
     )
 
 

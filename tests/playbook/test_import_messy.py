@@ -13,6 +13,7 @@ from django.utils import translation
 
 from playbook.importer import Handbook, HandbookFormatError, import_text, parse_handbook
 from playbook.models import Entry
+from tests.playbook.test_import_shapes import upload_preview
 
 HEAD = "测试篇\n第一章 营销基础\n一、寻找客户\n"
 
@@ -134,11 +135,7 @@ def test_the_import_result_carries_the_notes():
 
 @pytest.mark.django_db
 def test_the_upload_preview_lists_both_lines_left_out(admin_client_):
-    response = admin_client_.post(
-        reverse("playbook:import"),
-        {"file": SimpleUploadedFile("messy1.txt", MESSY.encode()), "preview": ""},
-    )
-    html = response.content.decode()
+    html = upload_preview(admin_client_, MESSY, "messy1.txt")
     assert 'data-line="21"' in html and "8.这是一个陈述句而不是问句" in html
     assert 'data-line="22"' in html and "答：这里是答案。" in html
     assert '<dd data-count="created">11</dd>' in html

@@ -223,17 +223,22 @@ def test_any_handbook_rendered_to_text_parses_back_to_the_same_entries(handbook)
     assert parsed.unplaced == []
 
 
-@pytest.mark.django_db
-def test_the_upload_preview_shows_unplaced_lines_and_the_start_of_each_entry(admin_client_):
+def upload_preview(client, text: str, name: str = "h.txt") -> str:
+    """The upload page's preview of `text` (a dry run), as HTML."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    text = HEAD + "3.第一次上门带什么？\n答：带上名片和产品手册。\n4.客户说改天再谈怎么理解\n"
-    response = admin_client_.post(
+    response = client.post(
         reverse("playbook:import"),
-        {"file": SimpleUploadedFile("h.txt", text.encode()), "preview": ""},
+        {"file": SimpleUploadedFile(name, text.encode()), "preview": ""},
     )
-    html = response.content.decode()
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_upload_preview_shows_unplaced_lines_and_the_start_of_each_entry(admin_client_):
+    text = HEAD + "3.第一次上门带什么？\n答：带上名片和产品手册。\n4.客户说改天再谈怎么理解\n"
+    html = upload_preview(admin_client_, text)
     assert 'data-line="6"' in html and "4.客户说改天再谈怎么理解" in html
     assert "第一次上门带什么？" in html and "带上名片和产品手册。" in html
     assert not Entry.objects.exists()
