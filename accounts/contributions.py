@@ -29,9 +29,11 @@ from typing import Any
 from django.apps import apps
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template.response import TemplateResponse
 from django.utils.module_loading import module_has_submodule
 
 CONTRIBUTION_MODULE = "home"
+LOADED_AFTER_TEMPLATE = "accounts/panel_loaded_after.html"
 HOOKS = frozenset(
     {
         "nav_items",
@@ -61,6 +63,13 @@ class Panel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 100
+
+    @classmethod
+    def loaded_after(cls, url: str, title: str, order: int = 100) -> Panel:
+        """A panel the home shows by its title and fills in from `url` once the page is
+        there (htmx): for figures that cost more than the page around them, so the home
+        does not wait for every panel. `url` answers with `panels_response`."""
+        return cls(LOADED_AFTER_TEMPLATE, {"url": url, "title": title}, order)
 
 
 @dataclass
@@ -154,6 +163,13 @@ def nav_items(user) -> list[NavItem]:
 
 def home_panels(request) -> list[Panel]:
     return sorted(collect("home_panels", request), key=lambda panel: panel.order)
+
+
+def panels_response(request, panels: list[Panel], title: str) -> TemplateResponse:
+    """What a panel's own URL answers (Panel.loaded_after): the panels alone to the home's
+    htmx request, a page of their own to a link followed without script."""
+    template = "accounts/panels.html" + ("#panels" if request.htmx else "")
+    return TemplateResponse(request, template, {"panels": panels, "title": title})
 
 
 def agenda(user, today: date) -> list[AgendaSection]:

@@ -3,6 +3,8 @@ and today's agenda, which gathers every app's `agenda_sections`."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,13 +24,17 @@ def home_panels(request) -> list[Panel]:
     user = request.user
     if user.is_administrator:
         return []
-    today = timezone.localdate()
-    # A supervisor's home leads with the team; their own agenda comes after it.
-    own = user.is_supervisor
-    return [
-        Panel(
-            "accounts/agenda.html",
-            {"sections": agenda(user, today), "today": today, "own": own},
-            order=15 if own else 10,
-        )
-    ]
+    if user.is_supervisor:
+        # A supervisor's home leads with the team; their own agenda comes after it, and
+        # after the page (it costs as much as a manager's whole home).
+        return [Panel.loaded_after(reverse("own_agenda"), _("My own agenda"), order=15)]
+    return [agenda_panel(user, timezone.localdate())]
+
+
+def agenda_panel(user, today: date) -> Panel:
+    """Today's agenda of `user`: a manager's home, a supervisor's own (views.own_agenda)."""
+    return Panel(
+        "accounts/agenda.html",
+        {"sections": agenda(user, today), "today": today, "own": user.is_supervisor},
+        order=10,
+    )

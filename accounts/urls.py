@@ -5,6 +5,7 @@ from accounts import views
 from accounts.forms import SignInForm
 
 urlpatterns = [
+    path("agenda/", views.own_agenda, name="own_agenda"),
     path("calendar.ics", views.calendar_download, name="calendar"),
     path("calendar/subscription/", views.calendar_subscription, name="calendar_subscription"),
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

@@ -15,7 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.calendar import person_calendar
-from accounts.contributions import home_panels
+from accounts.contributions import home_panels, panels_response
+from accounts.home import agenda_panel
 from accounts.models import CalendarToken
 
 
@@ -23,6 +24,15 @@ from accounts.models import CalendarToken
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's home: the panels the apps contribute for that role."""
     return TemplateResponse(request, "accounts/home.html", {"panels": home_panels(request)})
+
+
+@require_GET
+def own_agenda(request: HttpRequest) -> HttpResponse:
+    """The person's own agenda on its own: what a supervisor's home loads after the team."""
+    if request.user.is_administrator:
+        raise Http404
+    panel = agenda_panel(request.user, timezone.localdate())
+    return panels_response(request, [panel], _("My own agenda"))
 
 
 @login_not_required

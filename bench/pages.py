@@ -64,6 +64,8 @@ class Page:
     ref_who: str = ""
     ref_url: str = ""
     note: str = ""
+    # Asked for as htmx asks (a panel a page loads after itself).
+    htmx: bool = False
     ours: dict = field(default_factory=dict)
     ref: dict = field(default_factory=dict)
 
@@ -130,12 +132,20 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen:
 
 
 def request(
-    port: int, path: str, *, cookie: str = "", method: str = "GET", body: str = ""
+    port: int,
+    path: str,
+    *,
+    cookie: str = "",
+    method: str = "GET",
+    body: str = "",
+    htmx: bool = False,
 ) -> tuple[int, dict[str, list[str]], bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
     headers = {"Host": HOST}
     if cookie:
         headers["Cookie"] = cookie
+    if htmx:
+        headers["HX-Request"] = "true"
     if body:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         headers["Referer"] = f"http://{HOST}:{port}{path}"
@@ -179,24 +189,24 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered)) - 1))]
 
 
+def sides(page: Page) -> list[tuple[str, str, str, bool]]:
+    """(side, who, url, htmx) of our page, then of its reference when it has one."""
+    ours = ("ours", page.who, page.url, page.htmx)
+    return [ours, ("ref", page.ref_who, page.ref_url, False)] if page.ref_url else [ours]
+
+
 def latency(port: int, pages: list[Page], cookies: dict[str, str], rounds: int) -> None:
     """Sequential requests, ours and the reference one after the other, round by round."""
     timings: dict[tuple[int, str], list[float]] = {}
     for _ in range(3):  # warm both workers' caches and connections
         for page in pages:
-            for who, url in ((page.who, page.url), (page.ref_who, page.ref_url)):
-                if url:
-                    request(port, url, cookie=cookies.get(who, ""))
+            for _side, who, url, htmx in sides(page):
+                request(port, url, cookie=cookies.get(who, ""), htmx=htmx)
     for _ in range(rounds):
         for index, page in enumerate(pages):
-            for side, who, url in (
-                ("ours", page.who, page.url),
-                ("ref", page.ref_who, page.ref_url),
-            ):
-                if not url:
-                    continue
+            for side, who, url, htmx in sides(page):
                 started = time.perf_counter()
-                status, _headers, _body = request(port, url, cookie=cookies.get(who, ""))
+                status, _headers, _body = request(port, url, cookie=cookies.get(who, ""), htmx=htmx)
                 elapsed = (time.perf_counter() - started) * 1000
                 if status != 200:
                     raise RuntimeError(f"{url} as {who} answered {status}")
@@ -210,10 +220,12 @@ def latency(port: int, pages: list[Page], cookies: dict[str, str], rounds: int) 
                 )
 
 
-def _wrk(port: int, url: str, cookie: str, seconds: int) -> tuple[float, int]:
+def _wrk(port: int, url: str, cookie: str, seconds: int, htmx: bool) -> tuple[float, int]:
     command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    if htmx:
+        command += ["-H", "HX-Request: true"]
     out = subprocess.run(
         [*command, f"http://{HOST}:{port}{url}"], capture_output=True, text=True, check=True
     ).stdout
@@ -222,7 +234,7 @@ def _wrk(port: int, url: str, cookie: str, seconds: int) -> tuple[float, int]:
     return rps, int(bad.group(1)) if bad else 0
 
 
-def _python_load(port: int, url: str, cookie: str, seconds: int) -> tuple[float, int]:
+def _python_load(port: int, url: str, cookie: str, seconds: int, htmx: bool) -> tuple[float, int]:
     """Fallback without wrk: CONNECTIONS threads on loopback, for `seconds`."""
     stop = time.monotonic() + seconds
     counts = [0] * CONNECTIONS
@@ -230,7 +242,7 @@ def _python_load(port: int, url: str, cookie: str, seconds: int) -> tuple[float,
 
     def worker(slot: int) -> None:
         while time.monotonic() < stop:
-            status = request(port, url, cookie=cookie)[0]
+            status = request(port, url, cookie=cookie, htmx=htmx)[0]
             counts[slot] += 1
             errors[slot] += status != 200
 
@@ -246,10 +258,9 @@ def _python_load(port: int, url: str, cookie: str, seconds: int) -> tuple[float,
 def throughput(port: int, pages: list[Page], cookies: dict[str, str], seconds: int) -> str:
     load = _wrk if shutil.which("wrk") else _python_load
     for page in pages:
-        for side, who, url in (("ours", page.who, page.url), ("ref", page.ref_who, page.ref_url)):
-            if url:
-                rps, bad = load(port, url, cookies.get(who, ""), seconds)
-                getattr(page, side).update(rps=rps, errors=bad)
+        for side, who, url, htmx in sides(page):
+            rps, bad = load(port, url, cookies.get(who, ""), seconds, htmx)
+            getattr(page, side).update(rps=rps, errors=bad)
     return "wrk -t1 -c8" if load is _wrk else "Python threads (wrk not installed)"
 
 
@@ -319,6 +330,21 @@ def plan(quick: bool) -> tuple[list[Page], list[str], dict[str, str]]:
             "manager",
             reverse("home"),
         ),
+        # What the supervisor's home loads after itself (Panel.loaded_after), each as
+        # the home's htmx asks for it.
+        Page(
+            "… then its team's overdue panel (htmx)",
+            "supervisor",
+            reverse("prospects:team_attention"),
+            htmx=True,
+        ),
+        Page(
+            "… then its complaints panel (htmx)",
+            "supervisor",
+            reverse("complaints:board_panel"),
+            htmx=True,
+        ),
+        Page("… then its own agenda (htmx)", "supervisor", reverse("own_agenda"), htmx=True),
         Page(
             "territory list (supervisor)",
             "supervisor",

@@ -49,17 +49,22 @@ def nav_items(user) -> list[NavItem]:
 
 
 def home_panels(request) -> list[Panel]:
-    user = request.user
-    if not user.is_supervisor:
+    if not request.user.is_supervisor:
         return []
-    now = timezone.now()
     return [
-        Panel(
-            "complaints/panels/board.html",
-            {**board.attention(user, now, limit=AGENDA_SHOWN), "now": now},
-            order=12,
+        Panel.loaded_after(
+            reverse("complaints:board_panel"), _("Complaints needing attention"), order=12
         )
     ]
+
+
+def board_panel(user, now) -> Panel:
+    """The team's escalated, overdue and late cases: views.board_panel."""
+    return Panel(
+        "complaints/panels/board.html",
+        {**board.attention(user, now, limit=AGENDA_SHOWN), "now": now},
+        order=12,
+    )
 
 
 def agenda_sections(user, today: date) -> list[AgendaSection]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.case_create, name="create"),
     path("questions/new/", views.case_create, {"kind": Kind.QUESTION}, name="question_create"),
     path("board/", views.team_board, name="board"),
+    path("board/attention/", views.board_panel, name="board_panel"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/steps/<str:action>/", views.case_step, name="step"),

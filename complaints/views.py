@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.contributions import panels_response
 from accounts.models import Role
 from accounts.once import AlreadySubmitted, already_submitted, submitted_once
 from accounts.policy import CASEWORK_ROLES, roles_required
 from accounts.rendering import HtmxHttpRequest, render_page
-from complaints import board, rules
+from complaints import board, home, rules
 from complaints.forms import (
     AnswerForm,
     CaseForm,
@@ -336,6 +337,14 @@ def case_reassign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         case.reassign(to=data["handler"], by=request.user)
 
     return _action_page(request, case, form, _("Change the handler"), run)
+
+
+@roles_required(Role.SUPERVISOR)
+@require_http_methods(["GET"])
+def board_panel(request: HtmxHttpRequest) -> HttpResponse:
+    """The team's complaints needing attention: loaded after the supervisor's home."""
+    panel = home.board_panel(request.user, timezone.now())
+    return panels_response(request, [panel], _("Complaints needing attention"))
 
 
 @roles_required(Role.SUPERVISOR)

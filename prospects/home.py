@@ -67,6 +67,20 @@ def home_panels(request) -> list[Panel]:
     if not user.is_supervisor:
         return []
     today = timezone.localdate()
+    return [
+        Panel(
+            "prospects/panels/team_overview.html",
+            {"rows": team_overview(user, today=today), "periods": Periods(today)},
+            order=5,
+        ),
+        # What is overdue across the team is read after the overview, loaded after it.
+        Panel.loaded_after(reverse("prospects:team_attention"), _("My team: overdue"), order=10),
+    ]
+
+
+def team_attention_panels(user, today: date) -> list[Panel]:
+    """What the team let slip (next actions, promises), the hospitality and the promises
+    made without asking first that wait for the supervisor: supervision_views.team_attention."""
     overdue_prospects, overdue_prospects_total = first_of(
         Prospect.objects.of_team(user)
         .overdue(today)
@@ -107,11 +121,6 @@ def home_panels(request) -> list[Panel]:
             "prospects/panels/unconsulted.html",
             {"promises": unconsulted, "total": unconsulted_total},
             order=11,
-        ),
-        Panel(
-            "prospects/panels/team_overview.html",
-            {"rows": team_overview(user, today=today), "periods": Periods(today)},
-            order=5,
         ),
     ]
 

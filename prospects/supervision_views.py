@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.contributions import panels_response
 from accounts.models import Role
 from accounts.policy import roles_required
 from prospects import permissions
@@ -32,6 +33,7 @@ from prospects.forms import (
     HospitalityReviewForm,
     PromiseDeclineForm,
 )
+from prospects.home import team_attention_panels
 from prospects.models import Attachment, HospitalityEntry, Promise, Prospect, Visit
 from prospects.services import attachment_add, prospects_hand_over
 from prospects.supervision import Periods, handover_preview, team_conversion, team_overview
@@ -54,6 +56,14 @@ def team_overview_page(request: HttpRequest) -> HttpResponse:
             "today": today,
         },
     )
+
+
+@require_http_methods(["GET"])
+@roles_required(Role.SUPERVISOR)
+def team_attention(request: HttpRequest) -> HttpResponse:
+    """What the team let slip and what waits for the supervisor: loaded after their home."""
+    panels = team_attention_panels(request.user, timezone.localdate())
+    return panels_response(request, panels, _("My team: overdue"))
 
 
 @require_http_methods(["GET"])

@@ -41,6 +41,7 @@ from prospects import supervision_views  # noqa: E402
 
 urlpatterns += [
     path("team/", supervision_views.team_overview_page, name="team_overview"),
+    path("team/attention/", supervision_views.team_attention, name="team_attention"),
     path("team/handover/", supervision_views.handover, name="handover"),
     path("visits/", supervision_views.visit_list, name="visit_list"),
     path("conversion/", supervision_views.conversion, name="conversion"),

@@ -22,3 +22,13 @@ document.addEventListener("DOMContentLoaded", function () {
   var menu = document.getElementById("site-menu");
   if (menu && window.matchMedia("(min-width: 1024px)").matches) menu.open = true;
 });
+
+// A panel loaded after the home (Panel.loaded_after) that could not be fetched says so,
+// with a link to its own page, instead of "Loading…" for ever.
+document.addEventListener("htmx:afterRequest", function (event) {
+  var panel = event.detail.elt;
+  if (event.detail.successful || !panel.classList.contains("panel-loaded-after")) return;
+  panel.removeAttribute("aria-busy");
+  panel.querySelector(".panel-waiting").hidden = true;
+  panel.querySelector(".panel-failed").hidden = false;
+});

@@ -5,19 +5,26 @@ from django.utils import timezone
 from tests.access import EVERYONE, OWN_ROWS, Expect
 
 
-def follow_up(people, person, marker: str) -> None:
+def follow_up(people, person, marker: str, days_ahead: int = 1) -> None:
     from tests.prospects.factories import make_prospect
 
     make_prospect(
         person,
         name=marker,
         next_action="回访",
-        next_action_date=timezone.localdate() + timedelta(days=1),
+        next_action_date=timezone.localdate() + timedelta(days=days_ahead),
     )
+
+
+def due_today(people, person, marker: str) -> None:
+    follow_up(people, person, marker, days_ahead=0)
 
 
 EXPECTATIONS = [
     Expect("home", EVERYONE),
+    # A person's own agenda (a supervisor's home loads it after the team); an
+    # administrator has none.
+    Expect("own_agenda", EVERYONE - {"admin"}, rows=due_today, sees=OWN_ROWS),
     # The feed holds a person's own follow-ups, whatever their role.
     Expect("calendar", EVERYONE, rows=follow_up, sees=OWN_ROWS),
     Expect("healthz", EVERYONE, public=True),

@@ -15,6 +15,7 @@ from accounts.contributions import AGENDA_SHOWN, first_of
 from prospects.models import Prospect
 from tests.complaints.factories import make_case, silent_since
 from tests.conftest import client_for
+from tests.home import loaded_home
 from tests.prospects.factories import make_promise, make_prospect
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_a_supervisors_own_agenda_links_to_their_own_prospects_not_the_teams(peo
     mine = overdue_prospects(people.supervisor, MORE)
     theirs = overdue_prospects(people.owner, 1)[0]
     client = client_for(people.supervisor)
-    due = section(client.get(reverse("home")).text, "到期的下一步行动")
+    due = section(loaded_home(client).text, "到期的下一步行动")
     link = re.search(r'<a href="([^"]+)" data-action>查看全部', due).group(1).replace("&amp;", "&")
     listing = client.get(link).text
     assert all(p.get_absolute_url() in listing for p in mine)
@@ -88,7 +89,7 @@ def test_the_supervisors_home_counts_all_overdue_promises_of_the_team(people):
         make_promise(
             prospect, made_on=today - timedelta(days=30), due_on=today - timedelta(days=day + 1)
         )
-    page = client_for(people.supervisor).get(reverse("home")).text
+    page = loaded_home(client_for(people.supervisor)).text
     panel = re.search(r"<h3>逾期承诺.*?</article>", page, re.S).group(0)
     assert f'<span class="badge">{MORE}</span>' in panel
     assert panel.count("#promise-") == AGENDA_SHOWN
@@ -100,7 +101,7 @@ def test_the_complaint_board_counts_every_escalated_case(people):
     for _ in range(MORE):
         silent_since(make_case(people.owner), long_ago)
     client = client_for(people.supervisor)
-    home = client.get(reverse("home")).text
+    home = loaded_home(client).text
     board = client.get(reverse("complaints:board")).text
     for page in (home, board):
         panel = re.search(r"<h[23]>已升级.*?查看全部.*?</p>", page, re.S).group(0)

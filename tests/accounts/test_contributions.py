@@ -58,3 +58,18 @@ def test_the_timeline_is_newest_first(contrib_app, manager):
     make_promise(prospect, made_on=today - timedelta(days=1))
     days = [entry.day for entry in contributions.timeline(prospect, manager)]
     assert days == [today - timedelta(days=n) for n in (1, 2, 5)]
+
+
+def test_a_panel_loaded_after_the_home_answers_htmx_alone_and_a_link_with_a_page(
+    people, supervisor_client
+):
+    make_prospect(people.supervisor, name="我自己的商行", next_action_date=timezone.localdate())
+    home = supervisor_client.get("/").text
+    # The home carries the panel's title and where to load it from, not its rows.
+    assert 'hx-get="/accounts/agenda/" hx-trigger="load"' in home
+    assert "我自己的日程" in home and "我自己的商行" not in home
+    alone = supervisor_client.get("/accounts/agenda/", headers={"HX-Request": "true"}).text
+    assert alone.lstrip().startswith('<section class="panel agenda">')
+    assert "我自己的商行" in alone and "<html" not in alone
+    page = supervisor_client.get("/accounts/agenda/").text
+    assert "<html" in page and "我自己的商行" in page and 'href="/">← 首页' in page

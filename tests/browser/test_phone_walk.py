@@ -72,6 +72,8 @@ def test_every_page_fits_a_phone_for_everyone_who_may_see_it(shard, browser, liv
                     continue  # downloads (.ics, .csv, .xlsx) and health checks
                 page.goto(live_server.url + url)
                 page.wait_for_load_state("load")
+                # A home's panels loaded after it are measured once they are there.
+                page.wait_for_selector(".panel-loaded-after", state="detached")
                 walked += 1
                 for problem in phone_problems(page):
                     problems.append(f"{url} as {viewer or 'anonymous'}: {problem}")

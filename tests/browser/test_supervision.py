@@ -22,6 +22,32 @@ def fits_the_phone(page) -> None:
     assert not overflow, f"sideways scroll on {page.url}"
 
 
+def test_the_supervisors_home_fills_in_the_panels_it_loads_after_itself(
+    people, sign_in, live_server
+):
+    today = timezone.localdate()
+    make_prospect(people.owner, name="逾期商行", next_action_date=today - timedelta(days=3))
+    make_prospect(people.supervisor, name="我自己的商行", next_action_date=today)
+    page = sign_in(people.supervisor)
+    page.set_viewport_size(PHONE)
+    # The complaints panel fails once: it says so and links to its own page.
+    page.route("**/complaints/board/attention/", lambda route: route.fulfill(status=500))
+    page.goto(f"{live_server.url}/")
+    expect(page.locator(f"#member-{people.owner.pk}")).to_be_visible()
+    expect(page.get_by_role("link", name="逾期商行")).to_be_visible()
+    expect(page.get_by_role("link", name="我自己的商行")).to_be_visible()
+    expect(page.get_by_text("正在载入…").locator("visible=true")).to_have_count(0)
+    failed = page.locator(".panel-loaded-after")
+    expect(failed).to_have_count(1)
+    expect(failed.get_by_text("这一栏未能载入。")).to_be_visible()
+    fits_the_phone(page)
+    page.unroute("**/complaints/board/attention/")
+    failed.get_by_role("link", name="在单独的页面打开").click()
+    expect(page.get_by_role("heading", name="需要关注的投诉")).to_be_visible()
+    expect(page.get_by_role("link", name="← 首页")).to_be_visible()
+    fits_the_phone(page)
+
+
 def test_a_supervisor_reviews_the_team_on_a_phone(people, sign_in, live_server):
     today = timezone.localdate()
     late = make_prospect(people.owner, name="逾期商行", next_action_date=today - timedelta(days=3))

@@ -60,6 +60,7 @@ EXPECTATIONS = [
         data=lambda people: {"client_name": "", "channel": "phone"},
     ),
     Expect("complaints:board", SUPERVISING),
+    Expect("complaints:board_panel", SUPERVISING),
     Expect("complaints:detail", OWNER_SIDE, kwargs=case),
     Expect("complaints:detail", OWNER_SIDE, kwargs=question),
     Expect("complaints:edit", OWNER_SIDE, kwargs=case),

@@ -78,6 +78,8 @@ PAGES = [
     ("owner", lambda case: case.get_absolute_url()),
     ("supervisor", lambda case: reverse("complaints:board")),
     ("supervisor", lambda case: reverse("home")),
+    ("supervisor", lambda case: reverse("complaints:board_panel")),
+    ("supervisor", lambda case: reverse("own_agenda")),
     ("owner", lambda case: reverse("home")),
     ("owner", lambda case: reverse("calendar")),
     ("owner", lambda case: case.prospect.get_absolute_url()),

@@ -264,6 +264,7 @@ def flagged_entry(people):
 
 EXPECTATIONS += [
     Expect("prospects:team_overview", TEAM_LEADS),
+    Expect("prospects:team_attention", TEAM_LEADS),
     Expect("prospects:visit_list", EVERYONE),
     Expect("prospects:visit_list", EVERYONE, query="?contact=reached&visited_from=2026-01-01"),
     Expect("prospects:promise_list", EVERYONE, query="?show=unconsulted&owner=1"),

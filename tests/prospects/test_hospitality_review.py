@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from prospects.models import HospitalityEntry, HospitalityReview
 from tests.conftest import client_for
+from tests.home import loaded_home
 from tests.prospects.factories import make_hospitality, make_prospect
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def review_url(entry) -> str:
 def test_an_acknowledged_entry_leaves_the_home_panel_but_stays_in_the_register(people):
     entry = make_hospitality(make_prospect(people.owner), kind="meal", paid_by="client")
     supervisor = client_for(people.supervisor)
-    assert entry.prospect.name in supervisor.get(reverse("home")).content.decode()
+    assert entry.prospect.name in loaded_home(supervisor).text
     response = supervisor.post(review_url(entry), {"review": "acknowledged", "comment": "可以"})
     assert response.status_code == 302
     entry.refresh_from_db()
@@ -28,8 +29,8 @@ def test_an_acknowledged_entry_leaves_the_home_panel_but_stays_in_the_register(p
         people.supervisor,
         "可以",
     )
-    home = supervisor.get(reverse("home"))
-    team_panel = next(p for p in home.context["panels"] if "flagged" in p.context)
+    home = loaded_home(supervisor)
+    team_panel = next(p for p in home.panels if "flagged" in p.context)
     assert entry not in team_panel.context["flagged"]
     register = supervisor.get(reverse("prospects:hospitality_list") + "?show=flagged")
     assert entry in register.context["page"].object_list

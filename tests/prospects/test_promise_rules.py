@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from prospects.models import Promise, PromiseStatus
 from tests.conftest import client_for
+from tests.home import loaded_home
 from tests.prospects.factories import make_promise, make_prospect
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +23,8 @@ def promise_data(**extra):
 
 
 def unconsulted_panel(user):
-    home = client_for(user).get(reverse("home"))
-    panel = next(p for p in home.context["panels"] if p.template.endswith("unconsulted.html"))
+    home = loaded_home(client_for(user))
+    panel = next(p for p in home.panels if p.template.endswith("unconsulted.html"))
     return panel.context["promises"]
 
 

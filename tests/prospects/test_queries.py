@@ -65,6 +65,8 @@ PAGES = [
     ("owner", lambda hub, territory: reverse("calendar")),
     ("owner", lambda hub, territory: reverse("home")),
     ("supervisor", lambda hub, territory: reverse("home")),
+    ("supervisor", lambda hub, territory: reverse("prospects:team_attention")),
+    ("supervisor", lambda hub, territory: reverse("own_agenda")),
 ]
 
 

@@ -20,6 +20,7 @@ from prospects.models import (
     Visit,
 )
 from tests.conftest import client_for
+from tests.home import loaded_home
 from tests.prospects.factories import (
     make_hospitality,
     make_promise,
@@ -445,7 +446,7 @@ def test_client_paid_meal_is_flagged_for_the_supervisor(people, manager_client, 
     assert (
         "老周菜馆" in supervisor_client.get(reverse("prospects:hospitality_list")).content.decode()
     )
-    assert "老周菜馆" in supervisor_client.get(reverse("home")).content.decode()
+    assert "老周菜馆" in loaded_home(supervisor_client).text
     other = client_for(people.other_supervisor)
     assert "老周菜馆" not in other.get(reverse("prospects:hospitality_list")).content.decode()
 
@@ -574,7 +575,7 @@ def test_overdue_promise_shows_on_the_agenda_and_the_supervisors_home(
     page = manager_client.get(reverse("home")).content.decode()
     assert "华联批发" in page
     assert f"#promise-{promise.pk}" in page
-    assert "华联批发" in supervisor_client.get(reverse("home")).content.decode()
+    assert "华联批发" in loaded_home(supervisor_client).text
 
 
 # --- Territories and referrals ---------------------------------------------------------------
