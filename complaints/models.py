@@ -116,6 +116,10 @@ STEPS: tuple[tuple[str, str], ...] = (
     (Status.EXCEED, Action.EXCEED),
 )
 STEP_ACTIONS = frozenset(action for _status, action in STEPS)
+# What moves a case along, from its receipt: each is dated no earlier than the one before.
+SEQUENCE = frozenset(
+    {Action.RECEIVE, *(action for action, (_from, after) in TRANSITIONS.items() if after)}
+)
 # What each action requires (field -> message), beyond a note.
 REQUIRED: dict[str, dict[str, Any]] = {
     Action.CLOSE: {
@@ -425,7 +429,10 @@ class Case(models.Model):
                 % {"status": self.get_status_display()}
             )
         errors: dict[str, Any] = {}
+        _before, after = TRANSITIONS[action]
         problem = rules.contact_time_error(at=at, received=self.received_at, now=now)
+        if problem is None and after is not None:
+            problem = rules.step_order_error(at=at, previous=self.last_step_at())
         if problem:
             errors["at"] = problem
         for field, message in REQUIRED.get(action, {}).items():
@@ -441,7 +448,6 @@ class Case(models.Model):
             raise ValidationError(errors)
         for field, value in changes.items():
             setattr(self, field, value.strip() if isinstance(value, str) else value)
-        _before, after = TRANSITIONS[action]
         if after is not None:
             self.status = after
         if action == Action.CONVERT:
@@ -458,6 +464,11 @@ class Case(models.Model):
             self.last_contact_at = max(self.last_contact_at, at)
         self.save()
         return CaseEvent.objects.create(case=self, action=action, at=at, note=note.strip(), by=by)
+
+    def last_step_at(self) -> datetime | None:
+        """When the case last moved along (its receipt or a step that changed its status;
+        not an extension or a new handler): the next step is dated no earlier."""
+        return self.events.filter(action__in=SEQUENCE).aggregate(last=models.Max("at"))["last"]
 
     def extend(self, *, by: User, reason: str, at: datetime | None = None) -> CaseEvent:
         """30 days with a written reason; 60 only with the supervisor's approval."""

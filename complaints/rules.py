@@ -126,6 +126,21 @@ def contact_time_error(*, at: datetime, received: datetime, now: datetime) -> st
     return None
 
 
+def step_order_error(*, at: datetime, previous: datetime | None) -> str | None:
+    """Why a step cannot be dated `at` when the case's step before it was dated
+    `previous`: the handbook's steps come one after the other, so neither can its record."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    # To the minute, as forms give times: two steps in one minute are in order.
+    if previous is None or at >= previous.replace(second=0, microsecond=0):
+        return None
+    return _("A step cannot be dated before the step before it (%(previous)s).") % {
+        "previous": date_format(timezone.localtime(previous), "Y-m-d H:i")
+    }
+
+
 def median(values: list[float]) -> float | None:
     if not values:
         return None

@@ -443,3 +443,20 @@ def test_client_page_offers_to_record_a_complaint(people, manager_client):
     assert f"/complaints/new/?prospect={prospect.pk}" in page
     form = manager_client.get(f"/complaints/new/?prospect={prospect.pk}").text
     assert f'<option value="{prospect.pk}" selected>' in form
+
+
+def test_a_step_cannot_be_dated_before_the_step_before_it(people, manager_client):
+    case = make_case(people.owner, received_at=timezone.now() - timedelta(hours=3))
+    listened = timezone.now() - timedelta(hours=1)
+    assert step(manager_client, case, "listen", at=listened).status_code == 302
+    response = step(
+        manager_client, case, "acknowledge", "先安抚", at=listened - timedelta(minutes=1)
+    )
+    shown = timezone.localtime(listened).strftime("%Y-%m-%d %H:%M")
+    assert f"步骤的时间不能早于上一步（{shown}）。" in response.text
+    assert "先安抚" in response.text  # kept for the next try
+    assert not case.events.filter(action="acknowledge").exists()
+    # The same minute is in order; a new handler in between does not count as a step.
+    case.refresh_from_db()
+    case.reassign(to=people.teammate, by=people.supervisor)
+    assert step(client_for(people.teammate), case, "acknowledge", at=listened).status_code == 302
