@@ -181,7 +181,11 @@ class Investigation(models.Model):
     years_in_business = models.PositiveSmallIntegerField(
         _("years in business"), null=True, blank=True, validators=[MaxValueValidator(200)]
     )
-    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    # A small-business borrower: a figure beyond this is a slip of the keyboard (and the
+    # database's own limit, which SQLite puts at 2^63, is no message to show a person).
+    employees = models.PositiveIntegerField(
+        _("employees"), null=True, blank=True, validators=[MaxValueValidator(1_000_000)]
+    )
     operations = models.TextField(_("operations (经营状况)"), blank=True)
     finances = models.TextField(_("finances (财务状况)"), blank=True)
     bad_credit_found = models.BooleanField(

@@ -115,6 +115,25 @@ def test_absurd_loans_are_refused_beside_the_field(people, field, value, message
     assert not Investigation.objects.exists()
 
 
+def test_an_absurd_head_count_is_refused_beside_the_field_on_every_database(people):
+    investigation = make_investigation(people.owner)
+    response = client_for(people.owner).post(
+        reverse("investigations:edit", args=[investigation.pk]),
+        {
+            "amount": "500000",
+            "term_months": "12",
+            "product": "贷款",
+            "purpose": "备货",
+            "existing_loans": "0",
+            "employees": "9999999999",
+        },
+    )
+    assert response.status_code == 200
+    # Not the database's own limit (2^63 - 1 on SQLite, 2^31 - 1 on PostgreSQL).
+    assert response.context["form"].errors["employees"] == ["确保该值小于或等于1000000。"]
+    assert refresh(investigation).employees is None
+
+
 def test_typing_net_assets_is_refused_with_a_message(people):
     investigation = make_investigation(people.owner)
     response = client_for(people.owner).post(
