@@ -184,19 +184,6 @@ def _commit_now(
         actor=request.user,
         sheet=sheet,
     )
-    if form.cleaned_data["skip_bad_rows"]:
-        skipped = importing.import_preview(
-            batch=batch, sheet=sheet, mapping=form.mapping()
-        ).summary.bad
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)s row with errors was left out.",
-                "%(count)s rows with errors were left out.",
-                skipped,
-            )
-            % {"count": skipped},
-        )
     # Measured here, so the person sees what the wait was for.
     messages.success(
         request,

@@ -1020,7 +1020,12 @@ def import_commit(
         # bulk_create skips Prospect.save(), which dates each stage: date the entries here.
         ProspectStageChange.record_entries(prospects)
         _log_created(prospects, actor=actor, batch=batch)
-        batch.mark_committed(count=len(prospects))
+        batch.mark_committed(
+            count=len(prospects),
+            # Confirmed above: bad rows only when the person chose to leave them out.
+            left_out_bad=preview.summary.bad,
+            left_out_duplicates=preview.summary.duplicates,
+        )
     return len(prospects)
 
 

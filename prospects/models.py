@@ -1314,6 +1314,9 @@ class ImportBatch(models.Model):
         _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
     )
     imported_count = models.PositiveIntegerField(_("prospects imported"), default=0)
+    # What the person agreed to leave out, so the batch says so after the import.
+    left_out_bad = models.PositiveIntegerField(_("rows with errors left out"), default=0)
+    left_out_duplicates = models.PositiveIntegerField(_("duplicate rows left out"), default=0)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
     # A long file is imported by the background worker, as the person confirmed it:
@@ -1365,13 +1368,24 @@ class ImportBatch(models.Model):
         self.refusal = reason
         self.save(update_fields=["status", "refusal"])
 
-    def mark_committed(self, *, count: int) -> None:
+    def mark_committed(self, *, count: int, left_out_bad: int, left_out_duplicates: int) -> None:
         self.status = ImportStatus.COMMITTED
         self.imported_count = count
+        self.left_out_bad, self.left_out_duplicates = left_out_bad, left_out_duplicates
         self.committed_at = timezone.now()
         self.data = b""  # the rows now live as prospects; the file is not kept
         self.refusal = ""
-        self.save(update_fields=["status", "imported_count", "committed_at", "data", "refusal"])
+        self.save(
+            update_fields=[
+                "status",
+                "imported_count",
+                "left_out_bad",
+                "left_out_duplicates",
+                "committed_at",
+                "data",
+                "refusal",
+            ]
+        )
 
 
 # --- Exports written in the background -------------------------------------------------------

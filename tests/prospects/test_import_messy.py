@@ -160,6 +160,8 @@ def test_a_row_cut_by_a_comma_is_not_imported_cut(manager_client, territory):
     assert not Prospect.objects.exists()
     commit(manager_client, batch, skip_bad_rows="on")
     assert list(Prospect.objects.values_list("name", flat=True)) == ["四号店"]
+    page = manager_client.get(batch.get_absolute_url()).text
+    assert "按您的选择，略过了 1 行有错误的数据。" in page and "重复数据" not in page
 
 
 # --- Merged cells in a workbook -----------------------------------------------------------

@@ -167,6 +167,9 @@ def test_duplicates_in_the_branch_and_in_the_file_are_flagged(manager_client, pe
 
     assert commit(manager_client, batch, skip_duplicates="on").status_code == 302
     assert sorted(Prospect.objects.values_list("name", flat=True)) == ["宏达五金", "鑫源服装商行"]
+    # The batch keeps saying what was left out, long after the flash message.
+    page = manager_client.get(batch.get_absolute_url()).text
+    assert "按您的确认，略过了 2 行重复数据。" in page and "有错误的数据" not in page
 
 
 def test_duplicates_in_another_branch_do_not_count(manager_client, territory):
