@@ -116,3 +116,29 @@ def test_removing_evidence_deletes_the_file(people, django_capture_on_commit_cal
     assert response.status_code == 302
     assert not EvidenceFile.objects.exists()
     assert not evidence_storage().exists(file.stored_name)
+
+
+def test_a_file_name_too_long_to_upload_gets_a_page_that_says_what_to_do(people):
+    """Django refuses a part whose header passes 1 KB (a name of 400 Chinese characters):
+    the person is told, in their language, to shorten the name; nothing is saved."""
+    investigation = make_investigation(people.owner)
+    name = "营业执照" * 100 + ".pdf"  # a browser sends it whole (the test client would cut it)
+    boundary = "----evidence"
+    body = (
+        (
+            f"--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + b"%PDF-1.4\n%%EOF\n"
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = client_for(people.owner).generic(
+        "POST",
+        reverse("investigations:evidence_upload", args=[investigation.pk]),
+        body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 400
+    assert "请求无法读取" in response.text and "缩短文件名后重试" in response.text
+    assert not EvidenceFile.objects.exists()
