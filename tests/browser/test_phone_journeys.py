@@ -105,7 +105,7 @@ def test_import_a_list_with_bad_rows_download_them_and_import_the_good_ones(
 
     page.get_by_label(re.compile("只导入正确的行")).check()
     page.get_by_role("button", name="导入 2 个潜在客户").click()
-    expect(page.get_by_text("已跳过 1 行有错误的数据")).to_be_visible()
+    expect(page.get_by_text("按您的选择，略过了 1 行有错误的数据。")).to_be_visible()
     assert set(Prospect.objects.values_list("name", flat=True)) == {"鑫源服装商行", "老周家常菜馆"}
     context.close()
 
