@@ -113,7 +113,7 @@ def _prefill(request: HtmxHttpRequest) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     promise_pk = request.GET.get("promise", "")
     prospect_pk = request.GET.get("prospect", "")
-    if promise_pk.isdigit():
+    if promise_pk.isdecimal():
         promise = get_object_or_404(Promise.objects.visible_to(request.user), pk=promise_pk)
         initial.update(
             prospect=promise.prospect_id,
@@ -121,7 +121,7 @@ def _prefill(request: HtmxHttpRequest) -> dict[str, Any]:
             % {"what": promise.description, "why": promise.explanation},
             promise=promise.pk,
         )
-    elif prospect_pk.isdigit():
+    elif prospect_pk.isdecimal():
         prospect = get_object_or_404(Prospect.objects.visible_to(request.user), pk=prospect_pk)
         initial["prospect"] = prospect.pk
     return initial
@@ -137,7 +137,7 @@ def case_create(request: HtmxHttpRequest, kind: str = Kind.COMPLAINT) -> HttpRes
     if request.method == "POST" and form.is_valid():
         case = form.save(commit=False)
         case.kind = kind
-        if promise_pk and str(promise_pk).isdigit():
+        if promise_pk and str(promise_pk).isdecimal():
             case.promise = Promise.objects.visible_to(request.user).filter(pk=promise_pk).first()
         try:
             with submitted_once(form, by=request.user) as submission:

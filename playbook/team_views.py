@@ -138,7 +138,7 @@ class EntryChoices(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value or ():
-            if not str(pk).isdigit() or int(pk) >= 2**63:
+            if not str(pk).isdecimal() or int(pk) >= 2**63:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
@@ -206,7 +206,7 @@ class AssignmentForm(OnceFormMixin, forms.Form):
 def assignment_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if section_id := request.GET.get("section", "").strip():
-        initial["section"] = section_id if section_id.isdigit() else None
+        initial["section"] = section_id if section_id.isdecimal() else None
     form = AssignmentForm(request.POST or None, initial=initial, mentor=request.user)
     if request.method == "POST" and form.is_valid():
         try:

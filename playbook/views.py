@@ -55,7 +55,7 @@ def _entry_page(request: HttpRequest, pk: int, note_form: NoteForm | None = None
     from playbook.team_views import FlagForm
 
     entry = get_object_or_404(reading.entries_for_reader(request.user), pk=pk)
-    if (from_search := request.GET.get("from_search", "")).isdigit():
+    if (from_search := request.GET.get("from_search", "")).isdecimal():
         search_opened(user=request.user, log_id=int(from_search), entry=entry)
     topics = list(entry.topics.all())
     stale = reading.is_stale(entry)

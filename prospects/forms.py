@@ -147,7 +147,7 @@ class ProspectForm(OnceFormMixin, forms.ModelForm):
             search_url=reverse("prospects:referrer_search"), empty_label=_("Nobody")
         )
         widget.selected = (
-            referrers.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+            referrers.filter(pk=chosen).first() if str(chosen or "").isdecimal() else None
         )
         self.fields["referred_by"].widget = widget
         self.fields["source"].choices = [
@@ -408,7 +408,7 @@ class PromiseForm(OnceFormMixin, forms.ModelForm):
             chosen or self.initial.get("consulted") or getattr(self.instance, "consulted_id", None)
         )
         widget.selected = (
-            colleagues.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+            colleagues.filter(pk=chosen).first() if str(chosen or "").isdecimal() else None
         )
         widget.matches = list(colleagues[:OFFERED_COLLEAGUES])
         self.fields["consulted"].widget = widget
@@ -572,7 +572,7 @@ class HandoverForm(forms.Form):
         chosen = self.data.get("from_person") or self.initial.get("from_person")
         self.visible = Prospect.objects.visible_to(user)
         # An id the database can hold (a typed URL may carry any number).
-        if chosen and str(chosen).isdigit() and int(chosen) < 2**31:
+        if chosen and str(chosen).isdecimal() and int(chosen) < 2**31:
             self.fields["prospects"].queryset = self.visible.filter(owner_id=chosen).order_by(
                 "name"
             )

@@ -36,7 +36,7 @@ class ImportUploadForm(forms.ModelForm):
         self.fields["source"].choices = Source.choices
         # Opened from a territory's page: its channel follows the kind of territory.
         territory_pk = str(self.initial.get("territory") or "")
-        if territory_pk.isdigit() and not self.is_bound:
+        if territory_pk.isdecimal() and not self.is_bound:
             territory = self.fields["territory"].queryset.filter(pk=territory_pk).first()
             if territory is not None:
                 self.initial["source"] = rules.import_source(territory_kind=territory.kind)

@@ -124,7 +124,7 @@ def referrer_search(request: HtmxHttpRequest) -> HttpResponse:
         {
             "name": "referred_by",
             "empty_label": _("Nobody"),
-            "selected": prospects.filter(pk=chosen).first() if chosen.isdigit() else None,
+            "selected": prospects.filter(pk=chosen).first() if chosen.isdecimal() else None,
             "matches": list(prospects.search(text)[:8]) if text else None,
         },
     )
@@ -144,7 +144,7 @@ def colleague_search(request: HtmxHttpRequest) -> HttpResponse:
         {
             "name": name,
             "empty_label": _("Nobody consulted"),
-            "selected": colleagues.filter(pk=chosen).first() if chosen.isdigit() else None,
+            "selected": colleagues.filter(pk=chosen).first() if chosen.isdecimal() else None,
             "matches": list(consultable_colleagues(request.user, named=text)[:8])
             if text.strip()
             else None,
@@ -409,7 +409,7 @@ def promise_list(request: HtmxHttpRequest) -> HttpResponse:
 def _owner_query(request: HtmxHttpRequest) -> str:
     """'&owner=…' to keep one person's list when switching what a list shows."""
     owner = request.GET.get("owner", "")
-    return f"&owner={owner}" if owner.isdigit() else ""
+    return f"&owner={owner}" if owner.isdecimal() else ""
 
 
 @require_POST

@@ -856,3 +856,18 @@ def test_recording_a_planned_visit_as_turned_away_redraws_the_form_with_a_propos
 def test_an_empty_register_says_where_meals_and_gifts_are_recorded(manager_client):
     page = manager_client.get(reverse("prospects:hospitality_list")).content.decode()
     assert "宴请和礼品在客户页面上登记" in page
+
+
+@pytest.mark.parametrize("typed", ["¹", "①", "٣"])
+def test_a_digit_python_cannot_read_as_a_number_is_no_referrer_and_no_500(
+    people, manager_client, typed
+):
+    """str.isdigit() says yes to "¹" and int() then fails (found by the fuzz test)."""
+    prospect = make_prospect(people.owner)
+    response = manager_client.post(
+        reverse("prospects:edit", args=[prospect.pk]),
+        {"name": prospect.name, "phone": "13800001589", "referred_by": typed},
+    )
+    assert response.status_code in (200, 302)
+    prospect.refresh_from_db()
+    assert prospect.referred_by is None
