@@ -106,6 +106,9 @@ _CHECK = """
 
 def phone_problems(page) -> list[str]:
     """Why the page in `page` does not fit a 375 px phone (empty when it does)."""
+    # Measured with its stylesheets: text already in the page does not mean they are
+    # applied (a loaded machine showed a button 17 px high before Pico arrived).
+    page.wait_for_load_state("load")
     return page.evaluate(_CHECK, [PRIMARY_ACTIONS, MIN_TARGET])
 
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints import reminders
+from complaints import reminders, rules
 from complaints.models import Reminder, ReminderEmail
 from complaints.reminders import sweep
 from tests.complaints.factories import make_case, make_question, silent_since
@@ -32,8 +32,13 @@ def emails(people):
     return people
 
 
-def backdate(case, days: int, hours: int = 1):
-    return silent_since(case, timezone.now() - timedelta(days=days, hours=hours))
+def backdate(case, days: int):
+    """Silent since `days` of the bank's days ago (at noon): as many days whatever the
+    hour the tests run, midnight in Shanghai included."""
+    noon = rules.day_start(rules.bank_day(timezone.now()) - timedelta(days=days)) + timedelta(
+        hours=12
+    )
+    return silent_since(case, noon)
 
 
 def test_handler_gets_one_email_listing_every_case_due(emails):

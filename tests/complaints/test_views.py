@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.models import Case, CaseEvent, FeedbackContact
-from tests.complaints.factories import make_case, make_contact, make_question, silent_since
+from tests.complaints.factories import (
+    earlier_today,
+    make_case,
+    make_contact,
+    make_question,
+    silent_since,
+)
 from tests.conftest import client_for
 from tests.home import loaded_home
 from tests.prospects.factories import make_promise, make_prospect
@@ -418,7 +424,7 @@ def test_supervisor_board_lists_the_escalated_case(people, supervisor_client):
 
 def test_open_cases_most_urgent_first(people, manager_client):
     now = timezone.now()
-    quiet = silent_since(make_case(people.owner, client_name="甲"), now - timedelta(hours=2))
+    quiet = silent_since(make_case(people.owner, client_name="甲"), earlier_today(2))
     escalated = silent_since(make_case(people.owner, client_name="乙"), now - timedelta(days=4))
     late = silent_since(make_case(people.owner, client_name="丙"), now - timedelta(days=20))
     make_contact_now = FeedbackContact.objects.create(
