@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from auditlog.middleware import AuditlogMiddleware
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
+from django_htmx.http import HttpResponseClientRedirect
 
 
 class LazyActorAuditlogMiddleware(AuditlogMiddleware):
@@ -36,3 +39,15 @@ class PublicFirstLoginRequiredMiddleware(LoginRequiredMiddleware):
         if not getattr(view_func, "login_required", True):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+    def handle_no_permission(self, request: Any, view_func: Any):
+        if request.headers.get("HX-Request") != "true":
+            return super().handle_no_permission(request, view_func)
+        # htmx would follow the redirect and put the sign-in page inside the page (a
+        # panel, a list): the whole window goes to sign in, and comes back to that page.
+        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = page.path + (f"?{page.query}" if page.query else "") or request.get_full_path()
+        login = redirect_to_login(
+            back, self.get_login_url(view_func), self.get_redirect_field_name(view_func)
+        )
+        return HttpResponseClientRedirect(login.url)

@@ -165,3 +165,16 @@ def test_requests_do_not_write_the_session_each_time(people, clock):
     clock.shift(timedelta(minutes=2))
     assert session_writes() == 1  # last seen moves on, at most once a minute
     assert session_writes() == 0
+
+
+def test_an_htmx_request_after_the_session_ended_sends_the_window_to_sign_in(people):
+    """Not the sign-in page swapped into a panel: the whole page goes, and comes back."""
+    client = Client()
+    response = client.get(
+        "/accounts/agenda/",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/?from=home"},
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/accounts/login/?next=/%3Ffrom%3Dhome"
+    # Without htmx, as before: a redirect.
+    assert client.get("/accounts/agenda/").status_code == 302

@@ -34,7 +34,7 @@ def complaint_data(people, **overrides):
         "client_name": "王先生",
         "client_phone": "13800000000",
         "channel": "counter",
-        "received_at": local(timezone.now() - timedelta(minutes=5)),
+        "received_at": local(earlier_today(hours=5 / 60)),
         "category": "fees",
         "points": "收费不透明\n柜员态度差",
         "mood": "angry",
@@ -102,7 +102,7 @@ def test_a_corrected_time_received_moves_the_daily_clock_while_nothing_was_logge
 ):
     case = silent_since(make_case(people.owner), timezone.now() - timedelta(days=60))
     assert case.badge() == "late"  # silent for two months, past its deadline
-    received = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=10)
+    received = earlier_today(hours=10 / 60).replace(second=0, microsecond=0)
     data = complaint_data(people, received_at=local(received))
     response = manager_client.post(reverse("complaints:edit", args=[case.pk]), data)
     assert response.status_code == 302

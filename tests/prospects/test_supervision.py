@@ -225,3 +225,30 @@ def test_supervision_pages_queries_do_not_grow_with_rows(
     add_rows(people, territory, hub, 12)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url(hub)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url_name", "marker"),
+    [("prospects:team_attention", "本组逾期商行"), ("complaints:board_panel", "本组升级客户")],
+)
+def test_a_team_panel_loaded_after_the_home_shows_only_the_viewers_team(people, url_name, marker):
+    """The panels' own URLs are pages of team data: one supervisor's team only. (The own
+    agenda's rows are checked by the access table: each person sees only their own.)"""
+    from datetime import timedelta
+
+    from tests.complaints.factories import make_case, silent_since
+
+    overdue = timezone.localdate() - timedelta(days=3)
+    make_prospect(people.owner, name="本组逾期商行", next_action_date=overdue)
+    silent_since(
+        make_case(people.owner, client_name="本组升级客户"), timezone.now() - timedelta(days=5)
+    )
+
+    def shown_to(person) -> bool:
+        response = client_for(person).get(reverse(url_name), headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        return marker in response.text
+
+    assert shown_to(people.supervisor)
+    assert not shown_to(people.other_supervisor)
+    assert not shown_to(people.other_branch_supervisor)
