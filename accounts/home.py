@@ -20,6 +20,10 @@ def nav_items(user) -> list[NavItem]:
     return []
 
 
+# A supervisor's own agenda's title: on the home while it loads, and on its own page.
+OWN_AGENDA_TITLE = _("My own agenda")
+
+
 def home_panels(request) -> list[Panel]:
     user = request.user
     if user.is_administrator:
@@ -27,7 +31,7 @@ def home_panels(request) -> list[Panel]:
     if user.is_supervisor:
         # A supervisor's home leads with the team; their own agenda comes after it, and
         # after the page (it costs as much as a manager's whole home).
-        return [Panel.loaded_after(reverse("own_agenda"), _("My own agenda"), order=15)]
+        return [Panel.loaded_after(reverse("own_agenda"), OWN_AGENDA_TITLE, order=15)]
     return [agenda_panel(user, timezone.localdate())]
 
 

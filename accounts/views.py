@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.calendar import person_calendar
 from accounts.contributions import home_panels, panels_response
-from accounts.home import agenda_panel
+from accounts.home import OWN_AGENDA_TITLE, agenda_panel
 from accounts.models import CalendarToken
 
 
@@ -32,7 +32,7 @@ def own_agenda(request: HttpRequest) -> HttpResponse:
     if request.user.is_administrator:
         raise Http404
     panel = agenda_panel(request.user, timezone.localdate())
-    return panels_response(request, [panel], _("My own agenda"))
+    return panels_response(request, [panel], OWN_AGENDA_TITLE)
 
 
 @login_not_required

@@ -48,14 +48,14 @@ def nav_items(user) -> list[NavItem]:
     ]
 
 
+# The board panel's title: on the home while it loads, and on the panel's own page.
+BOARD_PANEL_TITLE = _("Complaints needing attention")
+
+
 def home_panels(request) -> list[Panel]:
     if not request.user.is_supervisor:
         return []
-    return [
-        Panel.loaded_after(
-            reverse("complaints:board_panel"), _("Complaints needing attention"), order=12
-        )
-    ]
+    return [Panel.loaded_after(reverse("complaints:board_panel"), BOARD_PANEL_TITLE, order=12)]
 
 
 def board_panel(user, now) -> Panel:

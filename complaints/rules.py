@@ -114,14 +114,18 @@ def badge(*, last_contact: datetime, decide_by: date | None, now: datetime) -> s
     return None if state == WAITING else state
 
 
+def to_the_minute(moment: datetime) -> datetime:
+    """Forms give times to the minute: a time in the same minute as another is not before it."""
+    return moment.replace(second=0, microsecond=0)
+
+
 def contact_time_error(*, at: datetime, received: datetime, now: datetime) -> str | None:
     """Why a contact (or a step) cannot be dated `at`; None when it can."""
     from django.utils.translation import gettext as _
 
     if at > now:
         return _("A contact cannot be dated in the future.")
-    # Forms give times to the minute: a step in the minute of receipt is not "before" it.
-    if at < received.replace(second=0, microsecond=0):
+    if at < to_the_minute(received):
         return _("A contact cannot be dated before the complaint was received.")
     return None
 
@@ -133,8 +137,7 @@ def step_order_error(*, at: datetime, previous: datetime | None) -> str | None:
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 
-    # To the minute, as forms give times: two steps in one minute are in order.
-    if previous is None or at >= previous.replace(second=0, microsecond=0):
+    if previous is None or at >= to_the_minute(previous):
         return None
     return _("A step cannot be dated before the step before it (%(previous)s).") % {
         "previous": date_format(timezone.localtime(previous), "Y-m-d H:i")

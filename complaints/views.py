@@ -344,7 +344,7 @@ def case_reassign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def board_panel(request: HtmxHttpRequest) -> HttpResponse:
     """The team's complaints needing attention: loaded after the supervisor's home."""
     panel = home.board_panel(request.user, timezone.now())
-    return panels_response(request, [panel], _("Complaints needing attention"))
+    return panels_response(request, [panel], home.BOARD_PANEL_TITLE)
 
 
 @roles_required(Role.SUPERVISOR)

@@ -62,6 +62,10 @@ def nav_items(user) -> list[NavItem]:
     ]
 
 
+# The team's overdue panel's title: on the home while it loads, and on its own page.
+TEAM_ATTENTION_TITLE = _("My team: overdue")
+
+
 def home_panels(request) -> list[Panel]:
     user = request.user
     if not user.is_supervisor:
@@ -74,7 +78,7 @@ def home_panels(request) -> list[Panel]:
             order=5,
         ),
         # What is overdue across the team is read after the overview, loaded after it.
-        Panel.loaded_after(reverse("prospects:team_attention"), _("My team: overdue"), order=10),
+        Panel.loaded_after(reverse("prospects:team_attention"), TEAM_ATTENTION_TITLE, order=10),
     ]
 
 

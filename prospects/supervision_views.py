@@ -33,7 +33,7 @@ from prospects.forms import (
     HospitalityReviewForm,
     PromiseDeclineForm,
 )
-from prospects.home import team_attention_panels
+from prospects.home import TEAM_ATTENTION_TITLE, team_attention_panels
 from prospects.models import Attachment, HospitalityEntry, Promise, Prospect, Visit
 from prospects.services import attachment_add, prospects_hand_over
 from prospects.supervision import Periods, handover_preview, team_conversion, team_overview
@@ -63,7 +63,7 @@ def team_overview_page(request: HttpRequest) -> HttpResponse:
 def team_attention(request: HttpRequest) -> HttpResponse:
     """What the team let slip and what waits for the supervisor: loaded after their home."""
     panels = team_attention_panels(request.user, timezone.localdate())
-    return panels_response(request, panels, _("My team: overdue"))
+    return panels_response(request, panels, TEAM_ATTENTION_TITLE)
 
 
 @require_http_methods(["GET"])

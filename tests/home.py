@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.test import Client
 from django.urls import reverse
 
+from accounts.contributions import LOADED_AFTER_TEMPLATE
+
 LOADED_AFTER = re.compile(
     r'<section class="panel panel-loaded-after" hx-get="(?P<url>[^"]+)".*?</section>', re.S
 )
@@ -26,7 +28,7 @@ def loaded_home(client: Client) -> LoadedHome:
     assert home.status_code == 200
     panels, text = [], home.text
     for panel in home.context["panels"]:
-        if "url" not in panel.context or "title" not in panel.context:
+        if panel.template != LOADED_AFTER_TEMPLATE:
             panels.append(panel)
             continue
         part = client.get(panel.context["url"], headers={"HX-Request": "true"})

@@ -43,7 +43,7 @@ def test_the_supervisors_home_fills_in_the_panels_it_loads_after_itself(
     fits_the_phone(page)
     page.unroute("**/complaints/board/attention/")
     failed.get_by_role("link", name="在单独的页面打开").click()
-    expect(page.get_by_role("heading", name="需要关注的投诉", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="需要关注的投诉")).to_be_visible()
     expect(page.get_by_role("link", name="← 首页")).to_be_visible()
     fits_the_phone(page)
 

@@ -115,19 +115,23 @@ def test_absurd_loans_are_refused_beside_the_field(people, field, value, message
     assert not Investigation.objects.exists()
 
 
+def edit(person, investigation, **fields):
+    """The investigation form, sent with its loan filled in and `fields`."""
+    loan = {
+        "amount": "500000",
+        "term_months": "12",
+        "product": "贷款",
+        "purpose": "备货",
+        "existing_loans": "0",
+    }
+    return client_for(person).post(
+        reverse("investigations:edit", args=[investigation.pk]), {**loan, **fields}
+    )
+
+
 def test_an_absurd_head_count_is_refused_beside_the_field_on_every_database(people):
     investigation = make_investigation(people.owner)
-    response = client_for(people.owner).post(
-        reverse("investigations:edit", args=[investigation.pk]),
-        {
-            "amount": "500000",
-            "term_months": "12",
-            "product": "贷款",
-            "purpose": "备货",
-            "existing_loans": "0",
-            "employees": "9999999999",
-        },
-    )
+    response = edit(people.owner, investigation, employees="9999999999")
     assert response.status_code == 200
     # Not the database's own limit (2^63 - 1 on SQLite, 2^31 - 1 on PostgreSQL).
     assert response.context["form"].errors["employees"] == ["确保该值小于或等于1000000。"]
@@ -136,18 +140,8 @@ def test_an_absurd_head_count_is_refused_beside_the_field_on_every_database(peop
 
 def test_typing_net_assets_is_refused_with_a_message(people):
     investigation = make_investigation(people.owner)
-    response = client_for(people.owner).post(
-        reverse("investigations:edit", args=[investigation.pk]),
-        {
-            "amount": "500000",
-            "term_months": "12",
-            "product": "贷款",
-            "purpose": "备货",
-            "existing_loans": "0",
-            "total_assets": "100",
-            "total_liabilities": "50",
-            "net_assets": "999",
-        },
+    response = edit(
+        people.owner, investigation, total_assets="100", total_liabilities="50", net_assets="999"
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
