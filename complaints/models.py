@@ -417,7 +417,27 @@ class Case(models.Model):
     ) -> CaseEvent:
         """Check `action` against the transition table and its requirements, save the
         case, and record the event (with its time and note). Nothing is saved when a
-        check fails: a ValidationError names the field."""
+        check fails: a ValidationError names the field.
+
+        The checks read the case's row as locked now, not as it was when the page was
+        drawn: of two people recording the same step at once, the second is refused."""
+        with transaction.atomic():
+            self._lock()
+            return self._apply(action, by=by, note=note, at=at, changes=changes)
+
+    def _lock(self) -> None:
+        """Lock the case's row until the transaction ends, and read it afresh."""
+        self.refresh_from_db(from_queryset=Case._base_manager.select_for_update())
+
+    def _apply(
+        self,
+        action: str,
+        *,
+        by: User,
+        note: str,
+        at: datetime | None,
+        changes: dict[str, Any] | None,
+    ) -> CaseEvent:
         changes = dict(changes or {})
         now = timezone.now()
         at = at or now
@@ -472,6 +492,11 @@ class Case(models.Model):
 
     def extend(self, *, by: User, reason: str, at: datetime | None = None) -> CaseEvent:
         """30 days with a written reason; 60 only with the supervisor's approval."""
+        with transaction.atomic():
+            self._lock()
+            return self._extend(by=by, reason=reason, at=at)
+
+    def _extend(self, *, by: User, reason: str, at: datetime | None) -> CaseEvent:
         if self.extensions >= rules.MAX_EXTENSIONS:
             raise ValidationError(
                 {"note": _("A complaint can be extended twice at most (to 60 days).")}
@@ -482,7 +507,7 @@ class Case(models.Model):
             raise ValidationError(
                 {"note": _("Only the handler's supervisor can approve a second extension.")}
             )
-        return self.apply(
+        return self._apply(
             Action.EXTEND, by=by, note=reason, at=at, changes={"extensions": self.extensions + 1}
         )
 

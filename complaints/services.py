@@ -52,12 +52,17 @@ def case_correct(*, form: forms.ModelForm) -> Case:
 def contact_log(
     *, case: Case, by: User, said: str, method: str, progress: bool, at: datetime | None = None
 ) -> FeedbackContact:
-    """Record that the client heard from us; it resets the daily clock (handbook §3)."""
+    """Record that the client heard from us; it resets the daily clock (handbook §3).
+
+    The checks read the case's row as locked now: a case closed (or its receipt
+    corrected) since the page was drawn refuses the contact, and an older contact
+    logged late never moves the clock back."""
     now = timezone.now()
     at = at or now
-    if not case.is_open:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_open:
         raise ValidationError(_("This case is closed; reopen it to log contacts."))
-    problem = rules.contact_time_error(at=at, received=case.received_at, now=now)
+    problem = rules.contact_time_error(at=at, received=locked.received_at, now=now)
     if problem:
         raise ValidationError({"at": problem})
     if not said.strip():
@@ -65,9 +70,7 @@ def contact_log(
     contact = FeedbackContact.objects.create(
         case=case, by=by, said=said.strip(), method=method, progress=progress, at=at
     )
-    # The case's row is locked, so an older contact logged late never moves the clock back;
-    # saved through the model, so the change has its history row.
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    # Saved through the model, so the change has its history row.
     if locked.last_contact_at < at:
         locked.last_contact_at = at
         locked.save(update_fields=["last_contact_at"])

@@ -1,0 +1,71 @@
+"""Two people working one case at the same moment: each check reads the case's row as
+it is now, not as it was when their page was drawn."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from complaints.models import Action, Case, CaseEvent
+from complaints.services import contact_log
+from tests.complaints.factories import make_case
+from tests.security.concurrency import at_once, is_postgresql, needs_postgresql
+
+TRIALS = 20
+
+pytestmark = pytest.mark.django_db
+
+
+def two_pages(case: Case) -> tuple[Case, Case]:
+    """The case as two people's pages read it, before either acts."""
+    return Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)
+
+
+def test_a_step_recorded_from_a_page_drawn_before_the_same_step_is_refused(people):
+    mine, theirs = two_pages(make_case(people.owner))
+    mine.apply(Action.LISTEN, by=people.owner, note="倾听")
+    with pytest.raises(ValidationError, match="此时无法进行|cannot be done"):
+        theirs.apply(Action.LISTEN, by=people.supervisor, note="也倾听")
+    assert CaseEvent.objects.filter(case=mine, action=Action.LISTEN).count() == 1
+    assert theirs.status == "acknowledge", "the refused page now shows the case as it is"
+
+
+def test_two_extensions_from_pages_drawn_together_make_sixty_days(people):
+    mine, theirs = two_pages(make_case(people.owner))
+    mine.extend(by=people.owner, reason="需调取监控")
+    theirs.extend(by=people.supervisor, reason="主管批准再延")
+    case = Case.objects.get(pk=mine.pk)
+    assert case.extensions == 2
+    assert case.decide_by == timezone.localdate(case.received_at) + timedelta(days=60)
+    with pytest.raises(ValidationError):
+        mine.extend(by=people.supervisor, reason="第三次")
+
+
+def test_a_contact_for_a_case_closed_since_the_page_was_drawn_is_refused(people):
+    page = make_case(people.owner)
+    Case.objects.filter(pk=page.pk).update(status="closed", solution="退费", root_cause="公示不清")
+    with pytest.raises(ValidationError, match="closed|已结案|已关闭"):
+        contact_log(case=page, by=people.owner, said="已告知进展", method="phone", progress=True)
+    assert not page.contacts.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not is_postgresql(), **needs_postgresql)
+def test_two_people_recording_the_same_step_at_once_record_it_once(people):
+    for trial in range(TRIALS):
+        mine, theirs = two_pages(make_case(people.owner))
+        people_in_order = [(mine, people.owner), (theirs, people.supervisor)]
+        if trial % 2:
+            people_in_order.reverse()
+        outcomes = at_once(
+            [
+                lambda case=case, by=by: case.apply(Action.LISTEN, by=by, note="同时倾听")
+                for case, by in people_in_order
+            ]
+        )
+        refused = [o for o in outcomes if isinstance(o, ValidationError)]
+        assert len(refused) == 1, f"trial {trial}: {outcomes}"
+        assert CaseEvent.objects.filter(case=mine, action=Action.LISTEN).count() == 1
