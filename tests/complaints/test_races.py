@@ -27,7 +27,7 @@ def two_pages(case: Case) -> tuple[Case, Case]:
 def test_a_step_recorded_from_a_page_drawn_before_the_same_step_is_refused(people):
     mine, theirs = two_pages(make_case(people.owner))
     mine.apply(Action.LISTEN, by=people.owner, note="倾听")
-    with pytest.raises(ValidationError, match="此时无法进行|cannot be done"):
+    with pytest.raises(ValidationError, match=r"此时无法进行|cannot be done"):
         theirs.apply(Action.LISTEN, by=people.supervisor, note="也倾听")
     assert CaseEvent.objects.filter(case=mine, action=Action.LISTEN).count() == 1
     assert theirs.status == "acknowledge", "the refused page now shows the case as it is"
@@ -47,7 +47,7 @@ def test_two_extensions_from_pages_drawn_together_make_sixty_days(people):
 def test_a_contact_for_a_case_closed_since_the_page_was_drawn_is_refused(people):
     page = make_case(people.owner)
     Case.objects.filter(pk=page.pk).update(status="closed", solution="退费", root_cause="公示不清")
-    with pytest.raises(ValidationError, match="closed|已结案|已关闭"):
+    with pytest.raises(ValidationError, match=r"已结案|closed"):
         contact_log(case=page, by=people.owner, said="已告知进展", method="phone", progress=True)
     assert not page.contacts.exists()
 
