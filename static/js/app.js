@@ -32,3 +32,40 @@ document.addEventListener("htmx:afterRequest", function (event) {
   panel.querySelector(".panel-waiting").hidden = true;
   panel.querySelector(".panel-failed").hidden = false;
 });
+
+// htmx swaps nothing when a request fails, so a tap would seem to do nothing. Say what
+// went wrong in the page's #request-problem (its lines come translated in data-*), and
+// leave the form as it was, with what was typed.
+function requestProblem(kind) {
+  var box = document.getElementById("request-problem");
+  if (!box) return;
+  box.querySelector(".request-problem-text").textContent = box.dataset[kind];
+  box.hidden = false;
+}
+
+function problemKind(status) {
+  if (status === 400 || status === 413) return "unreadable";
+  if (status === 403) return "refused";
+  if (status === 404) return "gone";
+  return "failed";
+}
+
+function failedPanel(event) {
+  // A panel loaded after the home says so in its own place (above).
+  return event.detail.elt.classList.contains("panel-loaded-after");
+}
+
+document.addEventListener("htmx:responseError", function (event) {
+  if (!failedPanel(event)) requestProblem(problemKind(event.detail.xhr.status));
+});
+document.addEventListener("htmx:sendError", function (event) {
+  if (!failedPanel(event)) requestProblem("offline");
+});
+document.addEventListener("htmx:beforeRequest", function () {
+  var box = document.getElementById("request-problem");
+  if (box) box.hidden = true;
+});
+document.addEventListener("click", function (event) {
+  var close = event.target.closest && event.target.closest(".request-problem-close");
+  if (close) close.parentElement.hidden = true;
+});

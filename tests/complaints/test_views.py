@@ -261,7 +261,10 @@ def test_a_contact_for_a_case_closed_meanwhile_is_refused_aloud_and_kept(
         headers={"HX-Request": "true", "HX-Target": "feedback"} if htmx else {},
     )
     assert response.status_code == 200
-    assert 'role="alert"' in response.text and "已电话告知处理进展" in response.text
+    assert (
+        'class="flash flash-error" role="alert"' in response.text
+        and "已电话告知处理进展" in response.text
+    )
     assert not case.contacts.exists()
 
 

@@ -47,7 +47,7 @@ def test_a_malformed_upload_shows_the_line_and_imports_nothing(admin_client_):
     assert response.status_code == 200
     html = response.content.decode()
     assert "4" in response.context["error"]
-    assert 'role="alert"' in html
+    assert 'class="import-error" role="alert"' in html
     assert "confirm" not in response.context
     assert not Entry.objects.exists()
 
