@@ -405,7 +405,6 @@ class Case(models.Model):
         allowed_from, _after = TRANSITIONS[action]
         return self.status in allowed_from
 
-    @transaction.atomic
     def apply(
         self,
         action: str,
@@ -426,17 +425,18 @@ class Case(models.Model):
             return self._apply(action, by=by, note=note, at=at, changes=changes)
 
     def _lock(self) -> None:
-        """Lock the case's row until the transaction ends, and read it afresh."""
-        self.refresh_from_db(from_queryset=Case._base_manager.select_for_update())
+        """Lock the case's row until the transaction ends, and read it afresh. A no-key
+        lock: rows that only point at the case (contacts, reminders) need not wait."""
+        self.refresh_from_db(from_queryset=Case._base_manager.select_for_update(no_key=True))
 
     def _apply(
         self,
         action: str,
         *,
         by: User,
-        note: str,
-        at: datetime | None,
-        changes: dict[str, Any] | None,
+        note: str = "",
+        at: datetime | None = None,
+        changes: dict[str, Any] | None = None,
     ) -> CaseEvent:
         changes = dict(changes or {})
         now = timezone.now()
@@ -512,11 +512,12 @@ class Case(models.Model):
         )
 
     def reassign(self, *, to: User, by: User) -> CaseEvent:
-        if not rules.can_handle(to, about_id=self.about_id):
-            raise ValidationError(
-                {"handler": _("Nobody handles a complaint about themselves: choose someone else.")}
-            )
-        return self.apply(Action.REASSIGN, by=by, note=str(to), changes={"handler": to})
+        with transaction.atomic():
+            self._lock()
+            if not rules.can_handle(to, about_id=self.about_id):
+                refusal = _("Nobody handles a complaint about themselves: choose someone else.")
+                raise ValidationError({"handler": refusal})
+            return self._apply(Action.REASSIGN, by=by, note=str(to), changes={"handler": to})
 
     @property
     def events_by_action(self) -> dict[str, CaseEvent]:

@@ -34,16 +34,20 @@ def case_correct(*, form: forms.ModelForm) -> Case:
     """Save the edited case of a valid `form`. A corrected time received moves the
     receipt's event and, while nothing has been logged since the receipt, the daily
     clock with it: the receipt is the first contact (Case.clean keeps it before the
-    first contact or step)."""
+    first contact or step).
+
+    Only what the form edits comes from the page; the rest (status, extensions, the
+    clock, the closing) is read from the case's row as locked now, so a step or an
+    extension recorded since the page was drawn is not undone."""
     case = form.instance
-    received, last_contact = (
-        Case.objects.select_for_update()
-        .values_list("received_at", "last_contact_at")
-        .get(pk=case.pk)
-    )
-    case.last_contact_at = case.received_at if last_contact == received else last_contact
+    locked = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+    for field in Case._meta.concrete_fields:
+        if field.name not in form.fields:
+            setattr(case, field.attname, getattr(locked, field.attname))
+    if locked.last_contact_at == locked.received_at:
+        case.last_contact_at = case.received_at
     form.save()
-    if case.received_at != received:
+    if case.received_at != locked.received_at:
         CaseEvent.objects.filter(case=case, action=Action.RECEIVE).update(at=case.received_at)
     return case
 
@@ -59,7 +63,7 @@ def contact_log(
     logged late never moves the clock back."""
     now = timezone.now()
     at = at or now
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
     if not locked.is_open:
         raise ValidationError(_("This case is closed; reopen it to log contacts."))
     problem = rules.contact_time_error(at=at, received=locked.received_at, now=now)

@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from complaints.forms import CaseForm
 from complaints.models import Action, Case, CaseEvent
-from complaints.services import contact_log
+from complaints.services import case_correct, contact_log
 from tests.complaints.factories import make_case
 from tests.security.concurrency import at_once, is_postgresql, needs_postgresql
 
@@ -69,3 +70,31 @@ def test_two_people_recording_the_same_step_at_once_record_it_once(people):
         refused = [o for o in outcomes if isinstance(o, ValidationError)]
         assert len(refused) == 1, f"trial {trial}: {outcomes}"
         assert CaseEvent.objects.filter(case=mine, action=Action.LISTEN).count() == 1
+
+
+def test_an_edit_from_a_page_drawn_before_a_step_and_an_extension_undoes_neither(people):
+    case = make_case(people.owner)
+    page = Case.objects.get(pk=case.pk)
+    form = CaseForm(
+        {
+            "client_name": "王先生（更正）",
+            "client_phone": page.client_phone,
+            "channel": page.channel,
+            "received_at": timezone.localtime(page.received_at).strftime("%Y-%m-%dT%H:%M"),
+            "category": "fees",
+            "points": page.points,
+            "mood": "calm",
+            "handler": people.owner.pk,
+        },
+        instance=page,
+        user=people.owner,
+    )
+    assert form.is_valid(), form.errors
+    meanwhile = Case.objects.get(pk=case.pk)
+    meanwhile.apply(Action.LISTEN, by=people.owner, note="倾听")
+    meanwhile.extend(by=people.owner, reason="需调取监控")
+    case_correct(form=form)
+    case = Case.objects.get(pk=case.pk)
+    assert case.client_name == "王先生（更正）"
+    assert case.status == "acknowledge" and case.extensions == 1
+    assert case.decide_by == timezone.localdate(case.received_at) + timedelta(days=30)

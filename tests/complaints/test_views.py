@@ -249,16 +249,17 @@ def test_reopen_needs_a_reason(people, manager_client):
     assert case.status == "respond" and case.closed_at is None
 
 
-@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize("target", [None, "feedback", "agenda-case"])
 def test_a_contact_for_a_case_closed_meanwhile_is_refused_aloud_and_kept(
-    people, manager_client, htmx
+    people, manager_client, target
 ):
     case = make_case(people.owner)
     Case.objects.filter(pk=case.pk).update(status="closed", solution="s", root_cause="r")
+    hx_target = f"agenda-case-{case.pk}" if target == "agenda-case" else target
     response = manager_client.post(
         reverse("complaints:contact", args=[case.pk]),
         {"said": "已电话告知处理进展", "method": "phone"},
-        headers={"HX-Request": "true", "HX-Target": "feedback"} if htmx else {},
+        headers={"HX-Request": "true", "HX-Target": hx_target} if target else {},
     )
     assert response.status_code == 200
     assert (
