@@ -36,36 +36,56 @@ document.addEventListener("htmx:afterRequest", function (event) {
 // htmx swaps nothing when a request fails, so a tap would seem to do nothing. Say what
 // went wrong in the page's #request-problem (its lines come translated in data-*), and
 // leave the form as it was, with what was typed.
-function requestProblem(kind) {
+function requestProblem(kind, origin) {
   var box = document.getElementById("request-problem");
   if (!box) return;
-  box.querySelector(".request-problem-text").textContent = box.dataset[kind];
+  box.origin = origin;
   box.hidden = false;
+  // Filled once shown, so that screen readers announce the alert.
+  window.requestAnimationFrame(function () {
+    box.querySelector(".request-problem-text").textContent = box.dataset[kind];
+  });
+}
+
+function hideRequestProblem(returnFocus) {
+  var box = document.getElementById("request-problem");
+  if (!box || box.hidden) return;
+  box.hidden = true;
+  box.querySelector(".request-problem-text").textContent = "";
+  var origin = box.origin;
+  if (returnFocus && origin && document.body.contains(origin)) {
+    (origin.querySelector("button[type=submit], button") || origin).focus();
+  }
 }
 
 function problemKind(status) {
-  if (status === 400 || status === 413) return "unreadable";
+  if (status === 400) return "unreadable";
+  if (status === 413) return "tooLarge";
   if (status === 403) return "refused";
   if (status === 404) return "gone";
   return "failed";
 }
 
-function failedPanel(event) {
-  // A panel loaded after the home says so in its own place (above).
-  return event.detail.elt.classList.contains("panel-loaded-after");
+// What the page asks by itself: a panel says so in its own place (above); a poll
+// (hx-trigger="every …") tries again, and must not hide the person's own problem.
+function byItself(element) {
+  return element.classList.contains("panel-loaded-after") ||
+    /\bevery\b/.test(element.getAttribute("hx-trigger") || "");
 }
 
 document.addEventListener("htmx:responseError", function (event) {
-  if (!failedPanel(event)) requestProblem(problemKind(event.detail.xhr.status));
+  var origin = event.detail.elt;
+  if (!byItself(origin)) requestProblem(problemKind(event.detail.xhr.status), origin);
 });
 document.addEventListener("htmx:sendError", function (event) {
-  if (!failedPanel(event)) requestProblem("offline");
+  var origin = event.detail.elt;
+  if (!byItself(origin)) requestProblem("offline", origin);
 });
-document.addEventListener("htmx:beforeRequest", function () {
-  var box = document.getElementById("request-problem");
-  if (box) box.hidden = true;
+document.addEventListener("htmx:beforeRequest", function (event) {
+  if (!byItself(event.detail.elt)) hideRequestProblem(false);
 });
 document.addEventListener("click", function (event) {
-  var close = event.target.closest && event.target.closest(".request-problem-close");
-  if (close) close.parentElement.hidden = true;
+  if (event.target.closest && event.target.closest(".request-problem-close")) {
+    hideRequestProblem(true);
+  }
 });

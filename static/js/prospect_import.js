@@ -1,6 +1,12 @@
 // Import: show the upload's real progress. Export: carry the list's current filters.
 "use strict";
 
+// Each upload starts from nothing, also the one tried again after a failure.
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var bar = event.target.querySelector && event.target.querySelector("progress[data-upload-progress]");
+  if (bar) bar.value = 0;
+});
+
 document.addEventListener("htmx:xhr:progress", function (event) {
   var bar = event.target.querySelector && event.target.querySelector("progress[data-upload-progress]");
   if (bar && event.detail.lengthComputable && event.detail.total) {

@@ -140,5 +140,6 @@ def test_a_file_name_too_long_to_upload_gets_a_page_that_says_what_to_do(people)
         content_type=f"multipart/form-data; boundary={boundary}",
     )
     assert response.status_code == 400
-    assert "请求无法读取" in response.text and "缩短文件名后重试" in response.text
+    article = response.text[response.text.index("<article") : response.text.index("</article>")]
+    assert "请求无法读取" in article and "缩短文件名后重试" in article
     assert not EvidenceFile.objects.exists()
