@@ -66,6 +66,14 @@ def test_every_method_a_url_answers_has_an_expectation(people):
     )
 
 
+def template_syntax_shown(response) -> list[str]:
+    """Django's {# #} comment spans one line only: one that spans two shows on the page."""
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return []
+    text = response.content.decode()
+    return [mark for mark in ("{#", "#}", "{%", "%}") if mark in text]
+
+
 def plant_rows(expectation: Expect, people) -> None:
     for person in VIEWERS:
         expectation.rows(people, getattr(people, person), marker(person))
@@ -79,6 +87,7 @@ def test_role_access(expectation: Expect, viewer: str, people):
     response = request_for(client_for(getattr(people, viewer)), expectation, people)
     if viewer in expectation.allowed:
         assert response.status_code < 400, f"{viewer} should reach {expectation.url_name}"
+        assert not template_syntax_shown(response), "a template tag or comment shows as text"
         if expectation.rows:
             assert not row_problems(response_text(response), viewer, expectation.sees)
     elif viewer in expectation.forbidden:
