@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.once import OnceFormMixin
 from accounts.policy import CASEWORK_ROLES, visible_people
+from complaints import rules
 from complaints.models import Case, ContactMethod, FeedbackContact
 from prospects.models import Prospect
 from prospects.rules import canonical_phone
@@ -73,6 +74,15 @@ class CaseForm(OnceFormMixin, forms.ModelForm):
         else:
             # A new handler goes through reassignment (a supervisor's decision, recorded).
             del self.fields["handler"]
+
+    def clean_received_at(self):
+        received = self.cleaned_data.get("received_at")
+        stored = self.instance.received_at if self.instance.pk else None
+        # The page shows the minute: that minute sent back keeps the stored seconds, or each
+        # save of the page would move the receipt (and the daily clock with it).
+        if received and stored and rules.to_the_minute(stored) == received:
+            return stored
+        return received
 
     def clean_client_phone(self) -> str:
         # Kept in the one canonical form, as a prospect's (the model's validator checked it).

@@ -27,17 +27,18 @@ COMPUTED_MESSAGE = _(
     "Net assets are computed from total assets and total liabilities: type those instead."
 )
 STALE_FORM = _("This page is out of date: open it again and retry.")
-BOOLEAN_CHOICES = [("", _("Not checked yet")), ("true", _("Yes")), ("false", _("No"))]
+class YesNoSelect(forms.NullBooleanSelect):
+    """Yes, no, or not checked yet. Django's NullBooleanSelect shows a saved True or False
+    as its option (a select with "true"/"false" values of its own would show neither, and
+    the next save of the page would erase the finding)."""
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", _("Not checked yet")), ("true", _("Yes")), ("false", _("No"))]
 
 
-def _yes_no(label) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        choices=BOOLEAN_CHOICES,
-        coerce=lambda value: value == "true",
-        empty_value=None,
-        required=False,
-    )
+def _yes_no(label) -> forms.NullBooleanField:
+    return forms.NullBooleanField(label=label, widget=YesNoSelect, required=False)
 
 
 TOO_LARGE = _("That amount is too large to be right.")

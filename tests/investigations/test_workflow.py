@@ -28,6 +28,7 @@ from tests.investigations.factories import (
     submitted,
 )
 from tests.prospects.factories import make_prospect
+from tests.security.pages import forms_on, post_as_drawn
 
 pytestmark = pytest.mark.django_db
 
@@ -456,3 +457,22 @@ def test_a_decision_without_the_pages_version_is_refused_at_the_top(people):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert refresh(investigation).status == Status.SUBMITTED
+
+
+YES_NO_FINDINGS = ("licence_valid", "bad_credit_found", "purpose_matches")
+
+
+@pytest.mark.parametrize("answers", [(True, False, True), (False, True, False)])
+def test_the_yes_no_findings_show_as_saved_and_survive_a_save_of_anything_else(people, answers):
+    licence, bad_credit, purpose = answers
+    investigation = make_investigation(
+        people.owner, licence_valid=licence, bad_credit_found=bad_credit, purpose_matches=purpose
+    )
+    url = reverse("investigations:edit", args=[investigation.pk])
+    client = client_for(people.owner)
+    (form,) = [f for f in forms_on(client.get(url).text, url) if f.field("licence_valid")]
+    shown = tuple(form.field(name).value for name in YES_NO_FINDINGS)
+    assert shown == tuple("true" if answer else "false" for answer in answers)
+    assert post_as_drawn(client, url).status_code == 302
+    investigation = refresh(investigation)
+    assert tuple(getattr(investigation, name) for name in YES_NO_FINDINGS) == answers

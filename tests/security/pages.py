@@ -101,6 +101,18 @@ def as_sent(form: Form) -> dict[str, str | list[str]]:
     return data
 
 
+def post_as_drawn(client, url: str):
+    """Get the page at `url` and send its form (the one posting back to `url`) untouched,
+    as a person who changed nothing and pressed save."""
+    page = client.get(url)
+    drawn = next(
+        f
+        for f in forms_on(page.text, url)
+        if f.method == "post" and urlsplit(f.action).path == urlsplit(url).path
+    )
+    return client.post(url, as_sent(drawn))
+
+
 def forms_on(html: str, page_url: str) -> list[Form]:
     parser = FormParser(page_url)
     parser.feed(html)
