@@ -65,6 +65,8 @@ REQUIRED_TOPICS = (
     "return_and_risk",
 )
 REQUIRED_FIGURES = ("total_assets", "total_liabilities", "monthly_sales")
+# The verifications' yes/no answers and the risk: "not checked yet" cannot go to review.
+REQUIRED_ANSWERS = ("licence_valid", "bad_credit_found", "purpose_matches", "risk_rating")
 
 
 def _lock(pk: int) -> Investigation:
@@ -288,7 +290,7 @@ def missing_for_submission(investigation: Investigation) -> list[Missing]:
                 Missing(_("The borrower's written authorization for the credit query"), url)
             )
     edit = reverse("investigations:edit", args=[investigation.pk])
-    for name in (*REQUIRED_TOPICS, *REQUIRED_FIGURES):
+    for name in (*REQUIRED_TOPICS, *REQUIRED_FIGURES, *REQUIRED_ANSWERS):
         value = getattr(investigation, name)
         if value is None or (isinstance(value, str) and not value.strip()):
             label = Investigation._meta.get_field(name).verbose_name

@@ -58,6 +58,10 @@ FINDINGS = {
     "total_liabilities": Decimal("800000"),
     "monthly_sales": Decimal("400000"),
     "output_value": Decimal("4800000"),
+    "licence_valid": True,
+    "bad_credit_found": False,
+    "purpose_matches": True,
+    "risk_rating": "low",
 }
 
 

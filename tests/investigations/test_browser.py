@@ -90,6 +90,14 @@ def test_manager_and_supervisor_take_an_investigation_to_approval(
         ("monthly_sales", "400000"),
     ]:
         page.locator(f"#id_{name}").fill(text)
+    # The verifications' answers and the risk: "not checked yet" cannot go to review.
+    for name, answer in [
+        ("licence_valid", "是"),
+        ("bad_credit_found", "否"),
+        ("purpose_matches", "是"),
+        ("risk_rating", "低"),
+    ]:
+        page.locator(f"#id_{name}").select_option(label=answer)
     no_sideways_scroll(page)
     save(page)
 

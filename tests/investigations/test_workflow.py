@@ -212,7 +212,7 @@ def test_submission_lists_exactly_what_is_missing_each_with_a_link(people):
         reverse("investigations:submit", args=[investigation.pk])
     )
     missing = response.context["missing"]
-    assert len(missing) == 8 + 6 + 3  # items, topics, figures
+    assert len(missing) == 8 + 6 + 3 + 4  # items, topics, figures, yes/no answers and risk
     assert all(gap.url.startswith("/investigations/") for gap in missing)
     assert any(gap.url.endswith("#id_legal_standing") for gap in missing)
 
@@ -227,6 +227,27 @@ def test_submitting_an_incomplete_investigation_changes_nothing(people):
     assert response.status_code == 200
     assert len(response.context["missing"]) == 8
     assert refresh(investigation).status == Status.DRAFT
+
+
+def test_a_verification_not_answered_yet_stops_submission_and_shows_on_the_report(people):
+    investigation = ready_to_submit(people.owner)
+    Investigation.objects.filter(pk=investigation.pk).update(
+        licence_valid=None, bad_credit_found=True, risk_rating=""
+    )
+    client = client_for(people.owner)
+    url = reverse("investigations:submit", args=[investigation.pk])
+    response = client.post(url, {"seen_version": refresh(investigation).version})
+    assert [gap.label for gap in response.context["missing"]] == [
+        "营业执照有效且为本人名下 未填写",
+        "风险 未填写",
+    ]
+    assert refresh(investigation).status == Status.DRAFT
+    report = client.get(investigation.get_absolute_url()).text
+    # What needs the reviewer's eye is marked: not checked, or a worrying answer.
+    assert '<span class="badge badge-overdue">执照有效: 未核实</span>' in report
+    assert '<span class="badge badge-overdue">发现不良信用: 是</span>' in report
+    assert '<span class="badge">按申报用途使用: 是</span>' in report
+    assert '<span class="badge badge-overdue">风险: 尚未评级</span>' in report
 
 
 def test_cover_below_two_needs_a_written_justification(people):
