@@ -27,6 +27,8 @@ COMPUTED_MESSAGE = _(
     "Net assets are computed from total assets and total liabilities: type those instead."
 )
 STALE_FORM = _("This page is out of date: open it again and retry.")
+
+
 class YesNoSelect(forms.NullBooleanSelect):
     """Yes, no, or not checked yet. Django's NullBooleanSelect shows a saved True or False
     as its option (a select with "true"/"false" values of its own would show neither, and
