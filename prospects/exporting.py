@@ -243,6 +243,7 @@ def _write_xlsx(rows: Iterable[list[Any]], file: IO[bytes]) -> None:
     file and zips them into `file`, so no row stays in memory."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
@@ -255,6 +256,10 @@ def _write_xlsx(rows: Iterable[list[Any]], file: IO[bytes]) -> None:
     def cell(value: Any) -> Any:
         if not isinstance(value, str):
             return value
+        # XML cannot hold control characters (\x01-\x1f but tab and line breaks): openpyxl
+        # refuses the whole file for one pasted into an address. Nobody reads them, so they
+        # are dropped from the .xlsx (the CSV keeps the text as it is).
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
         # Typed as text, a cell is never a formula, and shows no guard quote.
         text = WriteOnlyCell(sheet, value=value)
         text.data_type = "s"

@@ -12,10 +12,10 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException, InvalidOperation
 from itertools import islice
 from typing import Any
 
@@ -63,6 +63,9 @@ class Sheet:
     # A workbook's sheets, and the one read (empty for a CSV file).
     sheet_names: tuple[str, ...] = ()
     sheet_name: str = ""
+    # Rows found wrong while reading the file (a CSV quote not closed), by row number: the
+    # message, reported with the row's other errors.
+    row_errors: Mapping[int, str] = field(default_factory=dict)
 
 
 # --- Reading the file ---------------------------------------------------------------
@@ -101,7 +104,8 @@ def read_sheet(data: bytes, filename: str, sheet_name: str | None = None) -> She
         return _read_workbook(data, sheet_name)
     if extension in {"csv", "txt"}:
         text, encoding = _decode(data)
-        return _to_sheet(_csv_rows(text), encoding)
+        rows, unclosed = _csv_rows(text)
+        return _to_sheet(rows, encoding, unclosed=unclosed)
     raise ImportFileError(_("Upload a CSV or Excel (.xlsx) file."))
 
 
@@ -139,16 +143,59 @@ def _decode(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
-def _csv_rows(text: str) -> Iterator[list[str]]:
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _csv_rows(text: str) -> tuple[list[list[str]], dict[int, str]]:
+    """The file's records as cells, and the records whose quote is not closed (by record
+    number, as _to_sheet counts them, with the message to show)."""
     first_line = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    unclosed: dict[int, str] = {}
+    starts_on = 1  # the line of the file the record starts on
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            yield [unsafe_text(cell) for cell in row]
+        for number, row in enumerate(reader, start=1):
+            if (opened_on := _swallowing_cell(row, delimiter, starts_on)) is not None:
+                unclosed[number] = _(
+                    'Line %(line)s of the file: the quote (") that opens a cell there is not '
+                    "closed, so the lines after it, up to line %(last)s, were read into that "
+                    "one cell, though they look like further rows. Close or remove the quote "
+                    "and upload again."
+                ) % {"line": opened_on, "last": reader.line_num}
+            rows.append([unsafe_text(cell) for cell in row])
+            starts_on = reader.line_num + 1
     except csv.Error as error:
-        raise ImportFileError(
-            _("The CSV file is malformed: %(error)s") % {"error": error}
-        ) from None
+        raise ImportFileError(_csv_error(error, starts_on)) from None
+    return rows, unclosed
+
+
+def _swallowing_cell(row: list[str], delimiter: str, starts_on: int) -> int | None:
+    """The line on which a quoted cell opened that runs over several lines holding the
+    delimiter: an unclosed quote that swallowed the rows below it (张三五金,138…,"A区12号
+    and the next merchants). A quoted address merely written on two lines is a cell."""
+    line = starts_on
+    for cell in row:
+        _first, *more = LINE_BREAK.split(cell)
+        if any(delimiter in swallowed for swallowed in more):
+            return line
+        line += len(more)
+    return None
+
+
+def _csv_error(error: csv.Error, starts_on: int) -> str:
+    """What the csv module refused, in the person's language (its message is English)."""
+    if "field limit" in str(error):
+        return _(
+            "The row that starts on line %(line)s of the file has a cell longer than %(limit)s "
+            'characters: usually a quote (") opened there that is never closed. Close or '
+            "remove the quote and upload again."
+        ) % {"line": starts_on, "limit": f"{csv.field_size_limit():,}"}
+    return _(
+        "The CSV file cannot be read from line %(line)s on. Check that line for a stray "
+        'quote ("), save the file as CSV again and upload it.'
+    ) % {"line": starts_on}
 
 
 def _read_workbook(data: bytes, wanted: str | None) -> Sheet:
@@ -339,7 +386,16 @@ def _find_header(filled: list[tuple[int, list[str]]]) -> int | None:
     return best
 
 
-def _to_sheet(rows: Iterable[list[str]], encoding: str, notes: Iterable[str] = ()) -> Sheet:
+def _to_sheet(
+    rows: Iterable[list[str]],
+    encoding: str,
+    notes: Iterable[str] = (),
+    *,
+    unclosed: Mapping[int, str] | None = None,
+) -> Sheet:
+    """The header and the merchants below it; `unclosed` (row number → message) are rows
+    whose quote swallowed the lines below it, reported as bad rows."""
+    unclosed = unclosed or {}
     filled = [
         (number, cleaned)
         for number, cells in enumerate(rows, start=1)
@@ -364,6 +420,9 @@ def _to_sheet(rows: Iterable[list[str]], encoding: str, notes: Iterable[str] = (
         )
     else:
         header_row, headers = filled[start]
+    if swallowed_above := [number for number in sorted(unclosed) if number <= header_row]:
+        # The header or a title swallowed the rows: there is no row to report it on.
+        raise ImportFileError(unclosed[swallowed_above[0]])
     if start > 0:
         notes.append(
             _("Row(s) %(rows)s above the header were read as a title and skipped.")
@@ -373,7 +432,7 @@ def _to_sheet(rows: Iterable[list[str]], encoding: str, notes: Iterable[str] = (
     totals: list[int] = []
     limit = settings.IMPORT_MAX_ROWS
     for number, cells in filled[start + 1 :]:
-        if is_totals_row(cells):
+        if is_totals_row(cells) and number not in unclosed:
             totals.append(number)
         elif len(body) >= limit:
             # The commit runs inside the request: a longer list would meet the server's timeout.
@@ -399,7 +458,12 @@ def _to_sheet(rows: Iterable[list[str]], encoding: str, notes: Iterable[str] = (
     if not body:
         raise ImportFileError(_("The file has a header row but no merchants below it."))
     return Sheet(
-        headers=headers, rows=body, encoding=encoding, notes=tuple(notes), header_row=header_row
+        headers=headers,
+        rows=body,
+        encoding=encoding,
+        notes=tuple(notes),
+        header_row=header_row,
+        row_errors={number: unclosed[number] for number, _cells in body if number in unclosed},
     )
 
 
@@ -565,9 +629,17 @@ def parse_amount(raw: str, *, scale: int = 1) -> Decimal:
         raise ValueError("not a number")
     if amount < 0:
         raise ValueError("negative")
-    if amount * scale > MAX_AMOUNT:
+    # "1e1000000" is a number, but past what decimal computes with: its arithmetic raises
+    # Overflow (not a ValueError). Far too large either way; checked before any arithmetic.
+    if amount.adjusted() > MAX_AMOUNT.adjusted():
         raise ValueError("too large")
-    return (amount * scale).quantize(Decimal("0.01"))
+    try:
+        scaled = amount * scale
+        if scaled > MAX_AMOUNT:
+            raise ValueError("too large")
+        return scaled.quantize(Decimal("0.01"))
+    except DecimalException:
+        raise ValueError("too large") from None
 
 
 # --- Rows ---------------------------------------------------------------------------
@@ -609,6 +681,8 @@ def validate_rows(
     for number, cells in sheet.rows:
         raw = {key: cells[index] if index < len(cells) else "" for key, index in columns.items()}
         result = _validate_row(number, raw, scales, choices)
+        if unclosed := sheet.row_errors.get(number):
+            result.errors.insert(0, unclosed)  # the cause of whatever else is wrong
         if beyond := [(i, cell) for i, cell in enumerate(cells) if cell and i >= width]:
             # An unquoted comma in an address, or a column without a name: nothing is dropped.
             result.errors.append(

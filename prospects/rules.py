@@ -31,6 +31,10 @@ MAINLAND = 86
 PHONE_CHARACTERS = re.compile(r"[\d\s\-+().]+")
 # An extension after the number: "0755-12345678-88", "0755 12345678 转 88".
 PHONE_EXTENSION = re.compile(r"(?P<number>.+?)\s*(?:-|转|ext\.?|x)\s*(?P<extension>\d{1,6})", re.I)
+# The longest phone anyone types ("+86 (0755) 1234-5678 转 123456") is under 30 characters.
+# Longer text is refused before the patterns: PHONE_EXTENSION takes time quadratic in the
+# length of a run of spaces, seconds for one spreadsheet cell.
+PHONE_MAX_LENGTH = 40
 
 # Handbook §1: turned away at the gate → research, find an intermediary, try again.
 TURNED_AWAY_FOLLOW_UP_DAYS = 7
@@ -56,6 +60,8 @@ def canonical_phone(raw: str) -> str | None:
     "0755 1234 5678" → "0755-12345678", "010-12345678-123" keeps its extension.
     """
     text = unicodedata.normalize("NFKC", raw or "").strip()
+    if len(text) > PHONE_MAX_LENGTH:
+        return None
     number, extension = _mainland_number(text), ""
     if number is None and (match := PHONE_EXTENSION.fullmatch(text)):
         number, extension = _mainland_number(match["number"]), match["extension"]

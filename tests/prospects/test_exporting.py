@@ -170,3 +170,38 @@ def test_choices_read_as_their_labels_in_the_person_s_language(manager_client, p
     stage = header.index("阶段")
     assert {row[stage] for row in body} <= {str(label) for _v, label in Stage.choices}
     assert all(row[stage] for row in body)
+
+
+# --- A control character pasted into a field ----------------------------------------------
+ADDRESS_WITH_A_CONTROL = "城南批发市场\x0bA区12号"
+
+
+def test_a_control_character_in_a_field_does_not_break_the_xlsx(manager, manager_client):
+    """XML cannot hold \\x01-\\x1f but tab and line breaks: openpyxl refused the whole file
+    (a server error) for one pasted into an address. The character is dropped from the
+    .xlsx; the CSV keeps the text as it is."""
+    add(manager, "鑫源服装商行", address=ADDRESS_WITH_A_CONTROL, contact_name="王\x01伟")
+    sheet = load_workbook(io.BytesIO(export(manager_client, "xlsx").getvalue())).worksheets[0]
+    header, row = ([cell.value for cell in line] for line in sheet.iter_rows())
+    assert row[header.index("地址")] == "城南批发市场A区12号"
+    assert row[header.index("联系人")] == "王伟"
+    [header, row] = csv_rows(export(manager_client, "csv"))
+    assert row[header.index("地址")] == ADDRESS_WITH_A_CONTROL
+
+
+def test_a_control_character_does_not_fail_an_export_written_in_the_background(people):
+    from prospects.exporting import write_export
+    from prospects.models import ExportStatus, ProspectExport
+
+    add(people.owner, "鑫源服装商行", address=ADDRESS_WITH_A_CONTROL)
+    export = ProspectExport.objects.create(
+        requested_by=people.owner, file_format="xlsx", language="zh-hans"
+    )
+    write_export(export)  # what the worker runs
+    export.refresh_from_db()
+    assert export.status == ExportStatus.READY
+    with export.file.open("rb") as file:
+        sheet = load_workbook(io.BytesIO(file.read())).worksheets[0]
+    header, row = ([cell.value for cell in line] for line in sheet.iter_rows())
+    assert row[header.index("地址")] == "城南批发市场A区12号"
+    export.file.delete(save=False)

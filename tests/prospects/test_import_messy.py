@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -13,10 +14,10 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from bench.prospect_import import merchant_rows, xlsx_bytes
-from prospects import importing
+from prospects import importing, rules
 from prospects.importing import guess_mapping, read_sheet, validate_rows
-from prospects.models import Prospect
-from tests.prospects.test_import_views import commit, uploaded
+from prospects.models import ImportBatch, ImportStatus, Prospect
+from tests.prospects.test_import_views import commit, upload, uploaded
 
 
 @pytest.fixture
@@ -270,3 +271,146 @@ def test_the_rows_to_fix_never_carry_a_formula_and_import_back_as_they_were(
         ("+一号店", "@B路2号"),
         ('=HYPERLINK("http://example.test")', "A路1号"),
     ]
+
+
+# --- A quote that is never closed ---------------------------------------------------------
+UNCLOSED_QUOTE = (
+    "商户名称,电话,地址\n"
+    '张三五金,13800000001,"A区12号\n'
+    "李四五金,13800000002,B区3号\n"
+    '王五百货,13800000003,"C区7号"\n'
+    "赵六茶行,13800000004,D区1号\n"
+).encode()
+
+
+def test_a_quote_never_closed_makes_its_row_bad_instead_of_swallowing_the_rows_below(
+    manager_client, territory
+):
+    """The csv module reads on to the next quote: 张三五金's address held 李四五金 and
+    王五百货, and the row was ready to import. Now the row is bad, naming the line."""
+    batch = uploaded(manager_client, territory, UNCLOSED_QUOTE)
+    page = manager_client.get(batch.get_absolute_url())
+    preview = page.context["preview"]
+    assert [(row.number, row.values["name"]) for row in preview.bad_rows] == [(2, "张三五金")]
+    message = preview.bad_rows[0].errors[0]
+    assert message.startswith('文件第 2 行：该行某个单元格开头的引号（"）没有闭合')
+    assert "直到第 4 行" in message
+    assert message in page.content.decode().replace("&quot;", '"')
+    assert [row.values["name"] for row in preview.ready_rows] == ["赵六茶行"]
+
+    assert commit(manager_client, batch).status_code == 200  # refused: a bad row
+    assert not Prospect.objects.exists()
+    commit(manager_client, batch, skip_bad_rows="on")
+    assert list(Prospect.objects.values_list("name", flat=True)) == ["赵六茶行"]
+
+
+def test_a_quote_never_closed_in_the_header_refuses_the_file(manager_client, territory):
+    data = '商户名称,电话,"地址\n张三五金,13800000001,A区12号\n'.encode()
+    response = upload(manager_client, territory, data, "members.csv")
+    assert response.status_code == 200
+    assert "文件第 1 行：该行某个单元格开头的引号" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_quoted_address_on_two_lines_is_one_cell_and_imports(manager_client, territory):
+    data = (
+        "商户名称,电话,地址\n"
+        '张三五金,13800000001,"城南批发市场\r\nA区12号"\n'
+        "李四五金,13800000002,B区3号\n"
+    ).encode()
+    batch = uploaded(manager_client, territory, data)
+    preview = manager_client.get(batch.get_absolute_url()).context["preview"]
+    assert preview.bad_rows == []
+    assert [row.number for row in preview.ready_rows] == [2, 3]
+    assert commit(manager_client, batch).status_code == 302
+    assert sorted(Prospect.objects.values_list("name", "address")) == [
+        ("张三五金", "城南批发市场\r\nA区12号"),
+        ("李四五金", "B区3号"),
+    ]
+
+
+def test_a_cell_past_the_csv_modules_limit_is_refused_in_chinese(manager_client, territory):
+    """csv.Error's message was shown as it is, in English ("field larger than field limit")."""
+    data = ('商户名称,电话,地址\n张三五金,13800000001,"A区12号' + "号" * 140_000 + "\n").encode()
+    response = upload(manager_client, territory, data, "members.csv")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "文件第 2 行开始的这一行有个单元格超过 131,072 个字符" in page
+    assert "field limit" not in page
+    assert not ImportBatch.objects.exists()
+
+
+# --- An amount past what decimal computes with --------------------------------------------
+HUGE_AMOUNTS = (
+    "商户名称,电话,月销售额,融资需求\n"
+    "张三五金,13800000001,1e1000000,\n"
+    "李四五金,13800000002,12000,1E+999999999\n"
+    "王五百货,13800000003,12000,50万\n"
+).encode()
+
+
+def test_an_amount_of_a_million_digits_is_a_bad_row_not_a_server_error(manager_client, territory):
+    """Decimal("1e1000000") * 1 raises decimal.Overflow, which is no ValueError: the
+    preview, the rows to fix and the import answered with a server error."""
+    batch = uploaded(manager_client, territory, HUGE_AMOUNTS)
+    page = manager_client.get(batch.get_absolute_url())
+    assert page.status_code == 200
+    preview = page.context["preview"]
+    assert [(row.number, row.errors) for row in preview.bad_rows] == [
+        (2, ["月销售额（元）数值过大：“1e1000000”。"]),
+        (3, ["融资需求（元）数值过大：“1E+999999999”。"]),
+    ]
+    download = manager_client.get(reverse("prospects:import_bad_rows", args=[batch.pk]))
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert [row[:2] for row in rows[1:]] == [
+        ["月销售额（元）数值过大：“1e1000000”。", "2"],
+        ["融资需求（元）数值过大：“1E+999999999”。", "3"],
+    ]
+    assert commit(manager_client, batch, skip_bad_rows="on").status_code == 302
+    assert list(Prospect.objects.values_list("name", "estimated_credit_need")) == [
+        ("王五百货", Decimal("500000.00"))
+    ]
+
+
+def test_an_amount_of_a_million_digits_does_not_stop_the_background_import(
+    manager_client, territory, settings
+):
+    settings.PROSPECT_IMPORT_BACKGROUND_ROWS = 1  # any file of more than one row is long
+    batch = uploaded(manager_client, territory, HUGE_AMOUNTS)
+    assert commit(manager_client, batch, skip_bad_rows="on").status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.QUEUED
+
+    importing.import_queued(batch.pk, batch.commit_request["confirmation"])  # the worker's task
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.imported_count) == (ImportStatus.COMMITTED, 1)
+    assert list(Prospect.objects.values_list("name", flat=True)) == ["王五百货"]
+
+
+# --- A phone cell of a whole page -----------------------------------------------------------
+class _PatternGuard:
+    """PHONE_EXTENSION, refusing to run on text longer than a phone: its time grows with
+    the square of a run of spaces (seconds for one cell of 30,000)."""
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+
+    def fullmatch(self, text):
+        assert len(text) <= rules.PHONE_MAX_LENGTH, f"ran on {len(text)} characters"
+        return self.pattern.fullmatch(text)
+
+
+def test_a_phone_cell_of_fifty_thousand_characters_is_refused_before_the_pattern(
+    manager_client, territory, monkeypatch
+):
+    monkeypatch.setattr(rules, "PHONE_EXTENSION", _PatternGuard(rules.PHONE_EXTENSION))
+    long_phone = "1" + " " * 49_998 + "1"
+    data = f"商户名称,电话\n张三五金,{long_phone}\n李四五金,0755 1234 5678 转 88\n".encode()
+    batch = uploaded(manager_client, territory, data)
+    page = manager_client.get(batch.get_absolute_url())
+    preview = page.context["preview"]
+    assert [(row.number, row.errors) for row in preview.bad_rows] == [
+        (2, [f"“1{' ' * 22}…”不是有效的电话号码（手机或带区号的固定电话）。"])
+    ]
+    assert [row.values["phone"] for row in preview.ready_rows] == ["0755-12345678-88"]
