@@ -77,6 +77,37 @@ class SearchChoice(forms.Widget):
         return context
 
 
+class ChoicesById(forms.ModelMultipleChoiceField):
+    """Records by id; an id no database column can hold is refused like any unknown one
+    (SQLite raises OverflowError on it instead of finding nothing)."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number: the field's own message ("not a valid value")
+            if not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+class ReferrerChoice(forms.ModelChoiceField):
+    """The referrer among the prospects the person sees, or the one already recorded: a
+    referrer since handed to another team stays (not offered to anyone else)."""
+
+    kept: Prospect | None = None
+
+    def to_python(self, value):
+        if self.kept is not None and str(value) == str(self.kept.pk):
+            return self.kept
+        return super().to_python(value)
+
+
 class ProspectForm(OnceFormMixin, forms.ModelForm):
     """A prospect's details. Possible duplicates in the branch stop the save until confirmed."""
 
@@ -120,6 +151,7 @@ class ProspectForm(OnceFormMixin, forms.ModelForm):
             "products_notes": SHORT_TEXT,
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
+        field_classes = {"referred_by": ReferrerChoice}
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -133,6 +165,10 @@ class ProspectForm(OnceFormMixin, forms.ModelForm):
         if self.instance.pk:
             referrers = referrers.exclude(pk=self.instance.pk)
         self.fields["referred_by"].queryset = referrers
+        # The referrer on record stays a valid choice, even once out of the person's sight
+        # (handed to another team): else every save of this prospect would be refused.
+        kept = self.instance.referred_by if self.instance.referred_by_id else None
+        self.fields["referred_by"].kept = kept
         self.fields["territory"].queryset = Territory.objects.visible_to(user)
         # Empty choices say what they mean rather than "---------".
         self.fields["industry"].empty_label = _("Not known yet")
@@ -143,12 +179,17 @@ class ProspectForm(OnceFormMixin, forms.ModelForm):
         self.fields["territory"].empty_label = _("No territory")
         self.fields["referred_by"].empty_label = _("Nobody")
         chosen = self.data.get("referred_by") if self.is_bound else self.initial.get("referred_by")
-        widget = SearchChoice(
-            search_url=reverse("prospects:referrer_search"), empty_label=_("Nobody")
-        )
-        widget.selected = (
-            referrers.filter(pk=chosen).first() if str(chosen or "").isdecimal() else None
-        )
+        search_url = reverse("prospects:referrer_search")
+        if self.instance.pk:
+            # The search keeps this prospect's referrer on record ticked (see referrer_search).
+            search_url = f"{search_url}?prospect={self.instance.pk}"
+        widget = SearchChoice(search_url=search_url, empty_label=_("Nobody"))
+        if kept is not None and str(chosen or "") == str(kept.pk):
+            widget.selected = kept
+        else:
+            widget.selected = (
+                referrers.filter(pk=chosen).first() if str(chosen or "").isdecimal() else None
+            )
         self.fields["referred_by"].widget = widget
         self.fields["source"].choices = [
             ("", _("Choose where the prospect came from")),
@@ -459,16 +500,46 @@ class TerritoryForm(OnceFormMixin, forms.ModelForm):
         model = Territory
         fields = ["name", "kind", "merchant_count", "managers"]
         widgets = {"managers": forms.CheckboxSelectMultiple}
+        field_classes = {"managers": ChoicesById}
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["managers"].queryset = (
-            visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
+        choosable = visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
+        self.fields["managers"].queryset = choosable
+        # Any supervisor of the branch edits its territories, but ticks only their own team:
+        # the managers of other teams stay as they are (see _save_m2m).
+        self.kept_managers = (
+            list(self.instance.managers.exclude(pk__in=choosable.values("pk")))
+            if self.instance.pk
+            else []
         )
+        if self.kept_managers:
+            self.fields["managers"].help_text = _(
+                "Managers you cannot choose here stay on the territory: %(names)s."
+            ) % {"names": "、".join(str(manager) for manager in self.kept_managers)}
         self.fields["kind"].choices = [("", _("Choose the kind of place")), *TerritoryKind.choices]
         if self.instance.branch_id is None:
             self.instance.branch_id = user.branch_id
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.branch_id is None:
+            # An administrator's or supervisor's account without a branch: a territory
+            # belongs to a branch.
+            raise forms.ValidationError(
+                _(
+                    "Your account belongs to no branch, and a territory belongs to one. Ask "
+                    "the administrator to set your branch."
+                ),
+                code="no_branch",
+            )
+        return cleaned
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if self.kept_managers:
+            self.instance.managers.add(*self.kept_managers)
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -547,7 +618,7 @@ class HandoverForm(forms.Form):
     from_person = forms.ModelChoiceField(label=_("Whose clients"), queryset=User.objects.none())
     to_person = forms.ModelChoiceField(label=_("Hand them to"), queryset=User.objects.none())
     everything = forms.BooleanField(label=_("All their prospects"), required=False, initial=True)
-    prospects = forms.ModelMultipleChoiceField(
+    prospects = ChoicesById(
         label=_("Or only these"),
         queryset=Prospect.objects.none(),
         required=False,
@@ -582,7 +653,12 @@ class HandoverForm(forms.Form):
         source, target = cleaned.get("from_person"), cleaned.get("to_person")
         if source and target and source == target:
             self.add_error("to_person", _("Hand the prospects to someone else."))
-        if source and not cleaned.get("everything") and not cleaned.get("prospects"):
+        if (
+            source
+            and not cleaned.get("everything")
+            and not cleaned.get("prospects")
+            and "prospects" not in self.errors  # already said what is wrong with the choice
+        ):
             self.add_error("prospects", _("Choose the prospects to hand over, or all of them."))
         return cleaned
 

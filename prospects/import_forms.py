@@ -11,7 +11,10 @@ from accounts.models import Role
 from accounts.policy import visible_people
 from prospects import rules
 from prospects.importing import IMPORT_FIELDS, ImportFileError, Mapping_, read_sheet, read_upload
-from prospects.models import ImportBatch, Source, Territory
+from prospects.models import ImportBatch, Source, Territory, TerritoryKind
+
+# The channels whose prospects an import fills completely (see ImportUploadForm).
+IMPORT_SOURCES = frozenset(Source) - {Source.REFERRAL, Source.COMPETITOR}
 
 
 class ImportUploadForm(forms.ModelForm):
@@ -33,7 +36,15 @@ class ImportUploadForm(forms.ModelForm):
         self.user = user
         self.fields["territory"].queryset = Territory.objects.visible_to(user)
         self.fields["territory"].empty_label = None
-        self.fields["source"].choices = Source.choices
+        # Only the channels an import fills completely: it cannot name a referrer or the
+        # competing bank, and a prospect missing them is refused on every later edit.
+        self.fields["source"].choices = [
+            ("", _("Choose where the list came from")),
+            *[(value, label) for value, label in Source.choices if value in IMPORT_SOURCES],
+        ]
+        # Not the model's default (association): the person chooses, or the territory says.
+        self.initial.pop("source", None)
+        self.fields["source"].initial = None
         # Opened from a territory's page: its channel follows the kind of territory.
         territory_pk = str(self.initial.get("territory") or "")
         if territory_pk.isdecimal() and not self.is_bound:
@@ -49,6 +60,18 @@ class ImportUploadForm(forms.ModelForm):
             # A client manager imports for themselves.
             del self.fields["owner"]
         self.data_bytes = b""
+
+    def clean(self):
+        cleaned = super().clean()
+        territory = cleaned.get("territory")
+        if (
+            cleaned.get("source") == Source.ASSOCIATION
+            and not (cleaned.get("association") or "").strip()
+            # The import names an association territory's members after it (importing.commit).
+            and not (territory is not None and territory.kind == TerritoryKind.ASSOCIATION)
+        ):
+            self.add_error("association", _("Name the chamber or association."))
+        return cleaned
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -118,13 +118,25 @@ def referrer_search(request: HtmxHttpRequest) -> HttpResponse:
     text = request.GET.get("referred_by-search", "").strip()
     prospects = Prospect.objects.visible_to(request.user).order_by("name")
     chosen = request.GET.get("referred_by", "")
+    selected = prospects.filter(pk=chosen).first() if chosen.isdecimal() else None
+    edited = request.GET.get("prospect", "")
+    if selected is None and chosen.isdecimal() and edited.isdecimal():
+        # The edited prospect's referrer on record stays ticked even once out of sight
+        # (ProspectForm keeps it a valid choice); no other hidden prospect is shown.
+        referrer = (
+            prospects.filter(pk=edited).select_related("referred_by").first()
+            if int(edited) < 2**63
+            else None
+        )
+        if referrer is not None and str(referrer.referred_by_id) == chosen:
+            selected = referrer.referred_by
     return TemplateResponse(
         request,
         "prospects/widgets/search_choice_options.html",
         {
             "name": "referred_by",
             "empty_label": _("Nobody"),
-            "selected": prospects.filter(pk=chosen).first() if chosen.isdecimal() else None,
+            "selected": selected,
             "matches": list(prospects.search(text)[:8]) if text else None,
         },
     )
@@ -190,6 +202,9 @@ def _detail_context(
         "timeline": timeline(prospect, user),
         "actions": prospect_actions(prospect, user),
         "referrals": list(Prospect.objects.visible_to(user).referred_by(prospect)),
+        # A referrer handed to another team is named, without a link to a page not there.
+        "referrer_visible": prospect.referred_by_id is not None
+        and Prospect.objects.visible_to(user).filter(pk=prospect.referred_by_id).exists(),
         "next_action_overdue": prospect.is_overdue(today),
         "can_reassign": can_reassign(user, prospect),
         "visit_form": forms.get("visit_form") or VisitForm(),

@@ -28,6 +28,7 @@ GOOD = [
 def upload(page, live_server, path):
     page.goto(f"{live_server.url}/prospects/import/")
     page.get_by_label("片区").select_option(label="城南批发市场")
+    page.get_by_label("来源").select_option(value="shop_cluster")
     page.get_by_label("商户名单").set_input_files(str(path))
     page.get_by_role("button", name="上传并检查").click()
     expect(page.get_by_role("heading", name="核对导入")).to_be_visible()

@@ -92,6 +92,7 @@ def test_a_merchant_list_whose_name_is_too_long_to_send_says_what_to_do(
     context, page = new_phone(browser, live_server, people.owner)
     page.goto(f"{live_server.url}/prospects/import/")
     page.get_by_label("片区").select_option(label="城南批发市场")
+    page.get_by_label("来源").select_option(value="shop_cluster")
     page.get_by_label("商户名单").set_input_files(
         {
             "name": "城南批发市场商户名单" * 40 + ".csv",
@@ -114,6 +115,7 @@ def test_a_proxy_refusing_a_large_file_says_so(people, browser, live_server):
     page.goto(f"{live_server.url}/prospects/import/")
     fail_posts(page, lambda route: route.fulfill(status=413, body="Request Entity Too Large"))
     page.get_by_label("片区").select_option(label="城南批发市场")
+    page.get_by_label("来源").select_option(value="shop_cluster")
     page.get_by_label("商户名单").set_input_files(
         {"name": "名单.csv", "mimeType": "text/csv", "buffer": b"a,b\n"}
     )

@@ -259,7 +259,7 @@ def test_htmx_upload_redirects_and_refused_commit_swaps_the_preview(manager_clie
         reverse("prospects:import_upload"),
         {
             "territory": territory.pk,
-            "source": Source.ASSOCIATION,
+            "source": Source.SHOP_CLUSTER,
             "file": SimpleUploadedFile("m.csv", BAD_CSV),
         },
         HTTP_HX_REQUEST="true",
