@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import implausible
 from accounts.once import OnceFormMixin
 from investigations import evidence
 from investigations.models import (
@@ -44,6 +47,15 @@ def _yes_no(label) -> forms.NullBooleanField:
 
 
 TOO_LARGE = _("That amount is too large to be right.")
+
+
+def _a_day_past(day: date | None) -> date | None:
+    """A day something was done: not ahead, and not a slip of the year (0001)."""
+    if day is not None and day > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."))
+    if problem := implausible(day):
+        raise forms.ValidationError(problem)
+    return day
 
 
 class RefusesComputedFields:
@@ -216,10 +228,10 @@ class ChecklistItemForm(forms.ModelForm):
             ].initial = self.instance.investigation.credit_authorized_on
 
     def clean_done_on(self):
-        done_on = self.cleaned_data.get("done_on")
-        if done_on and done_on > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return done_on
+        return _a_day_past(self.cleaned_data.get("done_on"))
+
+    def clean_credit_authorized_on(self):
+        return _a_day_past(self.cleaned_data.get("credit_authorized_on"))
 
     def clean(self):
         cleaned = super().clean()
@@ -236,15 +248,19 @@ class ChecklistItemForm(forms.ModelForm):
             ItemStatus.ISSUE,
         ):
             authorized_on = cleaned.get("credit_authorized_on")
-            if authorized_on is None:
+            queried_on = cleaned.get("done_on") or timezone.localdate()
+            if authorized_on is None and "credit_authorized_on" not in self.errors:
                 self.add_error(
                     "credit_authorized_on",
                     _(
                         "The credit bureau may only be queried with the borrower's written authorization: give its date."
                     ),
                 )
-            elif authorized_on > timezone.localdate():
-                self.add_error("credit_authorized_on", _("The date cannot be in the future."))
+            elif authorized_on is not None and authorized_on > queried_on:
+                self.add_error(
+                    "credit_authorized_on",
+                    _("The authorization must come before the query: it is dated after it."),
+                )
             if not self.has_authorization and not cleaned.get("authorization"):
                 self.add_error("authorization", _("Attach the borrower's signed authorization."))
         return cleaned
@@ -302,10 +318,7 @@ class SideInquiryForm(OnceFormMixin, forms.ModelForm):
         whom.choices = [("", _("Choose whom you asked")), *whom.choices[1:]]
 
     def clean_asked_on(self):
-        asked_on = self.cleaned_data.get("asked_on")
-        if asked_on and asked_on > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return asked_on
+        return _a_day_past(self.cleaned_data.get("asked_on"))
 
 
 class EvidenceForm(forms.Form):

@@ -281,11 +281,7 @@ def missing_for_submission(investigation: Investigation) -> list[Missing]:
             missing.append(Missing(_("%(item)s is not done") % {"item": item}, url))
         elif not item.finding.strip():
             missing.append(Missing(_("%(item)s: what was found is empty") % {"item": item}, url))
-        if (
-            item.kind == ItemKind.CREDIT_BUREAU
-            and item.is_done
-            and investigation.credit_authorized_on is None
-        ):
+        if item.kind == ItemKind.CREDIT_BUREAU and item.is_done and not _authorized(investigation):
             missing.append(
                 Missing(_("The borrower's written authorization for the credit query"), url)
             )
@@ -385,6 +381,12 @@ def investigation_decide(
     if action == Action.APPROVE:
         if current.blacklist_hit:
             raise Refused(_("The borrower is on the blacklist: the loan cannot be approved."))
+        if missing := missing_for_submission(current):
+            # Submitted before a rule was added, or changed since: not approved incomplete.
+            raise Refused(
+                _("This investigation is incomplete (%(first)s): return it to be completed.")
+                % {"first": missing[0].label}
+            )
         approval_reason = approval_reason.strip()
         if not current.cover_ok and not approval_reason:
             raise Refused(

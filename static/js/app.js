@@ -89,3 +89,10 @@ document.addEventListener("click", function (event) {
     hideRequestProblem(true);
   }
 });
+
+// A form that removes something asks first (data-confirm holds the translated question):
+// a tap by mistake on a phone must not delete a file.
+document.addEventListener("submit", function (event) {
+  var question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});

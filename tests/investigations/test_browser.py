@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from investigations.models import CHECKLIST, Investigation, Status
+from investigations.models import CHECKLIST, EvidenceFile, Investigation, Status
 from tests.investigations.factories import PDF_BYTES
 from tests.prospects.factories import make_prospect
 
@@ -161,3 +161,33 @@ def test_manager_and_supervisor_take_an_investigation_to_approval(
     assert "鑫源服装商行" in text
     assert "征信系统查询" in text
     assert "已同意" in text
+
+
+def test_a_file_attached_by_mistake_is_removed_after_a_question(people, browser, live_server):
+    from tests.browser.phone import phone_problems
+    from tests.browser.test_phone_walk import new_phone
+    from tests.investigations.factories import ready_to_submit
+
+    investigation = ready_to_submit(people.owner)
+    context, page = new_phone(browser, live_server, people.owner)
+    page.goto(f"{live_server.url}{investigation.get_absolute_url()}")
+    remove = page.get_by_role("button", name="删除").first
+    expect(remove).to_be_visible()
+    assert phone_problems(page) == []
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    remove.click()
+    assert questions == ["删除文件“授权书.pdf”？"]
+    files = EvidenceFile.objects.filter(investigation=investigation)
+    assert files.count() == 1  # a tap by mistake removes nothing
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    remove.click()
+    expect(page.get_by_text("文件已删除。")).to_be_visible()
+    assert not files.exists()
+    context.close()

@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from investigations import services
 from investigations.models import (
     CHECKLIST,
     Action,
@@ -177,6 +178,34 @@ def test_the_credit_query_cannot_be_done_without_written_authorization(people):
     assert item.is_done and item.done_by == people.owner
     assert str(refresh(investigation).credit_authorized_on) == "2026-01-05"
     assert item.evidence.get().purpose == "authorization"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("credit_authorized_on", "2026-03-01", "授权书日期晚于查询日期：应先取得授权再查询。"),
+        ("credit_authorized_on", "0001-01-01", "请检查年份：日期早于 2000-01-01。"),
+        ("done_on", "0001-01-01", "请检查年份：日期早于 2000-01-01。"),
+    ],
+)
+def test_a_credit_query_dated_before_its_authorization_or_in_year_one_is_refused(
+    people, field, value, message
+):
+    investigation = make_investigation(people.owner)
+    data = {
+        "status": "clear",
+        "methods": ["public_credit"],
+        "finding": "无逾期",
+        "done_on": "2026-01-10",
+        "credit_authorized_on": "2026-01-05",
+        "authorization": pdf_upload("授权书.pdf"),
+        field: value,
+    }
+    response = client_for(people.owner).post(_item_url(investigation, ItemKind.CREDIT_BUREAU), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [message]
+    assert not investigation.items.get(kind=ItemKind.CREDIT_BUREAU).is_done
+    assert refresh(investigation).credit_authorized_on is None
 
 
 def test_a_blacklist_hit_must_be_marked_as_an_issue(people):
@@ -428,7 +457,7 @@ def test_nothing_changes_after_a_decision(people):
         {"amount": "1", "term_months": "1", "product": "x", "purpose": "x", "existing_loans": "0"},
         follow=True,
     )
-    assert "decided" in response.content.decode() or "已" in response.content.decode()
+    assert "该调查已审查完毕（已同意），不能再修改。" in response.text
     assert refresh(investigation).amount == Decimal("500000")
     item = investigation.items.first()
     client.post(
@@ -497,3 +526,59 @@ def test_the_yes_no_findings_show_as_saved_and_survive_a_save_of_anything_else(p
     assert post_as_drawn(client, url).status_code == 302
     investigation = refresh(investigation)
     assert tuple(getattr(investigation, name) for name in YES_NO_FINDINGS) == answers
+
+
+def test_a_side_inquiry_in_year_one_is_refused_beside_the_date(people):
+    investigation = make_investigation(people.owner)
+    response = client_for(people.owner).post(
+        reverse("investigations:child_create", args=[investigation.pk, "inquiries"]),
+        {
+            "whom": "neighbour",
+            "who": "隔壁五金店老板",
+            "learned": "经营正常",
+            "asked_on": "0001-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["asked_on"] == ["请检查年份：日期早于 2000-01-01。"]
+    assert not investigation.side_inquiries.exists()
+
+
+# --- Review mends: what a stale or wrong record must not get past -------------------------
+
+
+def test_a_wrong_file_is_removed_from_the_page_and_its_authorization_is_missed_again(people):
+    investigation = ready_to_submit(people.owner)
+    client = client_for(people.owner)
+    page = client.get(investigation.get_absolute_url()).text
+    authorization = investigation.evidence.get(purpose="authorization")
+    remove = reverse("investigations:evidence_delete", args=[authorization.pk])
+    assert f'action="{remove}"' in page and "删除文件“授权书.pdf”？" in page
+    assert client.post(remove).status_code == 302
+    assert not investigation.evidence.filter(purpose="authorization").exists()
+    response = client.get(reverse("investigations:submit", args=[investigation.pk]))
+    assert [gap.label for gap in response.context["missing"]] == ["借款人征信查询书面授权"]
+
+
+def test_a_submitted_investigation_now_incomplete_is_not_approved(people):
+    investigation = submitted(people.owner)
+    # Submitted before the risk was required (or changed behind the workflow's back).
+    Investigation.objects.filter(pk=investigation.pk).update(risk_rating="")
+    response = review(client_for(people.supervisor), investigation, decision="approve")
+    assert response.status_code == 200
+    assert "该调查不完整（风险 未填写）：请退回补充。" in response.text
+    assert refresh(investigation).status == Status.SUBMITTED
+
+
+def test_the_queue_shows_a_cover_of_nothing_as_zero_not_a_dash(people):
+    investigation = make_investigation(people.owner)
+    fill_findings(investigation)
+    fill_checklist(investigation)
+    services.investigation_submit(
+        investigation=investigation,
+        by=people.owner,
+        seen_version=refresh(investigation).version,
+        justification="有足值房产抵押",
+    )
+    queue = client_for(people.supervisor).get(reverse("investigations:queue")).text
+    assert "覆盖率 0.00" in queue
