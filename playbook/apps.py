@@ -27,7 +27,7 @@ class PlaybookConfig(AppConfig):
         auditlog.register(models.Topic)
         auditlog.register(
             models.Entry,
-            exclude_fields=["question_words", "answer_words", "search_vector"],
+            exclude_fields=["question_words", "answer_words", "search_vector", "version"],
             m2m_fields={"topics"},
         )
         auditlog.register(models.Synonym)

@@ -30,13 +30,36 @@ def _changed_text(entry: Entry) -> bool:
     )
 
 
+class EditConflict(Exception):
+    """Someone saved the entry after the page being submitted was drawn."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(current_version)
+        self.current_version = current_version
+
+
 @transaction.atomic
-def entry_save(*, entry: Entry, editor: User) -> Entry:
+def entry_save(*, entry: Entry, editor: User, expected_version: int | None = None) -> Entry:
     """Save an edited or new entry; a changed question or answer becomes a new revision.
 
     An entry that has never had a revision (e.g. created before revisions were
     kept) first gets its stored text as revision 1, so the change can be compared.
+
+    An edit made on a page drawn at `expected_version` raises EditConflict,
+    saving nothing, when someone saved the entry since: the row is locked while
+    its version is compared, so of two editors of one page the second always
+    learns of the first.
     """
+    if entry.pk is not None:
+        current = (
+            Entry.objects.select_for_update()
+            .filter(pk=entry.pk)
+            .values_list("version", flat=True)
+            .get()
+        )
+        if expected_version is not None and current != expected_version:
+            raise EditConflict(current)
+        entry.version = current
     changed = _changed_text(entry)
     entry.part_id = entry.section.chapter.part_id
     if changed and entry.pk is not None and not entry.revisions.exists():

@@ -14,6 +14,8 @@ class EntryForm(forms.ModelForm):
         queryset=Section.objects.select_related("chapter__part"),
         empty_label=_("Choose the section"),
     )
+    # The version the page was drawn from: a save from a stale page is refused (views).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Entry
@@ -28,6 +30,13 @@ class EntryForm(forms.ModelForm):
                 "“（一）” a lettered one; a short point with text below it is a sub-heading."
             ),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+        else:
+            del self.fields["version"]
 
     def clean_question(self) -> str:
         question = self.cleaned_data["question"].strip()

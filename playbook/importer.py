@@ -25,7 +25,7 @@ The format (DOMAIN §4):
   structure refuses the file, and every such line is named at once;
 - PDF line breaks: a line not ending in sentence-ending punctuation continues
   on the next line, unless that line starts a point, question or heading;
-- a trailing web notice (因篇幅问题不能全部显示…) is not content.
+- a web notice (因篇幅问题不能全部显示…) is not content; the rest of its line is.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,10 +61,16 @@ LABEL_NUMBER = re.compile(r"^第\s*(\d{1,4})\s*题(?:\s*[:：.．、]\s*|\s+)(?=
 # 答: right after a question's ？ starts its answer on the same line.
 ANSWER_AFTER_QUESTION = re.compile(r"[?？]\s*答\s*[:：]")
 ANSWER_PREFIX = re.compile(r"^答\s*[:：]\s*")
+# A number continuing the numbering after one of these starts the next question.
+QUESTION_AFTER_SENTENCE = "。！!"
 # Several numbered points on one line: split after the ;/； before each number.
 INLINE_POINTS = re.compile(r"(?<=[;；])\s*(?=\d{1,3}[.．]\s*\S)")
 LABEL_POINT = re.compile(r"^\(([一二三四五六七八九十]{1,3})\)")
-WEB_NOTICE = re.compile(r"因篇幅问题不能全部显示|请点此查看更多更全内容")
+# The web notice, with the punctuation it brings: removed, the rest of its line kept.
+WEB_NOTICE = re.compile(
+    r"因篇幅问题不能全部显示[，,。.…!！\s]*(?:请点此查看更多更全内容[。.…!！\s]*)?"
+    r"|请点此查看更多更全内容[。.…!！\s]*"
+)
 SENTENCE_END = tuple("。！？!?；;：:….")
 CLOSERS = "”’\"'）)」』】"
 CHAPTER_MAX = 30
@@ -227,7 +234,10 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
         # Control characters (a NUL from a bad extraction) are never content.
         line = CONTROL.sub("", raw).replace("\u3000", " ").strip()
         if WEB_NOTICE.search(line):
-            continue
+            # Only the notice is not content: `…以点带面。因篇幅问题…` keeps its sentence.
+            line = WEB_NOTICE.sub("", line).strip()
+            if not line:
+                continue
         physical.append((number, line))
 
     joined: list[tuple[int, str]] = []
@@ -293,6 +303,9 @@ def _split_questions(
     last ？ before the next such number: `8.嫌利率高怎么办?价格确实不低,怎样解释? 能否打折?`
     is one question of three sentences (the asker's context between them);
     `12.如何…？13.怎样…？` holds two; `3.什么是三品？答：…` a question and an answer.
+    After a sentence end (。！), the next number of the numbering starts a question
+    too, when the text before it holds a ？: `1.如何寻找客户？请举例。2.如何选择客户？`
+    holds two, the first ending in its request.
     The first question may be numbered otherwise (`numbering`: `第7题：`, `3. `, `（4）`).
     None when the line is not a run of questions (a question without ？, or
     text after the last ？ that is not an answer).
@@ -302,25 +315,43 @@ def _split_questions(
         if first is None:
             return None
         numbering = _Numbering(int(first.group(1)), "plain", first.end())
-    starts = [(numbering.number, 0, numbering.text_start)]
-    starts += [
-        (int(match.group(1)), match.start(), match.end())
-        for match in QUESTION_START.finditer(text, numbering.text_start)
-        if text[match.start() - 1] in "？? \t"
-    ]
+    # (number, where its number starts, where its text starts, after a sentence end)
+    starts = [(numbering.number, 0, numbering.text_start, False)]
+    for match in QUESTION_START.finditer(text, numbering.text_start):
+        before = text[match.start() - 1]
+        number = int(match.group(1))
+        if before in "？? \t":
+            starts.append((number, match.start(), match.end(), False))
+        elif (
+            before in QUESTION_AFTER_SENTENCE
+            and number == starts[-1][0] + 1
+            and _has_question_mark(between := text[starts[-1][2] : match.start()])
+            # `3.问？答：…。4.…`: the answer of question 3 runs on (as before).
+            and not ANSWER_AFTER_QUESTION.search(between)
+        ):
+            # `1.如何寻找客户？请举例。2.如何选择客户？`: the asker's request ends
+            # question 1, and the next number of the numbering starts question 2.
+            starts.append((number, match.start(), match.end(), True))
     questions: list[tuple[int, str]] = []
     rest = ""
-    for index, (number, _start, text_start) in enumerate(starts):
+    for index, (number, _start, text_start, _after_sentence) in enumerate(starts):
         last = index + 1 == len(starts)
         end = len(text) if last else starts[index + 1][1]
         body = text[text_start:end].strip()
         if last and (answer := ANSWER_AFTER_QUESTION.search(body)):
             body, rest = body[: answer.start() + 1], body[answer.end() :].strip()
         cut = max(body.rfind("？"), body.rfind("?"))
-        if cut == -1 or body[cut + 1 :].strip():
+        # A question ends in ？, or (before a number after a sentence end) in
+        # that sentence: `如何寻找客户？请举例。`.
+        ends_in_sentence = not last and starts[index + 1][3]
+        if cut == -1 or (body[cut + 1 :].strip() and not ends_in_sentence):
             return None
         questions.append((number, tidy_spaces(body)))
     return questions, rest
+
+
+def _has_question_mark(text: str) -> bool:
+    return "？" in text or "?" in text
 
 
 # --- The parser --------------------------------------------------------------
@@ -825,6 +856,8 @@ def _import_part(
                     entry.question = parsed_entry.question
                     entry.answer = parsed_entry.answer
                     entry.updated_at = now
+                    # An edit page drawn before the import is refused (editing.entry_save).
+                    entry.version = F("version") + 1
                     if revised:
                         entry.revised_at = now
                     entry.fill_words()
@@ -855,6 +888,7 @@ def _import_part(
             "answer_words",
             "updated_at",
             "revised_at",
+            "version",
         ],
         batch_size=500,
     )

@@ -144,6 +144,9 @@ class Entry(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # When the question or answer last changed ("updated since you read it").
     revised_at = models.DateTimeField(_("revised"), default=timezone.now)
+    # Counts the saves: an edit from a page drawn at an older version is refused
+    # (editing.entry_save).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = EntryQuerySet.as_manager()
 
@@ -162,9 +165,13 @@ class Entry(models.Model):
         self.fill_words()
         if self.part_id is None and self.section_id is not None:
             self.part_id = self.section.chapter.part_id
+        if not self._state.adding:
+            self.version += 1
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"question", "answer"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "question_words", "answer_words"}
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+            if {"question", "answer"} & set(update_fields):
+                kwargs["update_fields"] |= {"question_words", "answer_words"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

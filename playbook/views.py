@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from playbook import reading
-from playbook.editing import compare_with_previous, entry_save
+from playbook.editing import EditConflict, compare_with_previous, entry_save
 from playbook.forms import EntryForm, NoteForm
 from playbook.models import Entry, EntryFlag, Section
 from playbook.permissions import can_edit_handbook, can_follow_trainees
@@ -184,7 +184,23 @@ def entry_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = EntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = entry_save(entry=form.instance, editor=request.user)
+            saved = entry_save(
+                entry=form.instance,
+                editor=request.user,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except EditConflict as conflict:
+            # Nothing is lost: their save stands, these changes stay in the form.
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current_version
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this entry after you opened this page. Open it "
+                    "again in a new tab to see their changes; saving this form again "
+                    "replaces them with yours."
+                ),
+            )
         except IntegrityError:
             # Another save took this part's number between the form's check and
             # ours; entry_save rolled back, so nothing is half-saved.

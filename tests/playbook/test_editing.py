@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -188,3 +190,91 @@ def test_a_save_racing_for_the_same_number_shows_the_form_error(admin_client_, m
     other.refresh_from_db()
     assert (other.number, other.question) != (7, "改过的问题？")
     assert not other.revisions.exists()
+
+
+# --- Two editors of one entry --------------------------------------------------------
+
+CONFLICT = "有人在你打开此页面之后保存了这个条目"
+
+
+def drawn_version(client, entry) -> str:
+    """The version the edit page carries in its hidden field."""
+    html = client.get(edit_url(entry)).text
+    return re.search(r'<input type="hidden" name="version" value="(\d+)"', html).group(1)
+
+
+def test_a_save_from_a_page_drawn_before_another_save_is_refused(
+    supervisor, supervisor_client, admin_client_
+):
+    entry = make_entry("怎样拜访客户？", "答：先预约。")
+    first_page = drawn_version(supervisor_client, entry)
+    second_page = drawn_version(admin_client_, entry)
+    response = admin_client_.post(
+        edit_url(entry), form_data(entry, answer="答：先预约，再带名片。", version=second_page)
+    )
+    assert response.status_code == 302
+
+    response = supervisor_client.post(
+        edit_url(entry), form_data(entry, answer="答：直接上门。", version=first_page)
+    )
+    assert response.status_code == 200
+    assert CONFLICT in response.text
+    assert "答：直接上门。" in response.text  # what they typed is kept
+    entry.refresh_from_db()
+    assert entry.answer == "答：先预约，再带名片。"
+    assert [r.answer for r in entry.revisions.order_by("number")] == [
+        "答：先预约。",
+        "答：先预约，再带名片。",
+    ]
+
+    # The refused form now carries the current version: saving it again replaces.
+    again = re.search(r'name="version" value="(\d+)"', response.text).group(1)
+    response = supervisor_client.post(
+        edit_url(entry), form_data(entry, answer="答：直接上门。", version=again)
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.answer == "答：直接上门。"
+    assert entry.revisions.order_by("-number").first().editor == supervisor
+
+
+def test_a_save_from_a_current_page_is_saved(supervisor_client):
+    entry = make_entry(answer="答：旧。")
+    for text in ("答：一。", "答：二。"):
+        version = drawn_version(supervisor_client, entry)
+        response = supervisor_client.post(
+            edit_url(entry), form_data(entry, answer=text, version=version)
+        )
+        assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.answer == "答：二。"
+
+
+def test_an_edit_page_drawn_before_an_import_changed_the_entry_is_refused(supervisor_client):
+    from playbook.importer import import_text
+
+    head = "市场营销篇\n客户营销\n一、寻找和选择客户\n"
+    import_text(head + "1.怎样拜访客户？\n答：先预约。\n")
+    entry = Entry.objects.get(number=1)
+    version = drawn_version(supervisor_client, entry)
+    import_text(head + "1.怎样拜访客户？\n答：先电话预约。\n")
+    response = supervisor_client.post(
+        edit_url(entry), form_data(entry, answer="答：直接上门。", version=version)
+    )
+    assert response.status_code == 200
+    assert CONFLICT in response.text
+    assert Entry.objects.get(pk=entry.pk).answer == "先电话预约。"
+
+
+def test_entry_save_with_a_stale_version_saves_nothing(admin_user):
+    from playbook.editing import EditConflict
+
+    entry = make_entry(answer="一")
+    stale = Entry.objects.get(pk=entry.pk)
+    entry.answer = "二"
+    entry_save(entry=entry, editor=admin_user, expected_version=entry.version)
+    stale.answer = "三"
+    with pytest.raises(EditConflict):
+        entry_save(entry=stale, editor=admin_user, expected_version=stale.version)
+    assert Entry.objects.get(pk=entry.pk).answer == "二"
+    assert [r.answer for r in entry.revisions.order_by("number")] == ["一", "二"]

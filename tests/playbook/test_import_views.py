@@ -129,3 +129,45 @@ def test_the_preview_names_the_entries_it_would_create_and_update(admin_client_)
     html = upload(admin_client_, edited.encode()).content.decode()
     assert "条目编号： 30" in html
     assert "条目编号： 15" in html
+
+
+HEAD = "市场营销篇\n客户营销\n一、寻找和选择客户\n"
+
+
+def confirm(client, response):
+    text = response.context["confirm"].initial["text"]
+    return client.post(IMPORT, {"text": text, "confirm": ""}, follow=True)
+
+
+def test_a_web_notice_inside_a_line_keeps_the_sentence_before_it(admin_client_):
+    text = (
+        HEAD + "1.如何开拓市场？\n答：先找准行业。\n要主动出击，以点带面。"
+        "因篇幅问题不能全部显示，请点此查看更多更全内容\n"
+    )
+    response = upload(admin_client_, text.encode())
+    html = response.content.decode()
+    # The preview's answer: the sentence kept, the notice gone.
+    assert "<td>先找准行业。 要主动出击，以点带面。</td>" in html
+    confirm(admin_client_, response)
+    assert Entry.objects.get(number=1).answer == "先找准行业。\n要主动出击，以点带面。"
+
+
+def test_a_numbered_question_after_a_full_stop_is_an_entry_of_its_own(admin_client_):
+    text = (
+        HEAD + "1.如何寻找客户？请举例。2.如何选择客户？\n答：看三品。\n3.如何拜访？\n答：预约。\n"
+    )
+    response = upload(admin_client_, text.encode())
+    html = response.content.decode()
+    assert '<dd data-count="created">3</dd>' in html
+    assert "编号从 1 跳到 3" not in html
+    # Entry 1 has no answer of its own: said, with its line.
+    assert (
+        '<li data-line="4">第 4 行：第 1 条没有自己的答案；这一行之后的答案属于第 2 条。</li>'
+        in html
+    )
+    confirm(admin_client_, response)
+    assert [(e.number, e.question, e.answer) for e in Entry.objects.order_by("number")] == [
+        (1, "如何寻找客户？请举例。", ""),
+        (2, "如何选择客户？", "看三品。"),
+        (3, "如何拜访？", "预约。"),
+    ]

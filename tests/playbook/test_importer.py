@@ -386,3 +386,33 @@ def test_a_repeated_section_or_part_is_refused_with_its_line(text, line):
         import_text(text)
     assert caught.value.line == line
     assert not Entry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "因篇幅问题不能全部显示，请点此查看更多更全内容",
+        "因篇幅问题不能全部显示…",
+        "请点此查看更多更全内容",
+    ],
+)
+def test_a_web_notice_after_a_sentence_removes_only_the_notice(notice):
+    entry = only(f"1.问？\n答：要主动出击，以点带面。{notice}\n")
+    assert entry.answer == "要主动出击，以点带面。"
+
+
+def test_a_numbered_question_after_a_sentence_end_on_the_same_line_starts_a_new_entry():
+    handbook = parse_handbook(HEAD + "1.如何寻找客户？请举例！2.如何选择客户？\n答：看三品。\n")
+    assert [(e.number, e.question, e.answer) for e in handbook.entries] == [
+        (1, "如何寻找客户？请举例！", ""),
+        (2, "如何选择客户？", "看三品。"),
+    ]
+    assert [str(n) for n in handbook.notes] == [
+        "第 4 行：第 1 条没有自己的答案；这一行之后的答案属于第 2 条。"
+    ]
+
+
+def test_a_number_after_a_full_stop_that_does_not_continue_the_numbering_is_not_split():
+    # 5 does not follow 1: not taken for a question (the line stays one question, as before).
+    [entry] = entries("1.利率多少？请说明3年期。5.年期呢？\n答：看期限。\n")
+    assert entry.question == "利率多少？请说明3年期。5.年期呢？"
