@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import filetype
 from django import forms
@@ -333,11 +333,16 @@ class VisitForm(OnceFormMixin, forms.ModelForm):
         return self.initial.get("outcome") == Outcome.TURNED_AWAY
 
     def _raw_date(self, name: str) -> date | None:
-        """The date typed, if it is one a person can mean (clean() says what is wrong)."""
-        raw = self.data.get(self.add_prefix(name)) if self.is_bound else None
+        """The date typed, if it is one a person can mean (clean() says what is wrong).
+
+        A form redrawn when the outcome changes is unbound: what was typed so far is its
+        initial data (a date as text, or the visit's own date when correcting one)."""
+        raw = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+        if isinstance(raw, datetime):
+            raw = raw.date()
         try:
-            typed = date.fromisoformat(raw) if raw else None
-        except ValueError:
+            typed = raw if isinstance(raw, date) else date.fromisoformat(raw) if raw else None
+        except (TypeError, ValueError):
             return None
         return None if implausible(typed) else typed
 

@@ -197,7 +197,7 @@ def timeline_entries(prospect: Prospect, user) -> list[TimelineEntry]:
     ]
     promises = [
         TimelineEntry(promise.made_on, "promise", "prospects/timeline/promise.html", promise)
-        for promise in prospect.promises.select_related("consulted")
+        for promise in prospect.promises.select_related("consulted", "unconsulted_seen_by")
     ]
     hospitality = [
         TimelineEntry(

@@ -661,6 +661,8 @@ class Choices:
 
     kinds: Mapping[str, str] = field(default_factory=dict)
     industries: Mapping[str, Any] = field(default_factory=dict)
+    # How each industry's name reads in the preview (value → name); else its key above.
+    industry_names: Mapping[Any, str] = field(default_factory=dict)
 
 
 def validate_rows(
@@ -770,30 +772,52 @@ def _validate_row(
         values["kind"] = value
     if industry := raw.get("industry", ""):
         values["industry_text"] = industry
-        values["industry"] = match_industry(industry, choices.industries)
+        found = find_industry(industry, choices.industries)
+        values["industry"] = found.value
+        if found.value is not None:
+            # Shown in the preview next to the text: what will be stored, and whether it
+            # was a guess (the text itself is kept in the products note either way).
+            values["industry_name"] = choices.industry_names.get(found.value, found.name)
+            values["industry_loose"] = not found.exact
     return RowResult(number=number, values=values, errors=errors)
 
 
-def match_industry(text: str, industries: Mapping[str, Any]) -> Any:
-    """The curated industry a free-text one means, or None.
+@dataclass(frozen=True)
+class IndustryMatch:
+    """The curated industry a free-text one was matched to: its key and value (None when
+    nothing matched), and whether the text was the industry's name itself."""
+
+    name: str = ""
+    value: Any = None
+    exact: bool = False
+
+
+def find_industry(text: str, industries: Mapping[str, Any]) -> IndustryMatch:
+    """The curated industry a free-text one means, and how loosely.
 
     Exact name first, then one name inside the other (酒店 → 酒店住宿), then the
     most shared two-character words (服装批发 → 服装纺织 or 批发贸易: the first in
-    the curated order, which puts the preferred industry first).
+    the curated order, which puts the preferred industry first). Only the first is exact:
+    the others are guesses the preview says are guesses.
     """
     key = text.strip().lower()
     if key in industries:
-        return industries[key]
+        return IndustryMatch(key, industries[key], exact=True)
     for name, value in industries.items():
         if name and (name in key or key in name):
-            return value
+            return IndustryMatch(name, value)
     wanted = _bigrams(key)
-    best, best_score = None, 0
+    best, best_score = IndustryMatch(), 0
     for name, value in industries.items():
         score = len(wanted & _bigrams(name))
         if score > best_score:
-            best, best_score = value, score
+            best, best_score = IndustryMatch(name, value), score
     return best
+
+
+def match_industry(text: str, industries: Mapping[str, Any]) -> Any:
+    """The value of the curated industry a free-text one means, or None (find_industry)."""
+    return find_industry(text, industries).value
 
 
 def _bigrams(text: str) -> set[str]:
@@ -907,8 +931,9 @@ def database_choices() -> Choices:
             kinds.update({str(label).lower(): value for value, label in ProspectKind.choices})
     kinds.update({value: value for value in ProspectKind.values})
     # Industry's ordering puts the preferred industry first, which match_industry relies on.
-    industries = {name.lower(): pk for pk, name in Industry.objects.values_list("pk", "name")}
-    return Choices(kinds=kinds, industries=industries)
+    rows = list(Industry.objects.values_list("pk", "name"))
+    industries = {name.lower(): pk for pk, name in rows}
+    return Choices(kinds=kinds, industries=industries, industry_names=dict(rows))
 
 
 def existing_prospects(branch_id: int | None) -> tuple[dict[str, str], dict[str, str]]:
@@ -1163,12 +1188,7 @@ def _prospect(values: dict[str, Any], *, batch: Any, association: str) -> Any:
         name_key=normalise_name(values["name"]),
         kind=values.get("kind") or Prospect._meta.get_field("kind").default,
         industry_id=values.get("industry"),
-        # A business scope (经营范围) that names no industry is kept, as the 三品 "products" note.
-        products_notes=(
-            ""
-            if values.get("industry") or not values.get("industry_text")
-            else _("Business scope: %(text)s") % {"text": values["industry_text"]}
-        ),
+        products_notes=_products_notes(values),
         territory=batch.territory,
         import_batch=batch,
         address=values.get("address", ""),
@@ -1183,6 +1203,16 @@ def _prospect(values: dict[str, Any], *, batch: Any, association: str) -> Any:
         monthly_sales=values.get("monthly_sales"),
         estimated_credit_need=values.get("estimated_credit_need"),
     )
+
+
+def _products_notes(values: dict[str, Any]) -> str:
+    """The 三品 "products" note of an imported row. The business scope (经营范围) is always
+    kept there, word for word, even when it matched an industry: a match may be a guess,
+    and the text says more than the industry's name. Appended to whatever else is noted."""
+    notes = [values.get("products_notes", "")]
+    if text := values.get("industry_text"):
+        notes.append(_("Business scope: %(text)s") % {"text": text})
+    return "\n".join(note for note in notes if note)
 
 
 def bad_rows_csv(sheet: Sheet, preview: Preview) -> bytes:

@@ -521,8 +521,12 @@ class Prospect(models.Model):
             self.branch_id = self.owner.branch_id
         if self.stage == Stage.CLIENT and self.became_client_on is None:
             self.became_client_on = timezone.localdate()
-        if not self._state.adding:
-            self.version += 1
+        loaded_version = self.__dict__.get("version")
+        if not adding:
+            # Moved on in the UPDATE itself, not from this copy's number: two copies saved
+            # at once (a visit logged while the prospect is edited) never write the same
+            # version, so the editor's stale page is always refused.
+            self.version = F("version") + 1
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
@@ -538,7 +542,18 @@ class Prospect(models.Model):
         )
         owner_saved = update_fields is None or bool({"owner", "owner_id"} & set(update_fields))
         with transaction.atomic():
-            super().save(*args, **kwargs)
+            try:
+                super().save(*args, **kwargs)
+            except BaseException:
+                self.version = loaded_version  # nothing was written
+                raise
+            if not adding:
+                # The number the UPDATE wrote (ours until the transaction ends).
+                self.version = (
+                    Prospect._base_manager.filter(pk=self.pk)
+                    .values_list("version", flat=True)
+                    .get()
+                )
             if owner_saved and not adding:
                 # The records follow the owner just written, whatever this copy held before:
                 # a stale copy, or two hand-overs at once, must not leave them behind.

@@ -63,15 +63,37 @@ def _shown(value: Any) -> str:
 
 def _row(entry: LogEntry) -> dict[str, Any]:
     # Plain strings for the template: a long history renders without an include per value.
+    display = entry.changes_display_dict
+    many = _many_to_many(entry)
     return {
         "timestamp": entry.timestamp,
         "actor": entry.actor,
         "action": entry.action,
         "changes": [
-            (field, _shown(values[0]), _shown(values[1]))
-            for field, values in entry.changes_display_dict.items()
+            many[field] if field in many else (field, _shown(values[0]), _shown(values[1]))
+            for field, values in display.items()
         ],
     }
+
+
+def _many_to_many(entry: LogEntry) -> dict[Any, tuple[Any, str, str]]:
+    """A change of a many-to-many field, which auditlog records as {"type": "m2m",
+    "operation": …, "objects": […]} and would show as its English keys: here the names
+    added (— → names) or removed (names → —), keyed as changes_display_dict keys fields."""
+    model = entry.content_type.model_class()
+    found: dict[Any, tuple[Any, str, str]] = {}
+    for name, values in entry.changes_dict.items():
+        if not (isinstance(values, dict) and values.get("type") == "m2m"):
+            continue
+        try:
+            field = model._meta.get_field(name) if model else None
+        except FieldDoesNotExist:
+            field = None
+        label = getattr(field, "verbose_name", name)
+        names = "、".join(str(value) for value in values.get("objects", [])) or "—"
+        added = values.get("operation") == "add"
+        found[label] = (label, "—", names) if added else (label, names, "—")
+    return found
 
 
 def _references(entry: LogEntry) -> list[tuple[models.ForeignKey, str]]:
@@ -115,9 +137,13 @@ def _resolve_references(entries: list[LogEntry]) -> None:
         # The same text auditlog's LogEntry._get_changes_display_for_fk_field gives.
         if value == "None" or _key(field, value) is None:
             return value  # no reference, or a legacy value stored as text
-        return names.get(
-            (field.related_model, str(value)), f"Deleted '{field.related_model.__name__}' ({value})"
-        )
+        if (field.related_model, str(value)) in names:
+            return names[(field.related_model, str(value))]
+        # auditlog's own text is English ("Deleted 'Territory' (3)"): in the reader's words.
+        return gettext("deleted %(model)s (no. %(pk)s)") % {
+            "model": field.related_model._meta.verbose_name,
+            "pk": value,
+        }
 
     for entry in entries:
         # changes_display_dict calls this method for each reference; answer from the bulk fetch.

@@ -95,8 +95,8 @@ def test_the_history_names_referenced_rows_and_says_when_one_is_gone(people, man
     gone.delete()
     history = manager_client.get(history_url(prospect), **HTMX).content.decode()
     assert "城南批发市场" in history
-    # auditlog's own wording for a row that no longer exists.
-    assert f"Deleted &#x27;Territory&#x27; ({gone_pk})" in history
+    # A row that no longer exists, in the reader's language (not auditlog's English).
+    assert f"已删除的片区（编号 {gone_pk}）" in history and "Deleted" not in history
 
 
 def test_a_history_longer_than_shown_says_older_changes_are_kept(people, territories):

@@ -76,8 +76,7 @@ def test_download_the_bad_rows_then_import_only_the_good_ones(people, manager_cl
         "老周家常菜馆",
         "鑫源服装商行",
     ]
-    # 经营范围: an industry when one matches, else kept as a note.
+    # 经营范围: no curated industry is named by 家常菜、盒饭外卖; the text is kept as a note.
     diner = Prospect.objects.get(name="老周家常菜馆")
-    assert diner.industry is None or diner.products_notes == ""
-    if diner.industry is None:
-        assert "家常菜" in diner.products_notes
+    assert diner.industry is None
+    assert diner.products_notes == "经营范围：家常菜、盒饭外卖"
