@@ -10,6 +10,8 @@ nothing is registered and no app imports another to contribute:
     calendar_events(user, start, end) -> list[CalendarEvent]    the person's calendar feed
     prospect_actions(prospect, user) -> list[Action]            buttons on a client's page
     promise_broken_actions(promise, user) -> list[Action]       offers once a promise cannot be kept
+    prospects_handed_over(prospect_ids, to) -> list[str]        an app's records follow the
+                                                                clients to their new manager
 
 `collect(hook, *args)` is the one loop over the apps; the functions below it
 only sort what it returns. Each contribution must run a fixed number of SQL
@@ -43,6 +45,7 @@ HOOKS = frozenset(
         "calendar_events",
         "prospect_actions",
         "promise_broken_actions",
+        "prospects_handed_over",
     }
 )
 
@@ -163,6 +166,12 @@ def nav_items(user) -> list[NavItem]:
 
 def home_panels(request) -> list[Panel]:
     return sorted(collect("home_panels", request), key=lambda panel: panel.order)
+
+
+def prospects_handed_over(prospect_ids: list[int], to) -> list[str]:
+    """Let each app move what follows the clients (inside the handover's transaction); each
+    says what it moved, in a sentence."""
+    return collect("prospects_handed_over", prospect_ids, to)
 
 
 def panels_response(request, panels: list[Panel], title: str) -> TemplateResponse:

@@ -7,6 +7,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.contributions import (
     Action,
@@ -18,7 +19,7 @@ from accounts.contributions import (
 )
 from accounts.policy import CASEWORK_ROLES
 from investigations import permissions
-from investigations.models import Investigation, Status
+from investigations.models import EDITABLE, Investigation, Status
 
 QUEUE_PREVIEW = 5
 
@@ -127,4 +128,27 @@ def prospect_actions(prospect, user) -> list[Action]:
             reverse("investigations:create", args=[prospect.pk]),
             order=50,
         )
+    ]
+
+
+def prospects_handed_over(prospect_ids: list[int], to) -> list[str]:
+    """A client's investigations not yet decided follow the client to the new manager, who
+    finishes or answers them (a submitted one goes to their supervisor's queue). A decided
+    one stays with who investigated: it is their work, and their team's record."""
+    moved = 0
+    for investigation in Investigation.objects.select_for_update().filter(
+        prospect__in=prospect_ids, status__in=[*EDITABLE, Status.SUBMITTED]
+    ):
+        investigation.owner = to
+        investigation.save(update_fields=["owner", "updated_at"])  # in the audit trail
+        moved += 1
+    if not moved:
+        return []
+    return [
+        ngettext(
+            "%(count)s investigation not yet decided follows its client.",
+            "%(count)s investigations not yet decided follow their clients.",
+            moved,
+        )
+        % {"count": moved}
     ]

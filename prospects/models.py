@@ -1243,6 +1243,10 @@ class Handover(models.Model):
     the audit trail.
     """
 
+    # What the other apps moved with the clients, in sentences (not stored: the audit
+    # trail has each change); set by services.prospects_hand_over for its message.
+    followed: tuple[str, ...] = ()
+
     from_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("handed over by"),

@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.contributions import prospects_handed_over
 from accounts.models import User
 from prospects import importing, rules
 from prospects.models import (
@@ -77,6 +78,8 @@ def prospects_hand_over(
     for visit in planned:
         visit.recorded_by = to
         visit.save(update_fields=["recorded_by"])
+    # What the other apps keep for these clients and must follow them (investigations).
+    handover.followed = tuple(prospects_handed_over(ids, to))
     # Their exports may list these clients: withdrawn with them (the files go once this
     # commits; one being written is dropped by its worker).
     ProspectExport.objects.of(from_person).delete()

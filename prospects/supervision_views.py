@@ -185,6 +185,8 @@ def handover(request: HttpRequest) -> HttpResponse:
                         "to": done.to_person,
                     },
                 )
+                for sentence in done.followed:
+                    messages.success(request, sentence)
                 return redirect("prospects:team_overview")
         if form.is_valid():
             preview = handover_preview(chosen)
