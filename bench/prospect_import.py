@@ -175,7 +175,7 @@ def run_through_pages(data: bytes, file_name: str, expected: int) -> dict[str, f
         reverse("prospects:import_upload"),
         {
             "territory": territory.pk,
-            "source": "association",
+            "source": "shop_cluster",
             "file": SimpleUploadedFile(file_name, data),
         },
         secure=True,
