@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.versions import locked_version
 from playbook.models import Entry, EntryRevision
 
 if TYPE_CHECKING:
@@ -30,14 +31,6 @@ def _changed_text(entry: Entry) -> bool:
     )
 
 
-class EditConflict(Exception):
-    """Someone saved the entry after the page being submitted was drawn."""
-
-    def __init__(self, current_version: int) -> None:
-        super().__init__(current_version)
-        self.current_version = current_version
-
-
 @transaction.atomic
 def entry_save(*, entry: Entry, editor: User, expected_version: int | None = None) -> Entry:
     """Save an edited or new entry; a changed question or answer becomes a new revision.
@@ -51,15 +44,7 @@ def entry_save(*, entry: Entry, editor: User, expected_version: int | None = Non
     learns of the first.
     """
     if entry.pk is not None:
-        current = (
-            Entry.objects.select_for_update()
-            .filter(pk=entry.pk)
-            .values_list("version", flat=True)
-            .get()
-        )
-        if expected_version is not None and current != expected_version:
-            raise EditConflict(current)
-        entry.version = current
+        entry.version = locked_version(Entry, entry.pk, expected_version)
     changed = _changed_text(entry)
     entry.part_id = entry.section.chapter.part_id
     if changed and entry.pk is not None and not entry.revisions.exists():

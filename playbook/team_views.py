@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.fields import ChoicesById
 from accounts.models import Role
 from accounts.once import AlreadySubmitted, OnceFormMixin, submitted_once
 from accounts.policy import roles_required
@@ -132,21 +133,6 @@ def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Assigned reading ------------------------------------------------------------
 
 
-class EntryChoices(forms.ModelMultipleChoiceField):
-    """Entries by id; an id no database column can hold is refused like any unknown one
-    (SQLite raises OverflowError on it instead of finding nothing)."""
-
-    def _check_values(self, value):
-        for pk in value or ():
-            if not str(pk).isdecimal() or int(pk) >= 2**63:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
-
-
 # A week to read an assignment, unless the mentor says otherwise.
 ASSIGNMENT_DAYS = timedelta(days=7)
 
@@ -159,7 +145,7 @@ class AssignmentForm(OnceFormMixin, forms.Form):
         required=False,
         empty_label=gettext_lazy("(choose entries instead)"),
     )
-    entries = EntryChoices(
+    entries = ChoicesById(
         label=gettext_lazy("Or chosen entries"),
         queryset=Entry.objects.order_by(*reading.READING_ORDER).select_related("part"),
         required=False,

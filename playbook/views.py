@@ -11,8 +11,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.versions import EditConflict, refuse_stale
 from playbook import reading
-from playbook.editing import EditConflict, compare_with_previous, entry_save
+from playbook.editing import compare_with_previous, entry_save
 from playbook.forms import EntryForm, NoteForm
 from playbook.models import Entry, EntryFlag, Section
 from playbook.permissions import can_edit_handbook, can_follow_trainees
@@ -191,10 +192,9 @@ def entry_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             )
         except EditConflict as conflict:
             # Nothing is lost: their save stands, these changes stay in the form.
-            form.data = form.data.copy()
-            form.data["version"] = conflict.current_version
-            form.add_error(
-                None,
+            refuse_stale(
+                form,
+                conflict,
                 _(
                     "Someone else saved this entry after you opened this page. Open it "
                     "again in a new tab to see their changes; saving this form again "

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.dates import implausible
+from accounts.fields import ChoicesById
 from accounts.models import Role, User
 from accounts.once import OnceFormMixin
 from accounts.policy import visible_people
@@ -75,25 +76,6 @@ class SearchChoice(forms.Widget):
             matches=self.matches,
         )
         return context
-
-
-class ChoicesById(forms.ModelMultipleChoiceField):
-    """Records by id; an id no database column can hold is refused like any unknown one
-    (SQLite raises OverflowError on it instead of finding nothing)."""
-
-    def _check_values(self, value):
-        for pk in value or ():
-            try:
-                number = int(str(pk))
-            except ValueError:
-                continue  # not a number: the field's own message ("not a valid value")
-            if not -(2**63) <= number < 2**63:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": pk},
-                )
-        return super()._check_values(value)
 
 
 class ReferrerChoice(forms.ModelChoiceField):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import OwnedQuerySet
+from accounts.versions import locked_version
 from prospects import rules
 from prospects.choices import (
     CLOSED_STAGES,
@@ -579,15 +580,7 @@ class Prospect(models.Model):
         second always learns of the first.
         """
         with transaction.atomic():
-            current = (
-                Prospect.objects.select_for_update()
-                .filter(pk=self.pk)
-                .values_list("version", flat=True)
-                .get()
-            )
-            if expected_version is not None and current != expected_version:
-                raise EditConflict(current)
-            self.version = current
+            self.version = locked_version(Prospect, self.pk, expected_version)
             self.save()
 
     @classmethod
@@ -622,14 +615,6 @@ class Prospect(models.Model):
         """A supervisor hands the prospect to another person (auditlog records the change)."""
         self.owner = to
         self.save(update_fields=["owner"])
-
-
-class EditConflict(Exception):
-    """Someone saved the record after the page being submitted was drawn."""
-
-    def __init__(self, current_version: int) -> None:
-        super().__init__(current_version)
-        self.current_version = current_version
 
 
 class StageChangeQuerySet(models.QuerySet):

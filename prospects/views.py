@@ -21,6 +21,7 @@ from accounts.contributions import prospect_actions, timeline
 from accounts.once import AlreadySubmitted, already_submitted, submitted_once
 from accounts.pagination import ListPaginator
 from accounts.rendering import HtmxHttpRequest, render_page
+from accounts.versions import EditConflict, refuse_stale
 from prospects import rules
 from prospects.charts import penetration_chart
 from prospects.filters import HospitalityFilter, PromiseFilter, ProspectFilter
@@ -36,7 +37,6 @@ from prospects.forms import (
 )
 from prospects.history import territory_history
 from prospects.models import (
-    EditConflict,
     HospitalityEntry,
     Promise,
     Prospect,
@@ -173,10 +173,9 @@ def prospect_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             form.instance.save_edit(expected_version=form.cleaned_data.get("version"))
         except EditConflict as conflict:
             # Nothing is lost: their save stands, these changes stay in the form.
-            form.data = form.data.copy()
-            form.data["version"] = conflict.current_version
-            form.add_error(
-                None,
+            refuse_stale(
+                form,
+                conflict,
                 _(
                     "Someone else saved this prospect after you opened this page. Open it "
                     "again in a new tab to see their changes; saving this form again "

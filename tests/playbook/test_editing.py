@@ -267,7 +267,7 @@ def test_an_edit_page_drawn_before_an_import_changed_the_entry_is_refused(superv
 
 
 def test_entry_save_with_a_stale_version_saves_nothing(admin_user):
-    from playbook.editing import EditConflict
+    from accounts.versions import EditConflict
 
     entry = make_entry(answer="一")
     stale = Entry.objects.get(pk=entry.pk)

@@ -1,0 +1,41 @@
+"""An edit from a page drawn before someone else saved the record: refused, nothing lost.
+
+A record that counts its saves in `version` carries it in its edit form (hidden); the
+save compares it with the row's, locked, so of two editors of one page the second
+always learns of the first. Prospects and handbook entries use it.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import models
+
+
+class EditConflict(Exception):
+    """Someone saved the record after the page being submitted was drawn."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(current_version)
+        self.current_version = current_version
+
+
+def locked_version(model: type[models.Model], pk: int, expected_version: int | None) -> int:
+    """Lock the row (until the transaction ends) and return its version; EditConflict,
+    before anything is saved, when the page was drawn at another one."""
+    current = (
+        model._base_manager.select_for_update()
+        .filter(pk=pk)
+        .values_list("version", flat=True)
+        .get()
+    )
+    if expected_version is not None and current != expected_version:
+        raise EditConflict(current)
+    return current
+
+
+def refuse_stale(form: forms.BaseForm, conflict: EditConflict, message: str) -> None:
+    """Say why on the form, keep what was typed, and move it to the version now stored:
+    sending it again replaces the other save."""
+    form.data = form.data.copy()
+    form.data["version"] = conflict.current_version
+    form.add_error(None, message)
