@@ -422,68 +422,59 @@ class Case(models.Model):
         drawn: of two people recording the same step at once, the second is refused."""
         with transaction.atomic():
             self._lock()
-            return self._apply(action, by=by, note=note, at=at, changes=changes)
+            changes = dict(changes or {})
+            now = timezone.now()
+            at = at or now
+            if action not in TRANSITIONS:
+                raise ValueError(f"Unknown action {action!r}")
+            if not self.can(action):
+                raise ValidationError(
+                    _("This cannot be done while the case is at “%(status)s”.")
+                    % {"status": self.get_status_display()}
+                )
+            errors: dict[str, Any] = {}
+            _before, after = TRANSITIONS[action]
+            problem = rules.contact_time_error(at=at, received=self.received_at, now=now)
+            if problem is None and after is not None:
+                problem = rules.step_order_error(at=at, previous=self.last_step_at())
+            if problem:
+                errors["at"] = problem
+            for field, message in REQUIRED.get(action, {}).items():
+                if not str(changes.get(field, "")).strip():
+                    errors[field] = message
+            if action in {Action.REOPEN, Action.EXTEND} and not note.strip():
+                errors["note"] = (
+                    _("Say why the complaint is reopened.")
+                    if action == Action.REOPEN
+                    else _("Give the written reason for the extension.")
+                )
+            if errors:
+                raise ValidationError(errors)
+            for field, value in changes.items():
+                setattr(self, field, value.strip() if isinstance(value, str) else value)
+            if after is not None:
+                self.status = after
+            if action == Action.CONVERT:
+                self.kind = Kind.COMPLAINT
+                # The regulator's clock starts when the complaint is received: now. Receiving
+                # it is hearing from the client, so the daily clock starts there too.
+                self.received_at = at
+                self.last_contact_at = max(self.last_contact_at, at)
+            if action == Action.CLOSE or action == Action.ANSWER:
+                self.closed_at = at
+            if action == Action.REOPEN:
+                self.closed_at = None
+                # A reopened case is news to the client: today counts as a contact.
+                self.last_contact_at = max(self.last_contact_at, at)
+            self.save()
+            return CaseEvent.objects.create(
+                case=self, action=action, at=at, note=note.strip(), by=by
+            )
 
     def _lock(self) -> None:
         """Lock the case's row until the transaction ends, and read it afresh. A no-key
         lock: rows that only point at the case (contacts, reminders) need not wait."""
         self.refresh_from_db(from_queryset=Case._base_manager.select_for_update(no_key=True))
-
-    def _apply(
-        self,
-        action: str,
-        *,
-        by: User,
-        note: str = "",
-        at: datetime | None = None,
-        changes: dict[str, Any] | None = None,
-    ) -> CaseEvent:
-        changes = dict(changes or {})
-        now = timezone.now()
-        at = at or now
-        if action not in TRANSITIONS:
-            raise ValueError(f"Unknown action {action!r}")
-        if not self.can(action):
-            raise ValidationError(
-                _("This cannot be done while the case is at “%(status)s”.")
-                % {"status": self.get_status_display()}
-            )
-        errors: dict[str, Any] = {}
-        _before, after = TRANSITIONS[action]
-        problem = rules.contact_time_error(at=at, received=self.received_at, now=now)
-        if problem is None and after is not None:
-            problem = rules.step_order_error(at=at, previous=self.last_step_at())
-        if problem:
-            errors["at"] = problem
-        for field, message in REQUIRED.get(action, {}).items():
-            if not str(changes.get(field, "")).strip():
-                errors[field] = message
-        if action in {Action.REOPEN, Action.EXTEND} and not note.strip():
-            errors["note"] = (
-                _("Say why the complaint is reopened.")
-                if action == Action.REOPEN
-                else _("Give the written reason for the extension.")
-            )
-        if errors:
-            raise ValidationError(errors)
-        for field, value in changes.items():
-            setattr(self, field, value.strip() if isinstance(value, str) else value)
-        if after is not None:
-            self.status = after
-        if action == Action.CONVERT:
-            self.kind = Kind.COMPLAINT
-            # The regulator's clock starts when the complaint is received: now. Receiving
-            # it is hearing from the client, so the daily clock starts there too.
-            self.received_at = at
-            self.last_contact_at = max(self.last_contact_at, at)
-        if action == Action.CLOSE or action == Action.ANSWER:
-            self.closed_at = at
-        if action == Action.REOPEN:
-            self.closed_at = None
-            # A reopened case is news to the client: today counts as a contact.
-            self.last_contact_at = max(self.last_contact_at, at)
-        self.save()
-        return CaseEvent.objects.create(case=self, action=action, at=at, note=note.strip(), by=by)
 
     def last_step_at(self) -> datetime | None:
         """When the case last moved along (its receipt or a step that changed its status;
@@ -491,25 +482,27 @@ class Case(models.Model):
         return self.events.filter(action__in=SEQUENCE).aggregate(last=models.Max("at"))["last"]
 
     def extend(self, *, by: User, reason: str, at: datetime | None = None) -> CaseEvent:
-        """30 days with a written reason; 60 only with the supervisor's approval."""
+        """30 days with a written reason; 60 only with the supervisor's approval. Counted
+        on the locked row (apply locks it again, in the same transaction)."""
         with transaction.atomic():
             self._lock()
-            return self._extend(by=by, reason=reason, at=at)
-
-    def _extend(self, *, by: User, reason: str, at: datetime | None) -> CaseEvent:
-        if self.extensions >= rules.MAX_EXTENSIONS:
-            raise ValidationError(
-                {"note": _("A complaint can be extended twice at most (to 60 days).")}
+            if self.extensions >= rules.MAX_EXTENSIONS:
+                raise ValidationError(
+                    {"note": _("A complaint can be extended twice at most (to 60 days).")}
+                )
+            if self.extensions == 1 and not rules.can_approve_second_extension(
+                by, handler=self.handler, about_id=self.about_id
+            ):
+                raise ValidationError(
+                    {"note": _("Only the handler's supervisor can approve a second extension.")}
+                )
+            return self.apply(
+                Action.EXTEND,
+                by=by,
+                note=reason,
+                at=at,
+                changes={"extensions": self.extensions + 1},
             )
-        if self.extensions == 1 and not rules.can_approve_second_extension(
-            by, handler=self.handler, about_id=self.about_id
-        ):
-            raise ValidationError(
-                {"note": _("Only the handler's supervisor can approve a second extension.")}
-            )
-        return self._apply(
-            Action.EXTEND, by=by, note=reason, at=at, changes={"extensions": self.extensions + 1}
-        )
 
     def reassign(self, *, to: User, by: User) -> CaseEvent:
         with transaction.atomic():
@@ -517,7 +510,7 @@ class Case(models.Model):
             if not rules.can_handle(to, about_id=self.about_id):
                 refusal = _("Nobody handles a complaint about themselves: choose someone else.")
                 raise ValidationError({"handler": refusal})
-            return self._apply(Action.REASSIGN, by=by, note=str(to), changes={"handler": to})
+            return self.apply(Action.REASSIGN, by=by, note=str(to), changes={"handler": to})
 
     @property
     def events_by_action(self) -> dict[str, CaseEvent]:
