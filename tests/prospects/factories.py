@@ -12,6 +12,7 @@ from accounts.models import User
 from prospects.models import (
     HospitalityEntry,
     HospitalityKind,
+    ImportBatch,
     Industry,
     PaidBy,
     Promise,
@@ -27,12 +28,17 @@ _numbers = count(1)
 
 
 def make_territory(
-    *, branch, name: str | None = None, merchants: int = 100, managers=()
+    *,
+    branch,
+    name: str | None = None,
+    merchants: int = 100,
+    managers=(),
+    kind: str = TerritoryKind.MARKET,
 ) -> Territory:
     territory = Territory.objects.create(
         branch=branch,
         name=name or f"片区{next(_numbers)}",
-        kind=TerritoryKind.MARKET,
+        kind=kind,
         merchant_count=merchants,
     )
     territory.managers.add(*managers)
@@ -79,3 +85,11 @@ def make_hospitality(prospect: Prospect, **fields) -> HospitalityEntry:
     }
     values.update(fields)
     return HospitalityEntry.objects.create(prospect=prospect, recorded_by=prospect.owner, **values)
+
+
+def make_import_batch(owner: User, data: bytes, file_name: str = "名单.csv") -> ImportBatch:
+    """An uploaded merchant list waiting for its preview, into a new territory of `owner`'s."""
+    territory = make_territory(branch=owner.branch, managers=[owner])
+    return ImportBatch.objects.create(
+        created_by=owner, owner=owner, territory=territory, file_name=file_name, data=data
+    )

@@ -245,11 +245,8 @@ def test_an_association_list_needs_the_associations_name(manager_client, territo
 
 
 def test_an_association_territory_names_its_members_list(manager_client, people):
-    territory = Territory.objects.create(
-        name="温州商会",
-        kind=TerritoryKind.ASSOCIATION,
-        branch=people.owner.branch,
-        merchant_count=8,
+    territory = make_territory(
+        branch=people.owner.branch, name="温州商会", kind=TerritoryKind.ASSOCIATION
     )
     assert upload(manager_client, territory, source=Source.ASSOCIATION).status_code == 302
 

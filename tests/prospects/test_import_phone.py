@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from bench.prospect_import import xlsx_bytes
 from prospects import importing
-from prospects.models import ImportBatch, Prospect
-from tests.prospects.factories import make_territory
+from prospects.models import Prospect
+from tests.prospects.factories import make_import_batch
 
 TITLED = (
     "城南小商品批发市场商户名单（2026年11月）,,,\n"
@@ -40,19 +40,8 @@ def test_phone_numbers_stored_as_numbers_and_a_title_in_an_xlsx():
     assert sheet.rows[0][1][3] == "13812345678"
 
 
-def _batch(people, data: bytes) -> ImportBatch:
-    territory = make_territory(branch=people.owner.branch, managers=[people.owner])
-    return ImportBatch.objects.create(
-        created_by=people.owner,
-        owner=people.owner,
-        territory=territory,
-        file_name="名单.csv",
-        data=data,
-    )
-
-
 def test_the_preview_names_unmapped_columns_and_puts_the_reason_first(people, manager_client):
-    batch = _batch(people, TITLED)
+    batch = make_import_batch(people.owner, TITLED)
     page = manager_client.get(batch.get_absolute_url()).text
     assert "不导入的列" in page and "序号" in page.split("不导入的列")[1][:200]
     row = page.split('class="striped bad-rows"')[1].split("<tbody>")[1]
@@ -60,7 +49,7 @@ def test_the_preview_names_unmapped_columns_and_puts_the_reason_first(people, ma
 
 
 def test_download_the_bad_rows_then_import_only_the_good_ones(people, manager_client):
-    batch = _batch(people, TITLED)
+    batch = make_import_batch(people.owner, TITLED)
     download = manager_client.get(reverse("prospects:import_bad_rows", args=[batch.pk]))
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0] == ["错误原因", "行号", "序号", "商户名称", "联系电话", "经营范围"]

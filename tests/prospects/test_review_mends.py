@@ -11,8 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from prospects.models import ImportBatch, Prospect
-from tests.prospects.factories import make_promise, make_prospect, make_territory
+from prospects.models import Prospect
+from tests.prospects.factories import (
+    make_import_batch,
+    make_promise,
+    make_prospect,
+    make_territory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +32,6 @@ SCOPES = (
 ).encode()
 
 
-def _batch(people, data: bytes) -> ImportBatch:
-    territory = make_territory(branch=people.owner.branch, managers=[people.owner])
-    return ImportBatch.objects.create(
-        created_by=people.owner,
-        owner=people.owner,
-        territory=territory,
-        file_name="名单.csv",
-        data=data,
-    )
-
-
 def _ready_row(page: str, name: str) -> str:
     table = page.split('class="striped ready-rows"')[1].split("</table>")[0]
     return table.split(f">{name}<", 1)[1].split("</tr>")[0]
@@ -49,7 +43,7 @@ def _ready_row(page: str, name: str) -> str:
 def test_the_preview_shows_the_industry_to_be_stored_and_calls_a_guess_a_guess(
     people, manager_client
 ):
-    page = manager_client.get(_batch(people, SCOPES).get_absolute_url()).text
+    page = manager_client.get(make_import_batch(people.owner, SCOPES).get_absolute_url()).text
     consulting = _ready_row(page, "恒信投资咨询")
     assert "投资咨询" in consulting and "将记为“投资公司”" in consulting
     assert "相近字词匹配" in consulting
@@ -62,7 +56,7 @@ def test_the_preview_shows_the_industry_to_be_stored_and_calls_a_guess_a_guess(
 
 
 def test_the_business_scope_is_kept_word_for_word_even_when_it_matched(people, manager_client):
-    batch = _batch(people, SCOPES)
+    batch = make_import_batch(people.owner, SCOPES)
     mapping = {"map_name": "0", "map_phone": "1", "map_industry": "2"}
     manager_client.post(reverse("prospects:import_commit", args=[batch.pk]), mapping)
     stored = {
