@@ -132,20 +132,31 @@ def test_filter_the_list_and_the_url_follows(people, sign_in, live_server):
     expect(results).not_to_contain_text("宏达五金经营部")
     expect(results).to_contain_text("鑫源服装商行")
     page.get_by_label("阶段").select_option(index=0)
+    # A box ticked filters at once, as a menu does.
+    page.get_by_label("下一步已逾期").check()
+    expect(page).to_have_url(re.compile(r"overdue=on"))
+    expect(results).to_contain_text("共 0 个客户")
+    page.get_by_label("下一步已逾期").uncheck()
     page.get_by_label("搜索").fill("9988")
     expect(page).to_have_url(re.compile(r"q=9988"))
     expect(results).to_contain_text("宏达五金经营部")
     expect(results).not_to_contain_text("鑫源服装商行")
+    # Leaving the search box sends nothing more: the query went as it was typed, and a
+    # second request would redraw the list under the finger tapping a heading.
+    sent = []
+    page.on("request", lambda request: sent.append(request.url))
+    page.get_by_label("搜索").blur()
     # A column heading sorts, and the sort menu follows.
     results.get_by_role("link", name="名称").click()
     expect(page).to_have_url(re.compile(r"sort=name"))
+    assert [url for url in sent if "/prospects/?" in url] == [page.url]
     expect(page.get_by_label("排序")).to_have_value("name")
     results.get_by_role("link", name=re.compile("名称")).click()
     expect(page).to_have_url(re.compile(r"sort=-name"))
     expect(page.get_by_label("排序")).to_have_value("-name")
     # The back button returns to the earlier filter.
     # (htmx reloads the page on a history miss, so go back through the history API.)
-    page.evaluate("history.go(-4)")
+    page.evaluate("history.go(-6)")
     expect(page).to_have_url(re.compile(r"stage=client"))
     expect(page.locator("#results")).not_to_contain_text("宏达五金经营部")
 
