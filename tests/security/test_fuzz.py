@@ -19,7 +19,7 @@ from tests.security.concurrency import growth, record_counts
 from tests.security.pages import Field, Form, forms_on, url_name_of
 from tests.security.walk import html_pages
 
-# Per form and per run: 200 on the PostgreSQL leg (the stricter database: NUL, lengths,
+# Per form and per run: 120 on the PostgreSQL leg (the stricter database: NUL, lengths,
 # number ranges); the SQLite leg sends a quarter as a smoke test, to keep CI short.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0")) or None
 EXPECTATIONS = all_expectations()
@@ -30,7 +30,7 @@ NOT_FUZZED = {"logout"}
 def examples() -> int:
     from django.db import connection
 
-    return EXAMPLES or (200 if connection.vendor == "postgresql" else 50)
+    return EXAMPLES or (120 if connection.vendor == "postgresql" else 50)
 
 
 def fuzz_settings():
