@@ -2,7 +2,7 @@
 
 A record that counts its saves in `version` carries it in its edit form (hidden); the
 save compares it with the row's, locked, so of two editors of one page the second
-always learns of the first. Prospects and handbook entries use it.
+always learns of the first. Prospects, handbook entries and investigations use it.
 """
 
 from __future__ import annotations

@@ -108,6 +108,8 @@ class InvestigationForm(RefusesComputedFields, forms.ModelForm):
     licence_valid = _yes_no(Investigation._meta.get_field("licence_valid").verbose_name)
     bad_credit_found = _yes_no(Investigation._meta.get_field("bad_credit_found").verbose_name)
     purpose_matches = _yes_no(Investigation._meta.get_field("purpose_matches").verbose_name)
+    # The version the page was drawn from: a save from a stale page is refused (views).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     FIELDSETS = (
         (_("The loan"), ("amount", "term_months", "product", "purpose", "existing_loans")),
@@ -183,6 +185,7 @@ class InvestigationForm(RefusesComputedFields, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
         if "risk_rating" in self.fields:
             choices = [c for c in self.fields["risk_rating"].choices if c[0] != ""]
             self.fields["risk_rating"].choices = [("", _("Not rated yet")), *choices]

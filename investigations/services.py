@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.versions import EditConflict
 from investigations import evidence as evidence_files
 from investigations import permissions
 from investigations.models import (
@@ -116,9 +117,17 @@ def investigation_start(*, investigation: Investigation, by: User) -> Investigat
 
 
 @transaction.atomic
-def investigation_save(*, investigation: Investigation, by: User) -> Investigation:
-    """Save the form-edited details, findings and financials."""
+def investigation_save(
+    *, investigation: Investigation, by: User, expected_version: int | None = None
+) -> Investigation:
+    """Save the form-edited details, findings and financials.
+
+    Raises EditConflict, saving nothing, when the investigation changed after the page
+    at `expected_version` was drawn (another tab's save, a file or a guarantor added).
+    """
     locked = _lock_editable(investigation.pk, by)
+    if expected_version is not None and locked.version != expected_version:
+        raise EditConflict(locked.version)
     investigation.version = locked.version + 1
     investigation.status = locked.status
     investigation.save()
@@ -284,6 +293,26 @@ def missing_for_submission(investigation: Investigation) -> list[Missing]:
         if item.kind == ItemKind.CREDIT_BUREAU and item.is_done and not _authorized(investigation):
             missing.append(
                 Missing(_("The borrower's written authorization for the credit query"), url)
+            )
+    # Handbook §2: a guarantor's legal standing and capacity to repay are investigated,
+    # not assumed; the 2× cover counts only guarantors someone has looked at.
+    for guarantor in investigation.guarantors.all():
+        url = reverse(
+            "investigations:child_edit", args=[investigation.pk, "guarantors", guarantor.pk]
+        )
+        if not guarantor.legal_standing_checked:
+            missing.append(
+                Missing(
+                    _("Guarantor %(name)s: legal standing not checked") % {"name": guarantor}, url
+                )
+            )
+        if not guarantor.repayment_capacity.strip():
+            missing.append(
+                Missing(
+                    _("Guarantor %(name)s: capacity to repay in the borrower's place not described")
+                    % {"name": guarantor},
+                    url,
+                )
             )
     edit = reverse("investigations:edit", args=[investigation.pk])
     for name in (*REQUIRED_TOPICS, *REQUIRED_FIGURES, *REQUIRED_ANSWERS):

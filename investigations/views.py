@@ -4,6 +4,7 @@ import io
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +21,7 @@ from accounts.once import AlreadySubmitted, already_submitted, submitted_once
 from accounts.pagination import ListPaginator
 from accounts.policy import roles_required
 from accounts.rendering import HtmxHttpRequest
+from accounts.versions import EditConflict, refuse_stale
 from investigations import permissions, reports, rules, services
 from investigations.evidence import EvidenceRejected, evidence_storage
 from investigations.forms import (
@@ -45,7 +47,7 @@ from investigations.models import (
 from prospects.models import Prospect
 
 CASEWORK = (Role.CLIENT_MANAGER, Role.SUPERVISOR)
-LIST_LIMIT = 200
+LIST_PAGE_SIZE = 50
 # The review queue, oldest first, a page at a time.
 QUEUE_PAGE_SIZE = 25
 # Figures typed into the cover preview beyond what a form accepts show no cover.
@@ -101,13 +103,17 @@ def investigation_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in Status.values:
         investigations = investigations.filter(status=status)
+    else:
+        status = ""
+    page = ListPaginator(investigations, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "investigations/investigation_list.html",
         {
-            "investigations": investigations[:LIST_LIMIT],
+            "page": page,
             "statuses": Status.choices,
             "status": status,
+            "query": urlencode({"status": status}) if status else "",
         },
     )
 
@@ -187,12 +193,29 @@ def investigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = InvestigationForm(request.POST or None, instance=investigation)
     if request.method == "POST" and form.is_valid():
         edited = form.save(commit=False)
-        _attempt(
-            request,
-            lambda: services.investigation_save(investigation=edited, by=request.user),
-            _("Investigation saved."),
-        )
-        return redirect(investigation)
+        try:
+            _attempt(
+                request,
+                lambda: services.investigation_save(
+                    investigation=edited,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                ),
+                _("Investigation saved."),
+            )
+        except EditConflict as conflict:
+            # Nothing is lost: the other change stands, this one stays in the form.
+            refuse_stale(
+                form,
+                conflict,
+                _(
+                    "This investigation changed after you opened this page (in another tab "
+                    "or window). Open it again in a new tab to see what changed; saving "
+                    "this form again replaces it with yours."
+                ),
+            )
+        else:
+            return redirect(investigation)
     return TemplateResponse(
         request,
         "investigations/investigation_form.html",

@@ -107,6 +107,8 @@ def add_guarantor(
         name=fields.pop("name", "担保人"),
         total_assets=assets,
         total_liabilities=liabilities,
+        legal_standing_checked=fields.pop("legal_standing_checked", True),
+        repayment_capacity=fields.pop("repayment_capacity", "经营稳定，有代偿能力。"),
         **fields,
     )
     return services.child_save(obj=guarantor, investigation=investigation, by=investigation.owner)

@@ -109,6 +109,8 @@ def test_manager_and_supervisor_take_an_investigation_to_approval(
     expect(page.locator("#cover output")).to_have_text("1.25")
     page.locator("#id_total_assets").fill("1700000")
     expect(page.locator("#cover output")).to_have_text("2.12")
+    page.get_by_label("已核实主体资格").check()
+    page.locator("#id_repayment_capacity").fill("名下两套住房，有代偿能力")
     no_sideways_scroll(page)
     save(page)
 

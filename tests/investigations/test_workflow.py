@@ -19,6 +19,7 @@ from investigations.models import (
 )
 from tests.conftest import client_for
 from tests.investigations.factories import (
+    add_guarantor,
     authorize_credit_query,
     fill_checklist,
     fill_findings,
@@ -29,7 +30,7 @@ from tests.investigations.factories import (
     submitted,
 )
 from tests.prospects.factories import make_prospect
-from tests.security.pages import forms_on, post_as_drawn
+from tests.security.pages import as_sent, forms_on, post_as_drawn
 
 pytestmark = pytest.mark.django_db
 
@@ -279,6 +280,40 @@ def test_a_verification_not_answered_yet_stops_submission_and_shows_on_the_repor
     assert '<span class="badge badge-overdue">风险: 尚未评级</span>' in report
 
 
+def test_a_guarantor_nobody_looked_into_stops_submission_and_approval(people):
+    investigation = make_investigation(people.owner)
+    fill_findings(investigation)
+    fill_checklist(investigation)
+    add_guarantor(
+        investigation,
+        name="李保证",
+        assets=Decimal(2) * investigation.loans_to_cover,
+        legal_standing_checked=False,
+        repayment_capacity="  ",
+    )
+    client = client_for(people.owner)
+    url = reverse("investigations:submit", args=[investigation.pk])
+    response = client.post(url, {"seen_version": refresh(investigation).version})
+    gaps = response.context["missing"]
+    assert [gap.label for gap in gaps] == [
+        "保证人李保证：主体资格未核实",
+        "保证人李保证：未说明代偿能力",
+    ]
+    assert (
+        gaps[0].url
+        == f"/investigations/{investigation.pk}/guarantors/{investigation.guarantors.get().pk}/"
+    )
+    assert refresh(investigation).status == Status.DRAFT
+    # Submitted before the rule, it still is not approved as it is.
+    services.child_save(
+        obj=investigation.guarantors.get(), investigation=investigation, by=people.owner
+    )
+    Investigation.objects.filter(pk=investigation.pk).update(status=Status.SUBMITTED)
+    response = review(client_for(people.supervisor), refresh(investigation), decision="approve")
+    assert "保证人李保证：主体资格未核实" in response.text
+    assert refresh(investigation).status == Status.SUBMITTED
+
+
 def test_cover_below_two_needs_a_written_justification(people):
     investigation = ready_to_submit(people.owner, cover=Decimal("1.99"))
     client = client_for(people.owner)
@@ -361,6 +396,23 @@ def test_a_long_queue_comes_a_page_at_a_time_oldest_first_with_its_size(people):
     ]
     assert panel.context["count"] == QUEUE_PAGE_SIZE + 2
     assert panel.context["preview"][0][0] == waiting[0]
+
+
+def test_a_long_list_comes_a_page_at_a_time_newest_first_and_keeps_its_filter(people):
+    from investigations.views import LIST_PAGE_SIZE
+
+    drafts = [make_investigation(people.owner) for _ in range(LIST_PAGE_SIZE + 2)]
+    make_investigation(people.other_manager)  # another team's: not counted
+    client = client_for(people.supervisor)
+    first = client.get(reverse("investigations:list"), {"status": "draft"})
+    assert list(first.context["page"]) == drafts[::-1][:LIST_PAGE_SIZE]
+    assert f"共 {LIST_PAGE_SIZE + 2} 项贷款调查" in first.text
+    assert "?status=draft&amp;page=2" in first.text
+    second = client.get(reverse("investigations:list"), {"status": "draft", "page": 2})
+    assert list(second.context["page"]) == drafts[1::-1]
+    # Nothing of this status: said so, with no pager.
+    none = client.get(reverse("investigations:list"), {"status": "approved"})
+    assert "没有贷款调查。" in none.text
 
 
 def test_return_with_comments_then_fix_and_resubmit_then_approve(people):
@@ -526,6 +578,26 @@ def test_the_yes_no_findings_show_as_saved_and_survive_a_save_of_anything_else(p
     assert post_as_drawn(client, url).status_code == 302
     investigation = refresh(investigation)
     assert tuple(getattr(investigation, name) for name in YES_NO_FINDINGS) == answers
+
+
+def test_a_save_from_a_page_drawn_before_another_change_is_refused_and_keeps_the_typing(people):
+    investigation = make_investigation(people.owner, operations="经营五年")
+    url = reverse("investigations:edit", args=[investigation.pk])
+    client = client_for(people.owner)
+    (form,) = [f for f in forms_on(client.get(url).text, url) if f.field("operations")]
+    # Meanwhile, in another tab: the findings saved, then a guarantor added.
+    fill_findings(investigation, operations="经营八年，仓库已看")
+    add_guarantor(investigation, assets=Decimal("1000000"))
+    stale = as_sent(form) | {"operations": "经营六年"}
+    response = client.post(url, stale)
+    assert response.status_code == 200
+    assert "打开此页面后，该调查已有改动" in response.text
+    assert "经营六年" in response.text  # what was typed is still in the form
+    assert refresh(investigation).operations == "经营八年，仓库已看"
+    # Sent again from the refusal, it is a deliberate replacement.
+    (again,) = [f for f in forms_on(response.text, url) if f.field("operations")]
+    assert client.post(url, as_sent(again)).status_code == 302
+    assert refresh(investigation).operations == "经营六年"
 
 
 def test_a_side_inquiry_in_year_one_is_refused_beside_the_date(people):
