@@ -53,7 +53,7 @@ def attention(user: User, now: datetime, limit: int = BOARD_SHOWN) -> dict[str, 
     each (`escalated`, …) and how many there are (`escalated_total`, …)."""
     context: dict[str, Any] = {}
     for name, group in attention_groups(team_cases(user).for_list(), now).items():
-        context[name], context[f"{name}_total"] = first_of(group.most_urgent_first(), limit)
+        context[name], context[f"{name}_total"] = first_of(group.most_urgent_first(now), limit)
     return context
 
 

@@ -118,13 +118,17 @@ class QuestionForm(CaseForm):
         help_texts = {"points": _("What the client asked, and what you promised.")}
 
 
-class StepForm(forms.Form):
-    at = forms.DateTimeField(label=_("time"), widget=DATETIME_INPUT)
-    note = forms.CharField(label=_("note"), widget=SHORT_TEXT, required=False, max_length=2000)
+# Times of what is recorded on the case page: empty means when it is saved (Case.apply,
+# contact_log), not when the page was drawn: a page opened before midnight and sent
+# after it dated the step or the contact the day before, and the daily clock with it.
+NOW_IF_EMPTY = _("Leave empty for the time you save.")
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("at", _local_now())
+
+class StepForm(forms.Form):
+    at = forms.DateTimeField(
+        label=_("time"), widget=DATETIME_INPUT, required=False, help_text=NOW_IF_EMPTY
+    )
+    note = forms.CharField(label=_("note"), widget=SHORT_TEXT, required=False, max_length=2000)
 
 
 class ConvertForm(StepForm):
@@ -159,8 +163,8 @@ class AnswerForm(StepForm):
 
 
 class ContactForm(OnceFormMixin, forms.ModelForm):
-    """One tap and a sentence: the time defaults to now, the method to a phone call. A
-    double tap on a phone in the field logs it once (the one-time token)."""
+    """One tap and a sentence: the time defaults to when it is saved, the method to a
+    phone call. A double tap on a phone in the field logs it once (the one-time token)."""
 
     class Meta:
         model = FeedbackContact
@@ -172,7 +176,11 @@ class ContactForm(OnceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["at"].required = False
+        # Not the model's default (the time the page is drawn, sent back as typed): see
+        # NOW_IF_EMPTY.
+        at = self.fields["at"]
+        at.required, at.initial, at.show_hidden_initial = False, None, False
+        at.help_text = NOW_IF_EMPTY
         self.fields["method"].initial = ContactMethod.PHONE
 
 

@@ -36,7 +36,7 @@ def _casework(user) -> bool:
 def nav_items(user) -> list[NavItem]:
     if not _casework(user):
         return []
-    unread = Reminder.objects.filter(person=user, read_at__isnull=True).count()
+    unread = Reminder.objects.unread_for(user).count()
     return [
         NavItem(
             _("Complaints"),
@@ -76,7 +76,7 @@ def agenda_sections(user, today: date) -> list[AgendaSection]:
         Case.objects.filter(handler=user)
         .flagged(now)
         .select_related("prospect")
-        .most_urgent_first()
+        .most_urgent_first(now)
     )
     return [
         AgendaSection(

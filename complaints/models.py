@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Case as SqlCase
+from django.db.models import F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -132,6 +133,15 @@ REQUIRED: dict[str, dict[str, Any]] = {
 }
 
 
+def _in_feedback_state(state: str, now: datetime) -> Q:
+    """The feedback state `state` at `now`, as a filter on the last contact."""
+    start, end = rules.feedback_window(state, now)
+    return Q(
+        *([Q(last_contact_at__gte=start)] if start is not None else []),
+        *([Q(last_contact_at__lt=end)] if end is not None else []),
+    )
+
+
 class CaseQuerySet(OwnedQuerySet):
     owner_field = "handler"
     visible_roles = CASEWORK_ROLES
@@ -157,13 +167,7 @@ class CaseQuerySet(OwnedQuerySet):
 
     def in_feedback_state(self, state: str, now: datetime):
         """Open cases whose feedback state at `now` is `state` (rules.feedback_window)."""
-        start, end = rules.feedback_window(state, now)
-        result = self.open()
-        if start is not None:
-            result = result.filter(last_contact_at__gte=start)
-        if end is not None:
-            result = result.filter(last_contact_at__lt=end)
-        return result
+        return self.open().filter(_in_feedback_state(state, now))
 
     def due_today(self, now: datetime):
         return self.in_feedback_state(rules.DUE_TODAY, now)
@@ -187,9 +191,26 @@ class CaseQuerySet(OwnedQuerySet):
         _start, end = rules.feedback_window(rules.DUE_TODAY, now)
         return self.open().filter(Q(last_contact_at__lt=end) | Q(decide_by__lt=rules.bank_day(now)))
 
-    def most_urgent_first(self):
-        # Late decisions first, then the longest silence.
-        return self.order_by(F("decide_by").asc(nulls_last=True), "last_contact_at", "pk")
+    def most_urgent_first(self, now: datetime):
+        """In the order of the badges the cases show at `now` (rules.BADGE_ORDER: late,
+        escalated, overdue, due today, then none), then the longest silence, the nearest
+        decision deadline. A question has no deadline: silent for days, it still comes
+        before a complaint merely due today."""
+        today = rules.bank_day(now)
+        shows = {
+            rules.RESOLUTION_LATE: Q(decide_by__lt=today),
+            **{state: _in_feedback_state(state, now) for state in rules.FEEDBACK_STATES},
+        }
+        rank = SqlCase(
+            *(
+                When(shows[badge], then=Value(place))
+                for place, badge in enumerate(rules.BADGE_ORDER)
+            ),
+            default=Value(len(rules.BADGE_ORDER)),
+        )
+        return self.order_by(
+            rank.asc(), "last_contact_at", F("decide_by").asc(nulls_last=True), "pk"
+        )
 
     def for_list(self):
         return self.select_related("prospect", "handler")
@@ -389,15 +410,25 @@ class Case(models.Model):
             raise ValidationError(errors)
 
     def first_work_at(self) -> datetime | None:
-        """The earliest contact or step logged after the receipt (none may come before it)."""
-        contact = self.contacts.order_by("at").values_list("at", flat=True).first()
-        step = (
-            self.events.exclude(action=Action.RECEIVE)
-            .order_by("at")
-            .values_list("at", flat=True)
-            .first()
-        )
+        """The earliest contact or step logged after the receipt (none may come before it).
+
+        A question turned into a complaint was received as one when it was turned: what
+        was logged while it was a question comes before, and does not count."""
+        contacts = self.contacts.all()
+        events = self.events.exclude(action=Action.RECEIVE)
+        if converted := self.converted_at():
+            contacts, events = contacts.filter(at__gte=converted), events.filter(at__gte=converted)
+        contact = contacts.order_by("at").values_list("at", flat=True).first()
+        step = events.order_by("at").values_list("at", flat=True).first()
         return min((at for at in (contact, step) if at is not None), default=None)
+
+    def converted_at(self) -> datetime | None:
+        """When a question was turned into this complaint (None: it came as a complaint)."""
+        return (
+            self.events.filter(action=Action.CONVERT).values_list("at", flat=True).first()
+            if self.pk
+            else None
+        )
 
     # --- State changes: one table, one method -----------------------------------------
 
@@ -592,6 +623,16 @@ class FeedbackContact(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.said[:40]}"
 
 
+class ReminderQuerySet(models.QuerySet):
+    def unread_for(self, user: User):
+        """The person's unread reminders about cases they can still see: a case handed to
+        someone else, moved out of their team or now about them is no longer theirs to
+        act on (its page answers 404), and its reminder would stay unread for ever."""
+        return self.filter(
+            person=user, read_at__isnull=True, case__in=Case.objects.visible_to(user)
+        )
+
+
 class Reminder(models.Model):
     """One reminder to one person about one case on one day: the email's record and the
     in-app notification. The unique constraint is what stops a second run (or a second
@@ -620,6 +661,8 @@ class Reminder(models.Model):
     # by the id range its INSERT returned, so the column needs no index).
     run = models.CharField(max_length=32)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReminderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reminder")

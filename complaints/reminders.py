@@ -27,12 +27,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection
 from django.db.models import Case as SqlCase
-from django.db.models import CharField, DateField, F, Value, When
+from django.db.models import CharField, DateField, F, Q, Value, When
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from complaints import rules
 from complaints.models import Case, Reminder, ReminderEmail
 from prospects.models import Prospect
@@ -60,8 +60,9 @@ def _reason(now: datetime):
     )
 
 
-def _rows(selection, person: str, now: datetime, run: str):
-    """The reminder rows of a selection of cases, as the columns INSERT takes."""
+def _rows(selection, person: str, now: datetime, run: str, **extra):
+    """The reminder rows of a selection of cases, as the columns INSERT takes (then any
+    `extra` columns)."""
     return (
         selection.order_by()
         .annotate(
@@ -70,23 +71,51 @@ def _rows(selection, person: str, now: datetime, run: str):
             r_day=Value(rules.bank_day(now), output_field=DateField()),
             r_reason=_reason(now),
             r_run=Value(run, output_field=CharField()),
+            **extra,
         )
-        .values_list("r_person", "r_case", "r_day", "r_reason", "r_run")
+        .values_list("r_person", "r_case", "r_day", "r_reason", "r_run", *extra)
     )
+
+
+def _administrators_rows(cases, now: datetime, run: str) -> tuple[str, list]:
+    """The rows of `cases` for every active administrator, except the handler and the
+    person the complaint is about: one SELECT (the cases joined with the administrators),
+    however many of either."""
+    quote = connection.ops.quote_name
+    cases_sql, cases_params = _rows(
+        cases, "handler_id", now, run, r_about=F("about_id")
+    ).query.sql_with_params()
+    # accounts.models.User.is_administrator, for every active person at once.
+    administrators = (
+        User.objects.filter(role=Role.ADMINISTRATOR, is_active=True)
+        .order_by()
+        .annotate(r_admin=F("pk"))
+        .values_list("r_admin")
+    )
+    admins_sql, admins_params = administrators.query.sql_with_params()
+    admin, handler, about = (quote(name) for name in ("r_admin", "r_person", "r_about"))
+    columns = ", ".join(f"c.{quote(name)}" for name in ("r_case", "r_day", "r_reason", "r_run"))
+    sql = (
+        f"SELECT a.{admin}, {columns} FROM ({cases_sql}) c CROSS JOIN ({admins_sql}) a "
+        f"WHERE a.{admin} <> c.{handler} AND (c.{about} IS NULL OR a.{admin} <> c.{about})"
+    )
+    return sql, [*cases_params, *admins_params]
 
 
 def _insert(now: datetime, run: str) -> tuple[dict[int, int], int, int]:
     """INSERT today's reminder rows, skipping those that exist (one statement): how many
     this run inserted for each person, and the lowest and highest of their ids."""
     handlers = _rows(Case.objects.needing_feedback(now), "handler_id", now, run)
-    # Escalations also go to the handler's supervisor — unless the complaint is about them.
-    escalated = (
-        Case.objects.escalated(now)
-        .filter(handler__supervisor__isnull=False)
-        .exclude(about=F("handler__supervisor"))
-    )
-    supervisors = _rows(escalated, "handler__supervisor_id", now, run)
+    # Escalations also go to whoever decides on the handler's work (accounts.policy): their
+    # supervisor — unless the complaint is about them; else, as for the work of anyone
+    # without a supervisor (needs_administrator_review), the administrators.
+    escalated = Case.objects.escalated(now)
+    to_supervisor = Q(handler__supervisor__isnull=False) & ~Q(about=F("handler__supervisor"))
+    supervisors = _rows(escalated.filter(to_supervisor), "handler__supervisor_id", now, run)
+    to_administrators = Q(handler__supervisor__isnull=True) | Q(about=F("handler__supervisor"))
+    admins_sql, admins_params = _administrators_rows(escalated.filter(to_administrators), now, run)
     select_sql, params = handlers.union(supervisors, all=True).query.sql_with_params()
+    select_sql, params = f"{select_sql} UNION ALL {admins_sql}", [*params, *admins_params]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in ("person_id", "case_id", "day", "reason", "run"))
     insert = (

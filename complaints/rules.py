@@ -4,7 +4,8 @@ functions. Days are calendar days in Asia/Shanghai, whatever the server's time z
 The feedback rule: receipt counts as a contact; let D be the day of the last contact.
 Feedback is due by the end of D+1; from the start of D+2 with no contact the case is
 overdue; from the start of D+3 (two whole days of silence) it is escalated to the
-handler's supervisor. The numbers are settings (COMPLAINT_FEEDBACK_*_DAYS).
+handler's supervisor (to the administrators when the handler has none, or the complaint
+is about them). The numbers are settings (COMPLAINT_FEEDBACK_*_DAYS).
 
 `feedback_window` gives the same rule as a range of last-contact moments, which is
 what the queryset filters on (complaints.models.CaseQuerySet), so SQL and Python
@@ -33,7 +34,8 @@ OVERDUE = "overdue"
 ESCALATED = "escalated"
 FEEDBACK_STATES = (WAITING, DUE_TODAY, OVERDUE, ESCALATED)
 RESOLUTION_LATE = "late"
-# Most urgent first: the one badge an open case shows is the first that applies.
+# Most urgent first: the one badge an open case shows is the first that applies, and the
+# order of every list of cases (CaseQuerySet.most_urgent_first).
 BADGE_ORDER = (RESOLUTION_LATE, ESCALATED, OVERDUE, DUE_TODAY)
 MAX_EXTENSIONS = 2
 

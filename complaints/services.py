@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,9 +46,13 @@ def case_correct(*, form: forms.ModelForm) -> Case:
         if field.name not in form.fields:
             setattr(case, field.attname, getattr(locked, field.attname))
     if locked.last_contact_at == locked.received_at:
-        case.last_contact_at = case.received_at
+        # A question turned into a complaint may have contacts from before: the clock
+        # never goes back past one.
+        latest = case.contacts.aggregate(latest=Max("at"))["latest"]
+        case.last_contact_at = max(filter(None, (case.received_at, latest)))
     form.save()
-    if case.received_at != locked.received_at:
+    # A converted complaint's receipt event is the question's: what was asked stays asked.
+    if case.received_at != locked.received_at and not case.converted_at():
         CaseEvent.objects.filter(case=case, action=Action.RECEIVE).update(at=case.received_at)
     return case
 

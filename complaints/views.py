@@ -77,12 +77,12 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     if state not in groups or show != "open":
         state = ""
     if show == "open":
-        cases = (groups[state] if state else cases.open()).most_urgent_first()
+        cases = (groups[state] if state else cases.open()).most_urgent_first(now)
     else:
         cases = cases.finished().order_by("-closed_at", "-pk")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     unread = list(
-        Reminder.objects.filter(person=request.user, read_at__isnull=True)
+        Reminder.objects.unread_for(request.user)
         .select_related("case", "case__prospect")
         .order_by("-day", "-pk")[:20]
     )

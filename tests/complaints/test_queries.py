@@ -46,6 +46,50 @@ class QuerysetMatchesRule(TestCase):
         assert needing == (expected != rules.WAITING)
 
 
+def urgency(case: Case, now: datetime) -> tuple:
+    """The Python order of "most urgent first": the badge's place in BADGE_ORDER (no badge
+    last), then the longest silence, the nearest decision deadline (none last), the id."""
+    badge = case.badge(now)
+    rank = rules.BADGE_ORDER.index(badge) if badge else len(rules.BADGE_ORDER)
+    return (rank, case.last_contact_at, case.decide_by is None, case.decide_by, case.pk)
+
+
+class MostUrgentFirstMatchesTheBadges(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        branch = Branch.objects.create(code="9", name="测试支行")
+        handler = make_user("handleru", Role.CLIENT_MANAGER, branch=branch)
+        received = datetime(2024, 1, 1, tzinfo=UTC)
+        cls.pks = [make_case(handler, received_at=received).pk for _ in range(3)] + [
+            make_question(handler, received_at=received).pk for _ in range(3)
+        ]
+
+    # Few distinct values, so that ties (same badge, same silence, same deadline) occur.
+    @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+    @given(
+        now=moments,
+        cases=st.lists(
+            st.tuples(
+                st.sampled_from([0, 10, 30, 50, 70, 100]),  # hours since the last contact
+                st.one_of(st.none(), st.integers(-2, 2)),  # decide by: days from today
+            ),
+            min_size=6,
+            max_size=6,
+        ),
+    )
+    def test_sql_order_equals_the_badge_order(self, now, cases):
+        today = rules.bank_day(now)
+        for pk, (hours, days) in zip(self.pks, cases, strict=True):
+            Case.objects.filter(pk=pk).update(
+                last_contact_at=now - timedelta(hours=hours),
+                decide_by=None if days is None else today + timedelta(days=days),
+            )
+        found = list(Case.objects.filter(pk__in=self.pks).most_urgent_first(now))
+        assert [c.pk for c in found] == [
+            c.pk for c in sorted(found, key=lambda case: urgency(case, now))
+        ]
+
+
 pytestmark = pytest.mark.django_db
 
 

@@ -14,11 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from complaints import reminders, rules
-from complaints.models import Reminder, ReminderEmail
+from complaints.models import Case, Reminder, ReminderEmail
 from complaints.reminders import sweep
 from tests.complaints.factories import make_case, make_question, silent_since
-from tests.conftest import client_for
+from tests.conftest import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +105,47 @@ def test_supervisor_complained_about_is_not_reminded(emails):
     assert [m.to for m in mail.outbox] == [["owner@bank.example"]]
 
 
+@pytest.mark.parametrize(
+    ("handler", "about", "escalated_to"),
+    [
+        ("owner", None, ["supervisor"]),
+        # Nobody supervises a supervisor, or a manager without a team; and a supervisor
+        # decides nothing about a complaint about themselves: an administrator does.
+        ("supervisor", None, ["admin", "admin2"]),
+        ("lone", None, ["admin", "admin2"]),
+        ("owner", "supervisor", ["admin", "admin2"]),
+        ("supervisor", "admin", ["admin2"]),
+    ],
+    ids=["supervised", "supervisor", "no-team", "about-supervisor", "about-administrator"],
+)
+def test_escalations_nobody_supervises_go_to_the_active_administrators(
+    emails, branch, handler, about, escalated_to
+):
+    people = emails
+    people.lone = make_user("lone", Role.CLIENT_MANAGER, branch=branch)
+    people.admin2 = make_user("admin2", Role.ADMINISTRATOR, branch=branch)
+    retired = make_user("retired", Role.ADMINISTRATOR, branch=branch)
+    retired.is_active = False
+    for person in (people.lone, people.admin, people.admin2, retired):
+        person.email = f"{person.username}@bank.example"
+        person.save()
+    case = make_case(getattr(people, handler), about=about and getattr(people, about))
+    backdate(case, 3)
+    sweep(timezone.now())
+    escalated = Reminder.objects.filter(case=case).exclude(person=case.handler)
+    assert sorted(reminder.person.username for reminder in escalated) == sorted(
+        getattr(people, name).username for name in escalated_to
+    )
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    assert recipients == sorted(
+        f"{person.username}@bank.example"
+        for person in (case.handler, *(getattr(people, name) for name in escalated_to))
+    )
+    for name in escalated_to:
+        home = client_for(getattr(people, name)).get(reverse("home")).text
+        assert 'aria-label="1 条新消息"' in home
+
+
 def test_running_twice_a_day_sends_nothing_new(emails):
     people = emails
     backdate(make_case(people.owner), 2)
@@ -174,6 +216,37 @@ def test_reminders_show_as_a_count_in_the_navigation_until_read(emails):
     assert 'aria-label="1 条新消息"' in client.get(reverse("home")).text
     client.get(case.get_absolute_url())
     assert "条新消息" not in client.get(reverse("home")).text
+
+
+def handed_to_a_teammate(people, case):
+    case.reassign(to=people.teammate, by=people.supervisor)
+    return people.owner
+
+
+def handler_moved_to_another_team(people, case):
+    people.owner.supervisor = people.other_supervisor
+    people.owner.save(update_fields=["supervisor"])
+    return people.supervisor
+
+
+def now_about_the_supervisor(people, case):
+    # As the handler's edit form saves it: the complaint turns out to be about them.
+    Case.objects.filter(pk=case.pk).update(about=people.supervisor)
+    return people.supervisor
+
+
+@pytest.mark.parametrize(
+    "change", [handed_to_a_teammate, handler_moved_to_another_team, now_about_the_supervisor]
+)
+def test_reminders_about_a_case_no_longer_seen_leave_the_count_and_the_list(emails, change):
+    people = emails
+    case = backdate(make_case(people.owner), 3)  # escalated: the handler and the supervisor
+    sweep(timezone.now())
+    recipient = change(people, case)
+    client = client_for(recipient)
+    assert client.get(case.get_absolute_url()).status_code == 404
+    assert "条新消息" not in client.get(reverse("home")).text
+    assert case.client_label not in client.get(reverse("complaints:list")).text
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.contributions import AGENDA_SHOWN
+from complaints import rules
 from complaints.models import Case, CaseEvent, FeedbackContact
 from tests.complaints.factories import (
     earlier_today,
@@ -21,6 +24,7 @@ from tests.complaints.factories import (
 from tests.conftest import client_for
 from tests.home import loaded_home
 from tests.prospects.factories import make_promise, make_prospect
+from tests.security.pages import as_sent, forms_on, post_as_drawn
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +136,50 @@ def test_a_question_turned_into_a_complaint_today_is_not_late(people, manager_cl
     question.refresh_from_db()
     # Received now as a complaint: hearing it is today's contact.
     assert question.last_contact_at == question.received_at and question.badge() is None
+
+
+def noon(days_ago: int):
+    """Noon of the bank's day `days_ago` days back: whole days whatever the hour now."""
+    today = rules.bank_day(timezone.now())
+    return rules.day_start(today - timedelta(days=days_ago)) + timedelta(hours=12)
+
+
+def as_drawn(client, url: str, action: str | None = None) -> dict:
+    """What the browser sends, untouched, for the form on the page at `url` that posts to
+    `action` (by default back to `url`)."""
+    action = action or url
+    (drawn,) = [f for f in forms_on(client.get(url).text, url) if f.action == action]
+    return as_sent(drawn)
+
+
+def test_a_question_turned_into_a_complaint_can_still_be_edited(people, manager_client):
+    question = make_question(people.owner, received_at=noon(2))
+    make_contact(question, noon(1), said="还在请教信贷部")
+    assert step(manager_client, question, "convert").status_code == 302
+    edit = reverse("complaints:edit", args=[question.pk])
+    # Saved unchanged: what was logged while it was a question comes before its receipt.
+    assert post_as_drawn(manager_client, edit).status_code == 302
+    response = manager_client.post(
+        edit, {**as_drawn(manager_client, edit), "departments": "信贷部"}
+    )
+    assert response.status_code == 302
+    assert "信贷部" in manager_client.get(question.get_absolute_url()).text
+
+
+def test_a_converted_complaint_received_earlier_keeps_the_question_history(people, manager_client):
+    question = make_question(people.owner, received_at=noon(3))
+    make_contact(question, noon(1), said="还在请教信贷部")
+    assert step(manager_client, question, "convert").status_code == 302
+    edit = reverse("complaints:edit", args=[question.pk])
+    # The client complained two days ago; the manager turned it into a complaint today.
+    response = manager_client.post(
+        edit, {**as_drawn(manager_client, edit), "received_at": local(noon(2))}
+    )
+    assert response.status_code == 302
+    page = manager_client.get(question.get_absolute_url()).text
+    # The question was asked when it was; the client last heard from us yesterday.
+    assert f"{timezone.localtime(noon(3)):%Y-%m-%d %H:%M} · 已受理" in page
+    assert "case-badge-due_today" in page and "case-badge-overdue" not in page
 
 
 # --- Recusal: nobody handles a complaint about themselves ------------------------------
@@ -340,6 +388,57 @@ def test_contact_from_the_agenda_swaps_the_agenda_line(people, manager_client):
     assert "已记录联系" in response.text
 
 
+# A page drawn just before midnight in Shanghai, sent just after.
+BEFORE_MIDNIGHT = datetime(2026, 3, 10, 23, 50, tzinfo=rules.BANK_ZONE)
+AFTER_MIDNIGHT = datetime(2026, 3, 11, 0, 10, tzinfo=rules.BANK_ZONE)
+
+
+def test_a_contact_is_dated_when_it_is_logged_not_when_the_page_was_drawn(people):
+    with time_machine.travel(BEFORE_MIDNIGHT, tick=False) as clock:
+        case = make_case(people.owner, received_at=BEFORE_MIDNIGHT - timedelta(days=1))
+        client = client_for(people.owner)
+        contact = reverse("complaints:contact", args=[case.pk])
+        drawn = as_drawn(client, case.get_absolute_url(), contact)
+        drawn_page = client.get(case.get_absolute_url()).text
+        assert "case-badge-due_today" in drawn_page and "留空则按保存时的时间记录" in drawn_page
+        clock.move_to(AFTER_MIDNIGHT)
+        assert client.post(contact, {**drawn, "said": "已电话告知进展"}).status_code == 302
+        page = client.get(case.get_absolute_url()).text
+    # Heard from us today (11 March): nothing is due until the end of tomorrow.
+    assert "2026-03-11 00:10</strong>" in page
+    assert "case-badge-" not in page and "2026-03-12 23:59" in page
+
+
+def test_a_contact_time_the_person_typed_is_kept(people):
+    with time_machine.travel(BEFORE_MIDNIGHT, tick=False) as clock:
+        case = make_case(people.owner, received_at=BEFORE_MIDNIGHT - timedelta(days=1))
+        client = client_for(people.owner)
+        contact = reverse("complaints:contact", args=[case.pk])
+        drawn = as_drawn(client, case.get_absolute_url(), contact)
+        clock.move_to(AFTER_MIDNIGHT)
+        typed = {**drawn, "said": "昨晚已电话告知", "at": "2026-03-10T23:40"}
+        assert client.post(contact, typed).status_code == 302
+        page = client.get(case.get_absolute_url()).text
+    assert "2026-03-10 23:40</strong>" in page and "case-badge-due_today" in page
+
+
+def test_reopening_is_dated_when_it_is_sent_not_when_the_page_was_drawn(people):
+    with time_machine.travel(BEFORE_MIDNIGHT, tick=False) as clock:
+        case = make_case(people.owner, received_at=BEFORE_MIDNIGHT - timedelta(days=3))
+        Case.objects.filter(pk=case.pk).update(
+            status="closed", solution="s", root_cause="r", closed_at=timezone.now()
+        )
+        client = client_for(people.owner)
+        reopen = reverse("complaints:reopen", args=[case.pk])
+        drawn = as_drawn(client, reopen)
+        clock.move_to(AFTER_MIDNIGHT)
+        assert client.post(reopen, {**drawn, "note": "客户不接受"}).status_code == 302
+        page = client.get(case.get_absolute_url()).text
+    # Reopening is news to the client: today's contact.
+    assert "2026-03-11 00:10 · 已重新打开" in page
+    assert "case-badge-" not in page and "2026-03-12 23:59" in page
+
+
 # --- Extensions -------------------------------------------------------------------------
 
 
@@ -439,6 +538,20 @@ def test_open_cases_most_urgent_first(people, manager_client):
     assert page.index("丙") < page.index("乙") < page.index("甲")
     assert "超期未决" in page and "已升级" in page
     assert quiet.badge() is None and escalated.badge() == "escalated"
+
+
+def test_an_escalated_question_is_not_left_off_below_the_complaints(people, manager_client):
+    # A question has no decision deadline; silent for four days it is the most urgent.
+    for _ in range(AGENDA_SHOWN):
+        silent_since(make_case(people.owner), noon(3))
+    question = silent_since(make_question(people.owner, client_name="问询客户"), noon(4))
+    assert question.badge() == "escalated"
+    assert "问询客户" in manager_client.get(reverse("home")).text
+    listing = manager_client.get(reverse("complaints:list")).text.split('id="results"')[1]
+    assert listing.index("问询客户") < listing.index("客户")
+    supervisor = client_for(people.supervisor)
+    assert "问询客户" in supervisor.get(reverse("complaints:board")).text
+    assert "问询客户" in loaded_home(supervisor).text
 
 
 def test_calendar_has_the_feedback_day_and_the_decision_day(people, manager_client):
