@@ -1,8 +1,33 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from accounts.models import Branch, User
+from accounts.models import Branch, Role, User
+
+
+class UserChangeForm(DjangoUserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        person = User.objects.filter(pk=self.instance.pk).first()
+        stays_lead = cleaned.get("role") == Role.SUPERVISOR and cleaned.get("is_active", True)
+        if person and person.is_supervisor and not stays_lead:
+            # Their team's submitted work would wait in no queue: nobody else reviews it.
+            led = person.team.filter(is_active=True).count()
+            if led:
+                raise forms.ValidationError(
+                    ngettext(
+                        "%(name)s still leads %(count)s person: give them another "
+                        "supervisor first.",
+                        "%(name)s still leads %(count)s people: give them another "
+                        "supervisor first.",
+                        led,
+                    )
+                    % {"name": person, "count": led}
+                )
+        return cleaned
 
 
 @admin.register(Branch)
@@ -13,6 +38,7 @@ class BranchAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
     list_display = [
         "username",
         "last_name",
@@ -24,9 +50,12 @@ class UserAdmin(DjangoUserAdmin):
     ]
     list_filter = ["role", "branch", "is_active"]
     list_select_related = ["branch", "supervisor"]
+    # No staff or superuser boxes: the administrator role grants the admin (User.save).
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
-        (_("Role and team"), {"fields": ("role", "branch", "supervisor")}),
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("last_name", "first_name", "email")}),
+        (_("Role and team"), {"fields": ("role", "branch", "supervisor", "is_active")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,

@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,8 +31,17 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "admin", _("Administrator")
 
 
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `manage.py createsuperuser` makes an administrator: the role grants the admin.
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A person who signs in. Their role decides what they see (see accounts.policy)."""
+
+    objects = UserManager()
 
     role = models.CharField(
         _("role"), max_length=20, choices=Role.choices, default=Role.CLIENT_MANAGER
@@ -74,10 +84,9 @@ class User(AbstractUser):
         return f"{self.last_name}{self.first_name}".strip()
 
     def save(self, *args, **kwargs) -> None:
-        # The administrator role is what grants the Django admin, not a separate flag.
-        if self.role == Role.ADMINISTRATOR:
-            self.is_staff = True
-            self.is_superuser = True
+        # The administrator role is what grants the Django admin, not a separate flag:
+        # someone moved to another role loses the admin and the bank-wide view with it.
+        self.is_staff = self.is_superuser = self.role == Role.ADMINISTRATOR
         super().save(*args, **kwargs)
 
     @property
@@ -94,7 +103,7 @@ class User(AbstractUser):
 
     @property
     def is_administrator(self) -> bool:
-        return self.role == Role.ADMINISTRATOR or self.is_superuser
+        return self.role == Role.ADMINISTRATOR
 
 
 class FormSubmission(models.Model):

@@ -8,7 +8,8 @@ urlpatterns = [
     path("agenda/", views.own_agenda, name="own_agenda"),
     path("calendar.ics", views.calendar_download, name="calendar"),
     path("calendar/subscription/", views.calendar_subscription, name="calendar_subscription"),
-    path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    # A token is URL-safe base64 (secrets.token_urlsafe): what else comes is not looked up.
+    path("calendar/feed/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
     path(
         "login/",
         auth_views.LoginView.as_view(

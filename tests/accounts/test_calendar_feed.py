@@ -72,3 +72,10 @@ def test_an_unknown_token_or_an_inactive_person_gets_nothing(people):
     people.owner.is_active = False
     people.owner.save()
     assert feed(token).status_code == 404
+
+
+@pytest.mark.parametrize("token", ["%00", "a%00b", "%E9%91%AB", "a%20b", "x" * 300])
+def test_a_token_no_token_could_be_is_not_found_never_a_server_error(db, token):
+    # PostgreSQL refuses a NUL in text: looked up, "%00" was a 500 to anyone.
+    response = client_for(None).get(f"/accounts/calendar/feed/{token}.ics")
+    assert response.status_code == 404
