@@ -5,7 +5,7 @@ from datetime import date, datetime
 import filetype
 from django import forms
 from django.conf import settings
-from django.db.models import Case, Q, When
+from django.db.models import Case, Q, QuerySet, When
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -469,15 +469,48 @@ class PromiseBrokenForm(forms.Form):
     )
 
 
-class ReassignForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("New owner"), queryset=User.objects.none())
+def handover_targets(user: User) -> QuerySet[User]:
+    """Who may be given clients by `user`: the active people they see who work clients. Not
+    a trainee: the client's loan investigations follow it, and a trainee sees none."""
+    return (
+        visible_people(user)
+        .exclude(role__in=[Role.ADMINISTRATOR, Role.TRAINEE])
+        .order_by("username")
+    )
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+
+def handover_sources(user: User) -> QuerySet[User]:
+    """Whose clients `user` may hand over: the team, and anyone of it whose account was
+    closed first (as IT does for a leaver) who still owns clients `user` sees."""
+    from prospects.supervision import team_of
+
+    leavers = Prospect.objects.visible_to(user).filter(owner__is_active=False).values("owner")
+    return User.objects.filter(Q(pk__in=team_of(user).values("pk")) | Q(pk__in=leavers)).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, person: User) -> str:
+        if person.is_active:
+            return str(person)
+        return _("%(person)s (account closed)") % {"person": person}
+
+
+class ReassignForm(forms.Form):
+    """One client to another person: a handover of one (its investigations follow)."""
+
+    owner = forms.ModelChoiceField(label=_("New owner"), queryset=User.objects.none())
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("For example: leaves the bank, moves to another territory."),
+    )
+
+    def __init__(self, *args, user: User, current_owner: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
-            visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
-        )
-        self.fields["owner"].empty_label = None  # the current owner is preselected
+        self.fields["owner"].queryset = handover_targets(user).exclude(pk=current_owner.pk)
+        self.fields["owner"].empty_label = _("Choose the new owner")
 
 
 class TerritoryForm(OnceFormMixin, forms.ModelForm):
@@ -602,7 +635,7 @@ class ConversionPeriodForm(forms.Form):
 class HandoverForm(forms.Form):
     """A supervisor hands a leaving manager's prospects — all, or a selection — to a teammate."""
 
-    from_person = forms.ModelChoiceField(label=_("Whose clients"), queryset=User.objects.none())
+    from_person = PersonChoice(label=_("Whose clients"), queryset=User.objects.none())
     to_person = forms.ModelChoiceField(label=_("Hand them to"), queryset=User.objects.none())
     everything = forms.BooleanField(label=_("All their prospects"), required=False, initial=True)
     prospects = ChoicesById(
@@ -619,12 +652,8 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from prospects.supervision import team_of
-
-        self.fields["from_person"].queryset = team_of(user)
-        self.fields["to_person"].queryset = (
-            visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
-        )
+        self.fields["from_person"].queryset = handover_sources(user)
+        self.fields["to_person"].queryset = handover_targets(user)
         self.fields["from_person"].empty_label = _("Choose whose clients")
         self.fields["to_person"].empty_label = _("Choose a teammate")
         chosen = self.data.get("from_person") or self.initial.get("from_person")

@@ -81,8 +81,12 @@ def prospects_hand_over(
     # What the other apps keep for these clients and must follow them (investigations).
     handover.followed = tuple(prospects_handed_over(ids, to))
     # Their exports may list these clients: withdrawn with them (the files go once this
-    # commits; one being written is dropped by its worker).
+    # commits; one being written is dropped by its worker). So are their supervisor's,
+    # when the clients leave that team (an administrator's handover across teams).
     ProspectExport.objects.of(from_person).delete()
+    former_lead = from_person.supervisor_id
+    if former_lead and former_lead not in (to.pk, to.supervisor_id):
+        ProspectExport.objects.filter(requested_by_id=former_lead).delete()
     return handover
 
 

@@ -49,7 +49,7 @@ from prospects.permissions import (
     can_edit_territory,
     can_reassign,
 )
-from prospects.services import visit_log
+from prospects.services import prospects_hand_over, visit_log
 
 PAGE_SIZE = 25
 
@@ -370,14 +370,23 @@ def prospect_reassign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if not can_reassign(request.user, prospect):
         raise PermissionDenied
-    form = ReassignForm(request.POST or None, user=request.user, initial={"owner": prospect.owner})
+    form = ReassignForm(request.POST or None, user=request.user, current_owner=prospect.owner)
     if request.method == "POST" and form.is_valid():
-        prospect.reassign(to=form.cleaned_data["owner"])
+        # A handover of one: what follows the client (its investigations) follows it here too.
+        done = prospects_hand_over(
+            prospects=[prospect],
+            from_person=prospect.owner,
+            to=form.cleaned_data["owner"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
         messages.success(
             request,
             _("“%(name)s” now belongs to %(owner)s.")
-            % {"name": prospect.name, "owner": prospect.owner},
+            % {"name": prospect.name, "owner": done.to_person},
         )
+        for sentence in done.followed:
+            messages.success(request, sentence)
         return redirect(prospect)
     return TemplateResponse(
         request, "prospects/prospect_reassign.html", {"prospect": prospect, "form": form}

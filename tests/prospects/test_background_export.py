@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from prospects import exporting
-from prospects.models import ExportStatus, ProspectExport
+from prospects.models import ExportStatus, Prospect, ProspectExport
 from prospects.tasks import write_prospect_export
 from tests.conftest import client_for
 from tests.prospects.factories import make_prospect
@@ -371,3 +371,34 @@ def test_a_person_waits_for_three_exports_at_most(people, threshold):
     fourth = client.get(url + "?q=商行&sort=-stage")["Location"]
     assert fourth in places
     assert ProspectExport.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_handover_across_teams_withdraws_the_former_supervisors_exports(
+    people, django_capture_on_commit_callbacks
+):
+    from prospects.services import prospects_hand_over
+
+    theirs = make_prospect(people.owner, name="甲商行")
+    former_lead = _exported(people.supervisor)
+    within = _exported(people.other_supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        # Within the team, the supervisor still sees the clients: their exports stay.
+        prospects_hand_over(
+            prospects=[theirs],
+            from_person=people.owner,
+            to=people.teammate,
+            by=people.supervisor,
+            reason="片区调整",
+        )
+        assert ProspectExport.objects.filter(pk=former_lead.pk).exists()
+        # An administrator sends the client to another team: the former supervisor no
+        # longer sees it, so a file listing it goes.
+        prospects_hand_over(
+            prospects=[Prospect.objects.get(pk=theirs.pk)],
+            from_person=people.teammate,
+            to=people.other_manager,
+            by=people.admin,
+            reason="调往其他支行",
+        )
+    assert list(ProspectExport.objects.values_list("pk", flat=True)) == [within.pk]

@@ -95,3 +95,35 @@ def test_another_teams_supervisor_cannot_hand_over_this_team(people):
     assert response.status_code == 200
     assert response.context["form"].errors["from_person"]
     assert Prospect.objects.filter(owner=people.owner).count() == 3
+
+
+def test_a_leaver_whose_account_was_closed_first_can_still_be_handed_over(people):
+    leaving_managers_book(people)
+    people.owner.is_active = False
+    people.owner.save()
+    client = client_for(people.supervisor)
+    page = client.get(reverse("prospects:handover")).text
+    assert "Owner（账号已停用）" in page
+    response = client.post(reverse("prospects:handover"), form_data(people, confirm="1"))
+    assert response.status_code == 302
+    assert Prospect.objects.filter(owner=people.teammate).count() == 3
+    # Closed accounts without clients, or outside the team, are not offered.
+    people.other_manager.is_active = False
+    people.other_manager.save()
+    assert "Othermanager" not in client.get(reverse("prospects:handover")).text
+
+
+def test_clients_are_not_handed_to_a_trainee(people):
+    leaving_managers_book(people)
+    client = client_for(people.supervisor)
+    response = client.post(
+        reverse("prospects:handover"), form_data(people, to_person=people.trainee.pk, confirm="1")
+    )
+    assert response.context["form"].errors["to_person"]
+    prospect = Prospect.objects.filter(owner=people.owner).first()
+    response = client.post(
+        reverse("prospects:reassign", args=[prospect.pk]),
+        {"owner": people.trainee.pk, "reason": "练习"},
+    )
+    assert response.context["form"].errors["owner"]
+    assert Prospect.objects.filter(owner=people.owner).count() == 3

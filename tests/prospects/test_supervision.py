@@ -252,3 +252,20 @@ def test_a_team_panel_loaded_after_the_home_shows_only_the_viewers_team(people, 
     assert shown_to(people.supervisor)
     assert not shown_to(people.other_supervisor)
     assert not shown_to(people.other_branch_supervisor)
+
+
+def test_the_team_panel_flags_the_teams_hospitality_not_the_supervisors_own(people):
+    """The supervisor's own flagged meal waits for their reviewer, not for them."""
+    make_hospitality(
+        make_prospect(people.owner, name="本组宴请商行"), kind="meal", paid_by="client"
+    )
+    make_hospitality(
+        make_prospect(people.supervisor, name="主管自己的商行"), kind="meal", paid_by="client"
+    )
+    page = (
+        client_for(people.supervisor)
+        .get(reverse("prospects:team_attention"), headers={"HX-Request": "true"})
+        .text
+    )
+    assert "本组宴请商行" in page
+    assert "主管自己的商行" not in page

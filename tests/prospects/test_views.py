@@ -205,7 +205,8 @@ def test_trainee_sees_own_prospects_only(people, trainee_client):
 def test_supervisor_reassigns_and_the_history_records_it(people, supervisor_client):
     prospect = make_prospect(people.owner)
     response = supervisor_client.post(
-        reverse("prospects:reassign", args=[prospect.pk]), {"owner": people.teammate.pk}
+        reverse("prospects:reassign", args=[prospect.pk]),
+        {"owner": people.teammate.pk, "reason": "片区调整"},
     )
     assert response.status_code == 302
     prospect.refresh_from_db()

@@ -98,9 +98,10 @@ def intruding_values(model, values: dict[str, object], intruder) -> list[str]:
     return found
 
 
-def _data(expectation, people, client, url: str) -> dict:
+def _data(expectation, people, client, url: str, intruder) -> dict:
     """Valid data where the table has it; else the form as its page draws it, which is
-    valid for an edit (the record as it stands), with the table's own values filled in."""
+    valid for an edit (the record as it stands), with the table's own values filled in.
+    A list is filled with a choice other than the intruder (an administrator may see them)."""
     table = expectation.data(people) if expectation.data else {}
     if expectation.url_name in EXTRA_CREATE_DATA:
         return EXTRA_CREATE_DATA[expectation.url_name](people)
@@ -124,7 +125,8 @@ def _data(expectation, people, client, url: str) -> dict:
         if f.kind in {"textarea", "text"} and not str(sent.get(f.name, "")).strip():
             sent[f.name] = "已向客户说明"
         elif f.kind == "select" and not sent.get(f.name):
-            sent[f.name] = next((o for o in f.options if o), "")
+            avoid = {"", str(intruder.person.pk), str(intruder.branch.pk)}
+            sent[f.name] = next((o for o in f.options if o not in avoid), "")
     return {**sent, **{k: v for k, v in table.items() if not sent.get(k)}}
 
 
@@ -133,7 +135,7 @@ def test_fields_a_form_does_not_offer_change_nothing(expectation, people, intrud
     client = client_for(getattr(people, allowed_viewer(expectation)))
     kwargs = expectation.kwargs(people) if expectation.kwargs else {}
     url = reverse(expectation.url_name, kwargs=kwargs) + expectation.query
-    data = _data(expectation, people, client, url)
+    data = _data(expectation, people, client, url, intruder)
     admins_before = set(User.objects.filter(role=Role.ADMINISTRATOR).values_list("pk", flat=True))
     before = rows()
     response = client.post(url, {**extras(intruder), **data})
@@ -193,7 +195,7 @@ def test_the_record_forms_do_save_with_the_extras_so_the_check_is_not_empty(peop
         kwargs = expectation.kwargs(people) if expectation.kwargs else {}
         url = reverse(expectation.url_name, kwargs=kwargs) + expectation.query
         before = rows()
-        client.post(url, {**extras(intruder), **_data(expectation, people, client, url)})
+        client.post(url, {**extras(intruder), **_data(expectation, people, client, url, intruder)})
         if rows() != before:
             saved.add(expectation.url_name)
     assert saved == MUST_SAVE, sorted(MUST_SAVE - saved)
