@@ -102,14 +102,24 @@ class InvestigationStartForm(OnceFormMixin, RefusesComputedFields, forms.ModelFo
         widgets = {"purpose": SHORT_TEXT, "amount": MONEY_INPUT, "existing_loans": MONEY_INPUT}
 
 
-class InvestigationForm(RefusesComputedFields, forms.ModelForm):
+class EditsInvestigation(forms.Form):
+    """Carries the investigation's version as the page drew it (hidden): a save from a
+    page drawn before another change of the investigation is refused (EditConflict), so
+    a second tab does not silently undo the first."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, investigation_version: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", investigation_version)
+
+
+class InvestigationForm(EditsInvestigation, RefusesComputedFields, forms.ModelForm):
     """The loan's details, the findings by topic and the financials."""
 
     licence_valid = _yes_no(Investigation._meta.get_field("licence_valid").verbose_name)
     bad_credit_found = _yes_no(Investigation._meta.get_field("bad_credit_found").verbose_name)
     purpose_matches = _yes_no(Investigation._meta.get_field("purpose_matches").verbose_name)
-    # The version the page was drawn from: a save from a stale page is refused (views).
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     FIELDSETS = (
         (_("The loan"), ("amount", "term_months", "product", "purpose", "existing_loans")),
@@ -184,8 +194,7 @@ class InvestigationForm(RefusesComputedFields, forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("version", self.instance.version)
+        super().__init__(*args, investigation_version=kwargs["instance"].version, **kwargs)
         if "risk_rating" in self.fields:
             choices = [c for c in self.fields["risk_rating"].choices if c[0] != ""]
             self.fields["risk_rating"].choices = [("", _("Not rated yet")), *choices]
@@ -194,7 +203,7 @@ class InvestigationForm(RefusesComputedFields, forms.ModelForm):
         return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
 
 
-class ChecklistItemForm(forms.ModelForm):
+class ChecklistItemForm(EditsInvestigation, forms.ModelForm):
     methods = forms.MultipleChoiceField(
         label=_("Methods used"),
         choices=Method.choices,
@@ -269,7 +278,7 @@ class ChecklistItemForm(forms.ModelForm):
         return cleaned
 
 
-class GuarantorForm(OnceFormMixin, RefusesComputedFields, forms.ModelForm):
+class GuarantorForm(OnceFormMixin, EditsInvestigation, RefusesComputedFields, forms.ModelForm):
     class Meta:
         model = Guarantor
         fields = [
@@ -288,7 +297,7 @@ class GuarantorForm(OnceFormMixin, RefusesComputedFields, forms.ModelForm):
         }
 
 
-class CollateralForm(OnceFormMixin, RefusesComputedFields, forms.ModelForm):
+class CollateralForm(OnceFormMixin, EditsInvestigation, RefusesComputedFields, forms.ModelForm):
     class Meta:
         model = Collateral
         fields = [
@@ -309,7 +318,7 @@ class CollateralForm(OnceFormMixin, RefusesComputedFields, forms.ModelForm):
         kind.choices = [("", _("Choose the kind")), *kind.choices[1:]]
 
 
-class SideInquiryForm(OnceFormMixin, forms.ModelForm):
+class SideInquiryForm(OnceFormMixin, EditsInvestigation, forms.ModelForm):
     class Meta:
         model = SideInquiry
         fields = ["whom", "who", "learned", "private_borrowing_found", "asked_on"]

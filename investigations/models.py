@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +76,23 @@ class RiskRating(models.TextChoices):
     HIGH = "high", _("High")
 
 
+# Four eyes: who took part in the work may not decide on it, whoever owns it now (a client
+# handed over meanwhile takes its investigation along): started it, submitted a round, or
+# did a checklist item.
+WORK_ACTIONS = (Action.CREATE, Action.SUBMIT)
+
+
+def took_part(person) -> Q:
+    """The investigations `person` (a user, or an OuterRef to one) took part in."""
+    return Q(
+        Exists(
+            InvestigationEvent.objects.filter(
+                investigation=OuterRef("pk"), by=person, action__in=WORK_ACTIONS
+            )
+        )
+    ) | Q(Exists(ChecklistItem.objects.filter(investigation=OuterRef("pk"), done_by=person)))
+
+
 class InvestigationQuerySet(OwnedQuerySet):
     owner_field = "owner"
     # Trainees see no investigations at all.
@@ -84,9 +101,14 @@ class InvestigationQuerySet(OwnedQuerySet):
     def awaiting_review_by(self, user: User):
         """The reviewer's queue: a supervisor's team's submissions; an administrator's
         holds the work of those without a supervisor (supervisors). Never their own."""
-        submitted = self.filter(status=Status.SUBMITTED).exclude(owner=user)
+        submitted = (
+            self.filter(status=Status.SUBMITTED).exclude(owner=user).exclude(took_part(user))
+        )
         if user.is_administrator:
-            return submitted.filter(owner__supervisor__isnull=True)
+            # Also the team's work its supervisor took part in (Investigation.reviewed_by_administrator).
+            return submitted.filter(
+                Q(owner__supervisor__isnull=True) | took_part(OuterRef("owner__supervisor"))
+            )
         if user.is_supervisor:
             return submitted.filter(owner__supervisor=user)
         return self.none()
@@ -340,6 +362,20 @@ class Investigation(models.Model):
     @property
     def awaiting_review(self) -> bool:
         return self.status == Status.SUBMITTED
+
+    def took_part(self, person_id: int | None) -> bool:
+        """The rule of `took_part` on this one (from the prefetched events and items)."""
+        return person_id is not None and (
+            any(e.by_id == person_id and e.action in WORK_ACTIONS for e in self.events.all())
+            or any(item.done_by_id == person_id for item in self.items.all())
+        )
+
+    @property
+    def reviewed_by_administrator(self) -> bool:
+        """Nobody in the team may decide: the owner has no supervisor, or the supervisor
+        took part in the work (their own client, handed to a team member)."""
+        lead = self.owner.supervisor_id
+        return lead is None or self.took_part(lead)
 
     def age_days(self, today: date) -> int:
         """Days since submission (the review queue's age)."""

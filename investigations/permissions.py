@@ -43,7 +43,9 @@ def can_decide(user: User, investigation: Investigation) -> bool:
     """Approve, return or decline: a submitted investigation, someone else's work."""
     if not investigation.awaiting_review:
         return False
-    if investigation.submitted_by_id == user.pk:
+    if investigation.submitted_by_id == user.pk or investigation.took_part(user.pk):
+        return False
+    if investigation.reviewed_by_administrator and not user.is_administrator:
         return False
     return decides_on_work_of(user, investigation.owner)
 

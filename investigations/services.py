@@ -92,6 +92,12 @@ def _lock_editable(pk: int, by: User) -> Investigation:
     return locked
 
 
+def _refuse_stale(locked: Investigation, expected_version: int | None) -> None:
+    """EditConflict, before anything is saved, when the page was drawn at another version."""
+    if expected_version is not None and locked.version != expected_version:
+        raise EditConflict(locked.version)
+
+
 def _touch(locked: Investigation) -> None:
     locked.version += 1
     locked.save(update_fields=["version", "updated_at"])
@@ -126,8 +132,7 @@ def investigation_save(
     at `expected_version` was drawn (another tab's save, a file or a guarantor added).
     """
     locked = _lock_editable(investigation.pk, by)
-    if expected_version is not None and locked.version != expected_version:
-        raise EditConflict(locked.version)
+    _refuse_stale(locked, expected_version)
     investigation.version = locked.version + 1
     investigation.status = locked.status
     investigation.save()
@@ -178,15 +183,17 @@ def item_save(
     evidence: File | None = None,
     authorization: File | None = None,
     authorized_on=None,
+    expected_version: int | None = None,
 ) -> ChecklistItem:
     """Save a checklist item as filled in, with its evidence (and for the credit-bureau
-    query, the borrower's written authorization)."""
+    query, the borrower's written authorization). EditConflict as investigation_save."""
     with _StoredFiles() as stored, transaction.atomic():
-        return _item_save(item, by, evidence, authorization, authorized_on, stored)
+        locked = _lock_editable(item.investigation_id, by)
+        _refuse_stale(locked, expected_version)
+        return _item_save(locked, item, by, evidence, authorization, authorized_on, stored)
 
 
-def _item_save(item, by, evidence, authorization, authorized_on, stored) -> ChecklistItem:
-    locked = _lock_editable(item.investigation_id, by)
+def _item_save(locked, item, by, evidence, authorization, authorized_on, stored) -> ChecklistItem:
     if item.kind == ItemKind.CREDIT_BUREAU:
         if authorized_on is not None:
             locked.credit_authorized_on = authorized_on
@@ -236,9 +243,17 @@ def _authorized(investigation: Investigation) -> bool:
 
 
 @transaction.atomic
-def child_save(*, obj: models.Model, investigation: Investigation, by: User) -> models.Model:
-    """Save a guarantor, collateral or side inquiry of the investigation."""
+def child_save(
+    *,
+    obj: models.Model,
+    investigation: Investigation,
+    by: User,
+    expected_version: int | None = None,
+) -> models.Model:
+    """Save a guarantor, collateral or side inquiry of the investigation (EditConflict as
+    investigation_save)."""
     locked = _lock_editable(investigation.pk, by)
+    _refuse_stale(locked, expected_version)
     obj.investigation = locked
     obj.save()
     _touch(locked)
@@ -328,7 +343,7 @@ def missing_for_submission(investigation: Investigation) -> list[Missing]:
 def _for_checks(pk: int) -> Investigation:
     return (
         Investigation.objects.select_related("owner")
-        .prefetch_related("items", "guarantors")
+        .prefetch_related("items", "guarantors", "events")
         .get(pk=pk)
     )
 

@@ -88,6 +88,19 @@ def _attempt(request: HttpRequest, change: Callable[[], object], done: str) -> N
         messages.success(request, done)
 
 
+def _refuse_stale(form: forms.Form, conflict: EditConflict) -> None:
+    # Nothing is lost: the other change stands, this one stays in the form.
+    refuse_stale(
+        form,
+        conflict,
+        _(
+            "This investigation changed after you opened this page (in another tab "
+            "or window). Open it again in a new tab to see what changed; saving "
+            "this form again replaces it with yours."
+        ),
+    )
+
+
 def _refused(form: forms.Form, refused: services.Refused) -> None:
     field = refused.field if refused.field in form.fields else None
     form.add_error(field, refused.message)
@@ -204,16 +217,7 @@ def investigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Investigation saved."),
             )
         except EditConflict as conflict:
-            # Nothing is lost: the other change stands, this one stays in the form.
-            refuse_stale(
-                form,
-                conflict,
-                _(
-                    "This investigation changed after you opened this page (in another tab "
-                    "or window). Open it again in a new tab to see what changed; saving "
-                    "this form again replaces it with yours."
-                ),
-            )
+            _refuse_stale(form, conflict)
         else:
             return redirect(investigation)
     return TemplateResponse(
@@ -238,6 +242,7 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         request.FILES or None,
         instance=item,
         has_authorization=has_authorization,
+        investigation_version=investigation.version,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,11 +252,14 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                 evidence=form.cleaned_data.get("evidence"),
                 authorization=form.cleaned_data.get("authorization"),
                 authorized_on=form.cleaned_data.get("credit_authorized_on"),
+                expected_version=form.cleaned_data["version"],
             )
         except (services.Refused, EvidenceRejected) as refused:
             if isinstance(refused, EvidenceRejected):
                 refused = services.Refused(str(refused), "evidence")
             _refused(form, refused)
+        except EditConflict as conflict:
+            _refuse_stale(form, conflict)
         else:
             messages.success(request, _("“%(item)s” saved.") % {"item": item})
             return redirect(f"{investigation.get_absolute_url()}#{item.anchor}")
@@ -300,7 +308,8 @@ def _typed_net(data) -> Decimal | None:
     except InvalidOperation:
         return None
     # Compared, not abs()'d: arithmetic on 1e999999999 overflows the decimal context.
-    if not all(v.is_finite() and -TYPED_LIMIT < v < TYPED_LIMIT for v in (assets, liabilities)):
+    # Negative amounts are refused by the form: no cover is drawn from them either.
+    if not all(v.is_finite() and 0 <= v < TYPED_LIMIT for v in (assets, liabilities)):
         return None
     return rules.net_assets(assets, liabilities)
 
@@ -316,21 +325,31 @@ def child_form(
     instance = None
     if child_pk is not None:
         instance = get_object_or_404(model.objects.filter(investigation=investigation), pk=child_pk)
-    form = form_class(request.POST or None, instance=instance)
+    form = form_class(
+        request.POST or None, instance=instance, investigation_version=investigation.version
+    )
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)
         back = f"{investigation.get_absolute_url()}#{kind}"
         try:
             with submitted_once(form, by=request.user) as submission:
-                services.child_save(obj=obj, investigation=investigation, by=request.user)
+                services.child_save(
+                    obj=obj,
+                    investigation=investigation,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
                 submission.url = back
         except AlreadySubmitted as duplicate:
             return already_submitted(request, duplicate.url or back)
         except services.Refused as refused:
             messages.error(request, refused.message)
+            return redirect(back)
+        except EditConflict as conflict:
+            _refuse_stale(form, conflict)  # the form again, as typed (its token unclaimed)
         else:
             messages.success(request, _("Saved."))
-        return redirect(back)
+            return redirect(back)
     context: dict[str, Any] = {
         "form": form,
         "investigation": investigation,

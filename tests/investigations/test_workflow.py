@@ -370,6 +370,55 @@ def test_a_supervisors_own_investigation_goes_to_an_administrator(people):
     assert refresh(investigation).status == Status.APPROVED
 
 
+def test_work_a_supervisor_did_goes_to_an_administrator_after_the_client_is_handed_on(people):
+    """Four eyes hold across a handover: the supervisor started and checked it on their
+    own client, then gave the client to a team member, who submitted it unchanged."""
+    from prospects.services import prospects_hand_over
+
+    investigation = ready_to_submit(people.supervisor)
+    prospects_hand_over(
+        prospects=[investigation.prospect],
+        from_person=people.supervisor,
+        to=people.owner,
+        by=people.supervisor,
+        reason="片区调整",
+    )
+    investigation = refresh(investigation)
+    assert investigation.owner == people.owner
+    services.investigation_submit(
+        investigation=investigation, by=people.owner, seen_version=investigation.version
+    )
+    investigation = refresh(investigation)
+    assert investigation not in Investigation.objects.awaiting_review_by(people.supervisor)
+    assert investigation in Investigation.objects.awaiting_review_by(people.admin)
+    review(client_for(people.supervisor), investigation, decision="approve")
+    assert refresh(investigation).status == Status.SUBMITTED
+    assert review(client_for(people.admin), investigation, decision="approve").status_code == 302
+    assert refresh(investigation).status == Status.APPROVED
+
+
+def test_the_queue_and_the_decision_agree_on_who_decides(people):
+    """The queue's SQL and can_decide's Python: each submitted investigation is in the
+    queue of exactly the supervisor or administrator who may decide on it."""
+    from investigations.permissions import can_decide
+
+    team_work = submitted(people.owner)
+    lead_work = submitted(people.supervisor)
+    other_team = submitted(people.other_manager)
+    for reviewer in (people.supervisor, people.admin, people.other_supervisor):
+        queue = set(Investigation.objects.awaiting_review_by(reviewer))
+        for investigation in (team_work, lead_work, other_team):
+            decides = can_decide(reviewer, refresh(investigation))
+            in_queue = investigation in queue
+            # An administrator may decide on anyone's; their queue holds what only they can.
+            assert in_queue == decides or (reviewer == people.admin and decides), (
+                reviewer,
+                investigation.owner,
+            )
+            if in_queue:
+                assert decides
+
+
 def test_the_queue_is_the_teams_submissions_oldest_first(people):
     first = submitted(people.owner)
     second = submitted(people.teammate)
@@ -600,6 +649,39 @@ def test_a_save_from_a_page_drawn_before_another_change_is_refused_and_keeps_the
     assert refresh(investigation).operations == "经营六年"
 
 
+def test_a_guarantor_saved_from_an_older_tab_does_not_undo_the_newer_save(people):
+    investigation = make_investigation(people.owner)
+    guarantor = add_guarantor(
+        investigation, name="王保证", assets=Decimal("900000"), legal_standing_checked=False
+    )
+    url = reverse("investigations:child_edit", args=[investigation.pk, "guarantors", guarantor.pk])
+    client = client_for(people.owner)
+    (older,) = [f for f in forms_on(client.get(url).text, url) if f.field("name")]
+    (newer,) = [f for f in forms_on(client.get(url).text, url) if f.field("name")]
+    ticked = as_sent(newer) | {"legal_standing_checked": "on", "repayment_capacity": "有两套住房"}
+    assert client.post(url, ticked).status_code == 302
+    response = client.post(url, as_sent(older) | {"relation": "借款人表弟"})
+    assert response.status_code == 200
+    assert "打开此页面后，该调查已有改动" in response.text
+    assert "借款人表弟" in response.text  # what was typed is still in the form
+    guarantor.refresh_from_db()
+    assert (guarantor.legal_standing_checked, guarantor.repayment_capacity) == (True, "有两套住房")
+
+
+def test_a_checklist_item_saved_from_an_older_tab_is_refused(people):
+    investigation = make_investigation(people.owner)
+    item = refresh(investigation).items.get(kind=ItemKind.BLACKLIST)
+    url = reverse("investigations:item", args=[investigation.pk, item.pk])
+    client = client_for(people.owner)
+    (older,) = [f for f in forms_on(client.get(url).text, url) if f.field("finding")]
+    fill_findings(investigation, operations="经营八年")  # meanwhile, another tab
+    done = {"status": "clear", "methods": ["documents"], "finding": "未在黑名单中"}
+    response = client.post(url, as_sent(older) | done)
+    assert response.status_code == 200
+    assert "打开此页面后，该调查已有改动" in response.text
+    assert ChecklistItem.objects.get(pk=item.pk).finding == ""
+
+
 def test_a_side_inquiry_in_year_one_is_refused_beside_the_date(people):
     investigation = make_investigation(people.owner)
     response = client_for(people.owner).post(
@@ -654,3 +736,24 @@ def test_the_queue_shows_a_cover_of_nothing_as_zero_not_a_dash(people):
     )
     queue = client_for(people.supervisor).get(reverse("investigations:queue")).text
     assert "覆盖率 0.00" in queue
+
+
+def test_the_live_cover_draws_nothing_from_a_negative_amount_the_form_refuses(people):
+    investigation = make_investigation(people.owner, amount=Decimal("300000"))
+    url = reverse("investigations:child_create", args=[investigation.pk, "guarantors"])
+    client = client_for(people.owner)
+    typed = {
+        "name": "王保证",
+        "kind": "person",
+        "total_assets": "10",
+        "total_liabilities": "-1000000",
+    }
+    response = client.post(url, typed)
+    assert "金额不能为负数" in response.text
+    # The cover of the guarantors saved (none), not "3.33, meets 2.0" from a negative debt.
+    assert "<output>0.00</output>" in response.text
+    preview = client.get(
+        reverse("investigations:cover", args=[investigation.pk]),
+        {"total_assets": "10", "total_liabilities": "-1000000"},
+    )
+    assert "<output>0.00</output>" in preview.text
