@@ -298,6 +298,12 @@ class GuarantorForm(OnceFormMixin, EditsInvestigation, RefusesComputedFields, fo
 
 
 class CollateralForm(OnceFormMixin, EditsInvestigation, RefusesComputedFields, forms.ModelForm):
+    # Yes, no, or not checked yet (which stops submission).
+    legal = _yes_no(Collateral.check_label("legal"))
+    valid = _yes_no(Collateral.check_label("valid"))
+    sufficient = _yes_no(Collateral.check_label("sufficient"))
+    liquid = _yes_no(Collateral.check_label("liquid"))
+
     class Meta:
         model = Collateral
         fields = [

@@ -348,6 +348,10 @@ class Investigation(models.Model):
         return rules.output_fits(self.output_value, self.amount)
 
     @property
+    def collateral_doubtful(self) -> bool:
+        return any(collateral.doubtful for collateral in self.collateral.all())
+
+    @property
     def blacklist_hit(self) -> bool:
         return any(item.blacklist_hit for item in self.items.all())
 
@@ -580,11 +584,12 @@ class Collateral(models.Model):
     appraised_value = models.DecimalField(
         _("appraised value (CNY)"), **MONEY, validators=[NOT_NEGATIVE]
     )
-    # Handbook §2: the collateral's four checks.
-    legal = models.BooleanField(_("legality (合法性)"), default=False)
-    valid = models.BooleanField(_("validity (有效性)"), default=False)
-    sufficient = models.BooleanField(_("sufficiency (充足性)"), default=False)
-    liquid = models.BooleanField(_("liquidity (变现能力)"), default=False)
+    # Handbook §2: the collateral's four checks, each answered yes or no (None: not yet
+    # checked, which stops submission; a "no" is marked for the reviewer).
+    legal = models.BooleanField(_("legality (合法性)"), null=True, blank=True, default=None)
+    valid = models.BooleanField(_("validity (有效性)"), null=True, blank=True, default=None)
+    sufficient = models.BooleanField(_("sufficiency (充足性)"), null=True, blank=True, default=None)
+    liquid = models.BooleanField(_("liquidity (变现能力)"), null=True, blank=True, default=None)
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -600,12 +605,20 @@ class Collateral(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    CHECKS = ("legal", "valid", "sufficient", "liquid")
+
     @property
-    def checks(self) -> list[tuple[str, bool]]:
-        return [
-            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
-            for name in ("legal", "valid", "sufficient", "liquid")
-        ]
+    def checks(self) -> list[tuple[str, bool | None]]:
+        return [(self.check_label(name), getattr(self, name)) for name in self.CHECKS]
+
+    @classmethod
+    def check_label(cls, name: str) -> str:
+        return str(cls._meta.get_field(name).verbose_name)
+
+    @property
+    def doubtful(self) -> bool:
+        """A check answered "no": what the reviewer must see."""
+        return any(getattr(self, name) is False for name in self.CHECKS)
 
 
 class SideInquiry(models.Model):

@@ -329,6 +329,20 @@ def missing_for_submission(investigation: Investigation) -> list[Missing]:
                     url,
                 )
             )
+    # Handbook §2: the collateral's legality, validity, sufficiency and liquidity.
+    for collateral in investigation.collateral.all():
+        unchecked = [label for label, answer in collateral.checks if answer is None]
+        if unchecked:
+            url = reverse(
+                "investigations:child_edit", args=[investigation.pk, "collateral", collateral.pk]
+            )
+            missing.append(
+                Missing(
+                    _("Collateral %(name)s: %(checks)s not checked")
+                    % {"name": collateral, "checks": _(", ").join(unchecked)},
+                    url,
+                )
+            )
     edit = reverse("investigations:edit", args=[investigation.pk])
     for name in (*REQUIRED_TOPICS, *REQUIRED_FIGURES, *REQUIRED_ANSWERS):
         value = getattr(investigation, name)
@@ -343,7 +357,7 @@ def missing_for_submission(investigation: Investigation) -> list[Missing]:
 def _for_checks(pk: int) -> Investigation:
     return (
         Investigation.objects.select_related("owner")
-        .prefetch_related("items", "guarantors", "events")
+        .prefetch_related("items", "guarantors", "collateral", "events")
         .get(pk=pk)
     )
 

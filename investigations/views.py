@@ -139,7 +139,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         _visible(request)
         .awaiting_review_by(request.user)
         .for_list()
-        .prefetch_related("items", "guarantors")
+        .prefetch_related("items", "guarantors", "collateral")
         .order_by("submitted_at", "pk")
     )
     page = ListPaginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))

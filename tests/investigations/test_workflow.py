@@ -314,6 +314,36 @@ def test_a_guarantor_nobody_looked_into_stops_submission_and_approval(people):
     assert refresh(investigation).status == Status.SUBMITTED
 
 
+def test_collateral_checks_not_answered_stop_submission_and_a_no_is_marked(people):
+    from investigations.models import Collateral
+
+    investigation = ready_to_submit(people.owner)
+    collateral = services.child_save(
+        obj=Collateral(
+            kind="mortgage",
+            description="产权存疑的商铺",
+            appraised_value=Decimal("100"),
+            legal=True,
+        ),
+        investigation=investigation,
+        by=people.owner,
+    )
+    client = client_for(people.owner)
+    url = reverse("investigations:submit", args=[investigation.pk])
+    response = client.post(url, {"seen_version": refresh(investigation).version})
+    [gap] = response.context["missing"]
+    assert gap.label == "抵质押物产权存疑的商铺：有效性、充足性、变现能力未核实"
+    assert gap.url.endswith(f"/collateral/{collateral.pk}/")
+    # Answered, one of them "no": it goes to review, marked for the reviewer.
+    Collateral.objects.filter(pk=collateral.pk).update(valid=True, sufficient=False, liquid=True)
+    response = client.post(url, {"seen_version": refresh(investigation).version})
+    assert refresh(investigation).status == Status.SUBMITTED
+    queue = client_for(people.supervisor).get(reverse("investigations:queue")).text
+    assert '<span class="badge badge-flag">抵质押物存疑</span>' in queue
+    report = client_for(people.supervisor).get(investigation.get_absolute_url()).text
+    assert '<span class="badge badge-overdue">充足性 ✗</span>' in report
+
+
 def test_cover_below_two_needs_a_written_justification(people):
     investigation = ready_to_submit(people.owner, cover=Decimal("1.99"))
     client = client_for(people.owner)

@@ -65,6 +65,8 @@ def _side_inquiry_data(people) -> dict:
         "who": "隔壁五金店老板",
         "learned": "经营正常，未听说民间借贷",
         "asked_on": timezone.localdate().isoformat(),
+        # The page's version is the page's to send; without one, no page is stale.
+        "version": "",
     }
 
 
