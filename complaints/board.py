@@ -85,8 +85,12 @@ def _year_of_cases(cases, now: datetime) -> list[tuple]:
     """A year of cases as (wait for the first contact, time to close, category, year,
     month): the durations and the bank's month come from the database, not from three
     datetimes per case converted and compared here."""
+    # From the receipt: a question turned into a complaint was received when it was turned,
+    # and what was said while it was a question is no answer to the complaint.
     first_contact = (
-        FeedbackContact.objects.filter(case=OuterRef("pk")).order_by("at").values("at")[:1]
+        FeedbackContact.objects.filter(case=OuterRef("pk"), at__gte=OuterRef("received_at"))
+        .order_by("at")
+        .values("at")[:1]
     )
     return list(
         cases.filter(received_at__gte=now - timedelta(days=366))

@@ -105,14 +105,21 @@ def _administrators_rows(cases, now: datetime, run: str) -> tuple[str, list]:
 def _insert(now: datetime, run: str) -> tuple[dict[int, int], int, int]:
     """INSERT today's reminder rows, skipping those that exist (one statement): how many
     this run inserted for each person, and the lowest and highest of their ids."""
-    handlers = _rows(Case.objects.needing_feedback(now), "handler_id", now, run)
+    # Nobody is reminded through a closed account: a leaver's cases escalate as any other.
+    needing = Case.objects.needing_feedback(now).filter(handler__is_active=True)
+    handlers = _rows(needing, "handler_id", now, run)
     # Escalations also go to whoever decides on the handler's work (accounts.policy): their
-    # supervisor — unless the complaint is about them; else, as for the work of anyone
-    # without a supervisor (needs_administrator_review), the administrators.
+    # supervisor — unless the complaint is about them or their account is closed; else, as
+    # for the work of anyone without a supervisor (needs_administrator_review), the
+    # administrators.
     escalated = Case.objects.escalated(now)
-    to_supervisor = Q(handler__supervisor__isnull=False) & ~Q(about=F("handler__supervisor"))
+    to_supervisor = Q(handler__supervisor__is_active=True) & ~Q(about=F("handler__supervisor"))
     supervisors = _rows(escalated.filter(to_supervisor), "handler__supervisor_id", now, run)
-    to_administrators = Q(handler__supervisor__isnull=True) | Q(about=F("handler__supervisor"))
+    to_administrators = (
+        Q(handler__supervisor__isnull=True)
+        | Q(handler__supervisor__is_active=False)
+        | Q(about=F("handler__supervisor"))
+    )
     admins_sql, admins_params = _administrators_rows(escalated.filter(to_administrators), now, run)
     select_sql, params = handlers.union(supervisors, all=True).query.sql_with_params()
     select_sql, params = f"{select_sql} UNION ALL {admins_sql}", [*params, *admins_params]

@@ -106,3 +106,11 @@ def test_an_empty_team_has_no_medians(people):
 def test_the_board_page_shows_the_figures(people, supervisor_client, figures):
     page = supervisor_client.get(reverse("complaints:board")).text
     assert "2026-10" in page and "2026-09" in page
+
+
+def test_a_question_turned_into_a_complaint_counts_its_first_answer_after_the_turn(people):
+    turned = complaint(people.owner, at(11, 10, 12))  # received as a complaint at noon
+    make_contact(turned, at(11, 10, 9), said="作为咨询时的答复")  # while it was a question
+    make_contact(turned, at(11, 10, 15))
+    figures = board.board_context(people.supervisor, NOW)
+    assert figures["median_first_response_hours"] == 3.0  # not -3

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
 from complaints import reminders, rules
 from complaints.models import Case, Reminder, ReminderEmail
 from complaints.reminders import sweep
@@ -282,3 +282,19 @@ def test_two_concurrent_runs_send_each_reminder_once(emails):
     assert len(recipients) == len(set(recipients)) == 5
     listed = sum(message.body.count("/complaints/") for message in mail.outbox)
     assert listed == expected_rows
+
+
+def test_nobody_is_reminded_through_a_closed_account(emails):
+    people = emails
+    leaver_case = backdate(make_case(people.teammate), 3)
+    team_case = backdate(make_case(people.owner), 3)
+    User.objects.filter(pk__in=[people.teammate.pk, people.supervisor.pk]).update(is_active=False)
+    sweep(timezone.now())
+    reminded = {(reminder.case_id, reminder.person.username) for reminder in Reminder.objects.all()}
+    # The leaver's case still escalates; their closed supervisor's part goes to an
+    # administrator, as for anyone without a supervisor.
+    assert reminded == {
+        (team_case.pk, "owner"),
+        (team_case.pk, people.admin.username),
+        (leaver_case.pk, people.admin.username),
+    }
