@@ -92,7 +92,7 @@ def _lock_editable(pk: int, by: User) -> Investigation:
     return locked
 
 
-def _refuse_stale(locked: Investigation, expected_version: int | None) -> None:
+def _refuse_if_stale(locked: Investigation, expected_version: int | None) -> None:
     """EditConflict, before anything is saved, when the page was drawn at another version."""
     if expected_version is not None and locked.version != expected_version:
         raise EditConflict(locked.version)
@@ -132,7 +132,7 @@ def investigation_save(
     at `expected_version` was drawn (another tab's save, a file or a guarantor added).
     """
     locked = _lock_editable(investigation.pk, by)
-    _refuse_stale(locked, expected_version)
+    _refuse_if_stale(locked, expected_version)
     investigation.version = locked.version + 1
     investigation.status = locked.status
     investigation.save()
@@ -189,7 +189,7 @@ def item_save(
     query, the borrower's written authorization). EditConflict as investigation_save."""
     with _StoredFiles() as stored, transaction.atomic():
         locked = _lock_editable(item.investigation_id, by)
-        _refuse_stale(locked, expected_version)
+        _refuse_if_stale(locked, expected_version)
         return _item_save(locked, item, by, evidence, authorization, authorized_on, stored)
 
 
@@ -253,7 +253,7 @@ def child_save(
     """Save a guarantor, collateral or side inquiry of the investigation (EditConflict as
     investigation_save)."""
     locked = _lock_editable(investigation.pk, by)
-    _refuse_stale(locked, expected_version)
+    _refuse_if_stale(locked, expected_version)
     obj.investigation = locked
     obj.save()
     _touch(locked)

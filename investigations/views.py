@@ -207,18 +207,16 @@ def investigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         edited = form.save(commit=False)
         try:
-            _attempt(
-                request,
-                lambda: services.investigation_save(
-                    investigation=edited,
-                    by=request.user,
-                    expected_version=form.cleaned_data["version"],
-                ),
-                _("Investigation saved."),
+            services.investigation_save(
+                investigation=edited, by=request.user, expected_version=form.cleaned_data["version"]
             )
+        except services.Refused as refused:
+            messages.error(request, refused.message)
+            return redirect(investigation)
         except EditConflict as conflict:
             _refuse_stale(form, conflict)
         else:
+            messages.success(request, _("Investigation saved."))
             return redirect(investigation)
     return TemplateResponse(
         request,

@@ -490,6 +490,15 @@ def handover_sources(user: User) -> QuerySet[User]:
     )
 
 
+def handover_reason() -> forms.CharField:
+    """Why clients change hands (a handover's record keeps it)."""
+    return forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("For example: leaves the bank, moves to another territory."),
+    )
+
+
 class PersonChoice(forms.ModelChoiceField):
     def label_from_instance(self, person: User) -> str:
         if person.is_active:
@@ -501,11 +510,7 @@ class ReassignForm(forms.Form):
     """One client to another person: a handover of one (its investigations follow)."""
 
     owner = forms.ModelChoiceField(label=_("New owner"), queryset=User.objects.none())
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=200,
-        help_text=_("For example: leaves the bank, moves to another territory."),
-    )
+    reason = handover_reason()
 
     def __init__(self, *args, user: User, current_owner: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -644,11 +649,7 @@ class HandoverForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=200,
-        help_text=_("For example: leaves the bank, moves to another territory."),
-    )
+    reason = handover_reason()
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -7,10 +7,7 @@ def admin_only_by_role(apps, schema_editor):
     """The role alone grants the Django admin: a person moved from administrator to
     another role kept the staff and superuser flags, and with them the whole bank."""
     User = apps.get_model("accounts", "User")
-    User.objects.exclude(role="admin").filter(is_superuser=True).update(
-        is_staff=False, is_superuser=False
-    )
-    User.objects.exclude(role="admin").filter(is_staff=True).update(is_staff=False)
+    User.objects.exclude(role="admin").update(is_staff=False, is_superuser=False)
 
 
 class Migration(migrations.Migration):
