@@ -30,7 +30,29 @@ class Ordering(django_filters.OrderingFilter):
     descending_fmt = _("%s, descending")
 
 
-class ProspectFilter(django_filters.FilterSet):
+def team_only():
+    """A supervisor sees their team's records and their own: this box leaves their own
+    out, as the home's team panels count them (their "See all N" opens the same N)."""
+    return django_filters.BooleanFilter(
+        label=_("My team's only, not my own"),
+        method="filter_team_only",
+        widget=forms.CheckboxInput,
+    )
+
+
+class TeamOnlyMixin:
+    """Answers `team_only()`; kept for supervisors only (nobody else has a team)."""
+
+    def offer_team_only(self, user) -> None:
+        self.user = user
+        if not user.is_supervisor:
+            del self.filters["team"]
+
+    def filter_team_only(self, queryset, name, value):
+        return queryset.exclude(owner=self.user) if value else queryset
+
+
+class ProspectFilter(TeamOnlyMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
@@ -49,6 +71,7 @@ class ProspectFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"), queryset=None, empty_label=_("Everyone")
     )
+    team = team_only()
     batch = django_filters.ModelChoiceFilter(
         label=_("Imported from"),
         field_name="import_batch",
@@ -111,6 +134,7 @@ class ProspectFilter(django_filters.FilterSet):
             self.filters["owner"].queryset = visible_people(user).exclude(role=Role.ADMINISTRATOR)
         else:
             del self.filters["owner"]
+        self.offer_team_only(user)
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
@@ -141,17 +165,19 @@ def _people(user):
     return visible_people(user).exclude(role=Role.ADMINISTRATOR).order_by("username")
 
 
-class OwnedRecordFilter(django_filters.FilterSet):
+class OwnedRecordFilter(TeamOnlyMixin, django_filters.FilterSet):
     """Promises, visits and hospitality of one person (the overview's links), for a
     supervisor or administrator; a manager only ever sees their own anyway."""
 
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"), field_name="owner", queryset=None, empty_label=_("Everyone")
     )
+    team = team_only()
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.filters["owner"].queryset = _people(user)
+        self.offer_team_only(user)
 
 
 class PromiseFilter(OwnedRecordFilter):

@@ -424,15 +424,22 @@ def promise_list(request: HtmxHttpRequest) -> HttpResponse:
             "show": show,
             "query": _query_without_page(request),
             "today": today,
-            "owner": _owner_query(request),
+            **_whose(request),
         },
     )
 
 
-def _owner_query(request: HtmxHttpRequest) -> str:
-    """'&owner=…' to keep one person's list when switching what a list shows."""
+def _whose(request: HtmxHttpRequest) -> dict:
+    """Whose list it is, kept when switching what a list shows: one person's ('&owner=…'),
+    and for a supervisor the team's only ('&team=on', as the home's panels count)."""
     owner = request.GET.get("owner", "")
-    return f"&owner={owner}" if owner.isdecimal() else ""
+    owner_only = f"&owner={owner}" if owner.isdecimal() else ""
+    team_only = request.user.is_supervisor and request.GET.get("team") == "on"
+    return {
+        "owner": owner_only + ("&team=on" if team_only else ""),
+        "owner_only": owner_only,
+        "team_only": team_only,
+    }
 
 
 @require_POST
@@ -503,7 +510,7 @@ def hospitality_list(request: HtmxHttpRequest) -> HttpResponse:
             "page": page,
             "show": show,
             "query": _query_without_page(request),
-            "owner": _owner_query(request),
+            **_whose(request),
             "threshold": settings.HOSPITALITY_FLAG_THRESHOLD_CNY,
         },
     )
