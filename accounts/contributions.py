@@ -10,12 +10,14 @@ nothing is registered and no app imports another to contribute:
     calendar_events(user, start, end) -> list[CalendarEvent]    the person's calendar feed
     prospect_actions(prospect, user) -> list[Action]            buttons on a client's page
     promise_broken_actions(promise, user) -> list[Action]       offers once a promise cannot be kept
-    prospects_handed_over(prospect_ids, to) -> list[str]        an app's records follow the
-                                                                clients to their new manager
+    prospects_handed_over(prospect_ids, from_person, to, by)    an app's records follow the
+        -> list[str]                                            clients to their new manager
+                                                                (`by` decided the handover)
 
 `collect(hook, *args)` is the one loop over the apps; the functions below it
-only sort what it returns. Each contribution must run a fixed number of SQL
-queries, so a shared page's query count does not grow with its rows.
+only sort what it returns. Each contribution to a page must run a fixed number of
+SQL queries, so a shared page's query count does not grow with its rows (a handover,
+which records a step per record it moves, is not a page).
 """
 
 from __future__ import annotations
@@ -168,10 +170,10 @@ def home_panels(request) -> list[Panel]:
     return sorted(collect("home_panels", request), key=lambda panel: panel.order)
 
 
-def prospects_handed_over(prospect_ids: list[int], to) -> list[str]:
-    """Let each app move what follows the clients (inside the handover's transaction); each
-    says what it moved, in a sentence."""
-    return collect("prospects_handed_over", prospect_ids, to)
+def prospects_handed_over(prospect_ids: list[int], from_person, to, by) -> list[str]:
+    """Let each app move what follows the clients from `from_person` to `to` (inside the
+    handover's transaction, which `by` decided); each says what it moved, in a sentence."""
+    return collect("prospects_handed_over", prospect_ids, from_person, to, by)
 
 
 def panels_response(request, panels: list[Panel], title: str) -> TemplateResponse:

@@ -1,6 +1,7 @@
 """What complaints contribute to the shared screens (see accounts.contributions).
 
-Each function runs a fixed number of queries; trainees get nothing (CASEWORK_ROLES).
+Each function runs a fixed number of queries, but for the handover, which records one
+step per case it moves; trainees get nothing (CASEWORK_ROLES).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.contributions import (
@@ -151,3 +152,49 @@ def promise_broken_actions(promise, user) -> list[Action]:
     return [
         Action(_("Open a follow-up with the client"), f"{reverse('complaints:create')}?{query}")
     ]
+
+
+def prospects_handed_over(prospect_ids: list[int], from_person, to, by) -> list[str]:
+    """The open cases of these clients that the person leaving handles follow the clients
+    to `to`, each with its "handler changed" step by `by`, who decided the handover. Their
+    daily clock runs on from the last contact. A case about `to` stays where it is (nobody
+    handles a complaint about themselves): the message says so, for someone else to take it."""
+    # Locked in one order, so two handovers touching the same cases wait for each other.
+    cases = list(
+        Case.objects.open()
+        .filter(prospect__in=prospect_ids, handler=from_person)
+        .select_for_update(no_key=True)
+        .order_by("pk")
+    )
+    moving: list[Case] = []
+    staying: list[Case] = []
+    for case in cases:
+        (moving if rules.can_handle(to, about_id=case.about_id) else staying).append(case)
+    note = gettext("%(to)s: their client was handed over from %(from)s.") % {
+        "to": to,
+        "from": from_person,
+    }
+    for case in moving:
+        case.reassign(to=to, by=by, note=note)
+    said: list[str] = []
+    if moving:
+        said.append(
+            ngettext(
+                "%(count)s open complaint or question follows its client.",
+                "%(count)s open complaints or questions follow their clients.",
+                len(moving),
+            )
+            % {"count": len(moving)}
+        )
+    if staying:
+        said.append(
+            ngettext(
+                "%(count)s open complaint is about %(to)s and stays with %(from)s: "
+                "choose another handler for it.",
+                "%(count)s open complaints are about %(to)s and stay with %(from)s: "
+                "choose another handler for them.",
+                len(staying),
+            )
+            % {"count": len(staying), "to": to, "from": from_person}
+        )
+    return said

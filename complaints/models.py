@@ -535,13 +535,16 @@ class Case(models.Model):
                 changes={"extensions": self.extensions + 1},
             )
 
-    def reassign(self, *, to: User, by: User) -> CaseEvent:
+    def reassign(self, *, to: User, by: User, note: str = "") -> CaseEvent:
+        """Give the case to `to`; the step's note names them (or says why, when given).
+        The daily clock runs on from the last contact: a new handler is no news to the
+        client."""
         with transaction.atomic():
             self._lock()
             if not rules.can_handle(to, about_id=self.about_id):
                 refusal = _("Nobody handles a complaint about themselves: choose someone else.")
                 raise ValidationError({"handler": refusal})
-            return self.apply(Action.REASSIGN, by=by, note=str(to), changes={"handler": to})
+            return self.apply(Action.REASSIGN, by=by, note=note or str(to), changes={"handler": to})
 
     @property
     def events_by_action(self) -> dict[str, CaseEvent]:

@@ -107,16 +107,22 @@ def agenda_sections(user, today: date) -> list[AgendaSection]:
 
 
 def timeline_entries(prospect, user) -> list[TimelineEntry]:
-    investigations = Investigation.objects.visible_to(user).filter(prospect=prospect)
-    return [
-        TimelineEntry(
-            timezone.localdate(inv.created_at),
-            "investigation",
-            "investigations/timeline/investigation.html",
-            inv,
+    # Readable, not only visible: the client's decided investigations by a former manager too.
+    investigations = (
+        Investigation.objects.readable_by(user).filter(prospect=prospect).select_related("owner")
+    )
+    entries = []
+    for inv in investigations:
+        inv.prospect = prospect  # already loaded: the entry compares its owner
+        entries.append(
+            TimelineEntry(
+                timezone.localdate(inv.created_at),
+                "investigation",
+                "investigations/timeline/investigation.html",
+                inv,
+            )
         )
-        for inv in investigations
-    ]
+    return entries
 
 
 def prospect_actions(prospect, user) -> list[Action]:
@@ -131,7 +137,7 @@ def prospect_actions(prospect, user) -> list[Action]:
     ]
 
 
-def prospects_handed_over(prospect_ids: list[int], to) -> list[str]:
+def prospects_handed_over(prospect_ids: list[int], from_person, to, by) -> list[str]:
     """A client's investigations not yet decided follow the client to the new manager, who
     finishes or answers them (a submitted one goes to their supervisor's queue). A decided
     one stays with who investigated: it is their work, and their team's record."""

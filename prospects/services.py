@@ -79,7 +79,7 @@ def prospects_hand_over(
         visit.recorded_by = to
         visit.save(update_fields=["recorded_by"])
     # What the other apps keep for these clients and must follow them (investigations).
-    handover.followed = tuple(prospects_handed_over(ids, to))
+    handover.followed = tuple(prospects_handed_over(ids, from_person, to, by))
     # Their exports may list these clients: withdrawn with them (the files go once this
     # commits; one being written is dropped by its worker). So are their supervisor's,
     # when the clients leave that team (an administrator's handover across teams).

@@ -34,6 +34,28 @@ def test_a_step_recorded_from_a_page_drawn_before_the_same_step_is_refused(peopl
     assert theirs.status == "acknowledge", "the refused page now shows the case as it is"
 
 
+def test_a_closing_from_a_page_drawn_before_another_closing_changes_nothing(people):
+    case = make_case(people.owner)
+    for action in ("listen", "acknowledge", "respond", "agree", "exceed"):
+        case.apply(action, by=people.owner, note=action)
+    mine, theirs = two_pages(case)
+    closing = {"client_told": "已告知可向上级行申诉", "fix": "公示收费标准"}
+    mine.apply(
+        Action.CLOSE,
+        by=people.owner,
+        changes={**closing, "solution": "退还费用", "root_cause": "公示不清"},
+    )
+    with pytest.raises(ValidationError, match=r"此时无法进行|cannot be done"):
+        theirs.apply(
+            Action.CLOSE,
+            by=people.supervisor,
+            changes={**closing, "solution": "不予退费", "root_cause": "客户误解"},
+        )
+    case = Case.objects.get(pk=case.pk)
+    assert (case.solution, case.root_cause) == ("退还费用", "公示不清")
+    assert CaseEvent.objects.filter(case=case, action=Action.CLOSE).get().by == people.owner
+
+
 def test_two_extensions_from_pages_drawn_together_make_sixty_days(people):
     mine, theirs = two_pages(make_case(people.owner))
     mine.extend(by=people.owner, reason="需调取监控")
