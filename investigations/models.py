@@ -113,6 +113,26 @@ class InvestigationQuerySet(OwnedQuerySet):
             return submitted.filter(owner__supervisor=user)
         return self.none()
 
+    def readable_by(self, user: User):
+        """What `user` may read (the report, its PDF and files), never change: what they see
+        (`visible_to`), and the decided investigations of the clients they see now. A client
+        handed over leaves its decided investigations with who investigated (their work,
+        their team's record); the client's new manager, and who sees that manager's records,
+        must still read what was found and decided before. Editing, deciding and the lists
+        of one's own work ask `visible_to`."""
+        from prospects.models import Prospect
+
+        seen = self.visible_to(user)
+        if not user.is_authenticated or user.is_administrator:
+            return seen  # nothing, or everything
+        if user.role not in self.visible_roles:
+            return seen  # trainees see no investigation, whoever's client it is
+        clients = Prospect.objects.visible_to(user).values("pk")
+        # Two IN subqueries on this table's own columns: no OR across a join.
+        return self.filter(
+            Q(pk__in=seen.values("pk")) | Q(status__in=DECIDED, prospect__in=clients)
+        )
+
     def returned_to(self, user: User):
         return self.filter(owner=user, status=Status.RETURNED)
 
@@ -362,6 +382,12 @@ class Investigation(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status in DECIDED
+
+    @property
+    def decided_before_handover(self) -> bool:
+        """Decided, and its client has since gone to another manager: it stays with who
+        investigated, and the client's new manager reads it (`readable_by`)."""
+        return self.is_decided and self.owner_id != self.prospect.owner_id
 
     @property
     def awaiting_review(self) -> bool:
@@ -616,9 +642,14 @@ class Collateral(models.Model):
         return str(cls._meta.get_field(name).verbose_name)
 
     @property
+    def failed_checks(self) -> list[str]:
+        """The labels of the checks answered "no"."""
+        return [self.check_label(name) for name in self.CHECKS if getattr(self, name) is False]
+
+    @property
     def doubtful(self) -> bool:
-        """A check answered "no": what the reviewer must see."""
-        return any(getattr(self, name) is False for name in self.CHECKS)
+        """A check answered "no": what the reviewer must see, and justify when approving."""
+        return bool(self.failed_checks)
 
 
 class SideInquiry(models.Model):

@@ -1,4 +1,5 @@
-"""Who may act on an investigation: small pure predicates (seeing is `visible_to`).
+"""Who may act on an investigation: small pure predicates (seeing is `visible_to`; reading
+a decided one whose client has since been handed over is `readable_by`, never acting).
 
 Four eyes (handbook §2 via issue 8): nobody decides on an investigation they
 submitted or own; a supervisor decides on their team's, an administrator on the

@@ -424,7 +424,11 @@ def investigation_decide(
     approval_reason: str = "",
     item_comments: Mapping[int, str] | None = None,
 ) -> Investigation:
-    """Approve, return (with comments per item or overall) or decline (with a reason)."""
+    """Approve, return (with comments per item or overall) or decline (with a reason).
+
+    Approving needs the reviewer's own reason when the cover is below 2.0
+    (`approval_reason`) and a comment saying why when a collateral check was answered "no".
+    """
     locked = _lock(investigation.pk)
     current = _for_checks(locked.pk)
     if current.status != Status.SUBMITTED:
@@ -450,6 +454,16 @@ def investigation_decide(
             raise Refused(
                 _("The cover is below 2.0: write your own reason for approving."),
                 "approval_reason",
+            )
+        # Handbook §2: the collateral's legality, validity, sufficiency and liquidity. Approving
+        # despite a check answered "no" is an exception: the approver's reason goes on record.
+        if current.collateral_doubtful and not comment:
+            raise Refused(
+                _(
+                    "A collateral check was answered “no”: write your reason for approving "
+                    "despite it."
+                ),
+                "comment",
             )
         fields["approval_reason"] = approval_reason
     elif action == Action.RETURN:

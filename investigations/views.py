@@ -69,6 +69,12 @@ def _for_page(request: HttpRequest, pk: int) -> Investigation:
     return get_object_or_404(_visible(request).for_page(), pk=pk)
 
 
+def _for_reading(request: HttpRequest, pk: int) -> Investigation:
+    """Only for pages that change nothing: also a client's decided investigation kept by its
+    former manager (`readable_by`)."""
+    return get_object_or_404(Investigation.objects.readable_by(request.user).for_page(), pk=pk)
+
+
 def _for_edit(request: HttpRequest, pk: int) -> Investigation | HttpResponse:
     """The investigation if the person may change it; else its page with the reason."""
     investigation = get_object_or_404(_visible(request).select_related("owner", "prospect"), pk=pk)
@@ -182,7 +188,7 @@ def investigation_create(request: HttpRequest, prospect_pk: int) -> HttpResponse
 
 @require_GET
 def investigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    investigation = _for_page(request, pk)
+    investigation = _for_reading(request, pk)
     user = request.user
     return TemplateResponse(
         request,
@@ -418,9 +424,13 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """Only through the investigation's visibility; always a download, never sniffed."""
+    """Only through the investigation's report being readable; always a download, never
+    sniffed."""
     file = get_object_or_404(
-        EvidenceFile.objects.filter(investigation__in=_visible(request)), pk=pk
+        EvidenceFile.objects.filter(
+            investigation__in=Investigation.objects.readable_by(request.user)
+        ),
+        pk=pk,
     )
     try:
         with evidence_storage().open(file.stored_name, "rb") as handle:
@@ -494,7 +504,10 @@ def investigation_review(request: HttpRequest, pk: int) -> HttpResponse:
     investigation = _for_page(request, pk)
     items = list(investigation.items.all())
     form = DecisionForm(
-        request.POST or None, items=items, initial={"seen_version": investigation.version}
+        request.POST or None,
+        items=items,
+        collateral=investigation.collateral.all(),
+        initial={"seen_version": investigation.version},
     )
     can_decide = permissions.can_decide(request.user, investigation)
     if request.method == "POST":
@@ -538,7 +551,7 @@ def investigation_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def investigation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    investigation = _for_page(request, pk)
+    investigation = _for_reading(request, pk)
     pdf = reports.render_pdf(investigation, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="investigation-{investigation.pk}.pdf"'

@@ -13,6 +13,7 @@ from investigations.models import (
     CHECKLIST,
     Action,
     ChecklistItem,
+    Collateral,
     Investigation,
     ItemKind,
     Status,
@@ -553,6 +554,106 @@ def test_approving_low_cover_needs_the_reviewers_own_reason(people):
     response = review(client, investigation, decision="approve", approval_reason="抵押物充足")
     assert response.status_code == 302
     assert refresh(investigation).approval_reason == "抵押物充足"
+
+
+def submitted_with_collateral(owner, **checks) -> Investigation:
+    """Submitted with one mortgage whose four checks are answered yes unless `checks` say."""
+    investigation = ready_to_submit(owner)
+    answers = {"legal": True, "valid": True, "sufficient": True, "liquid": True, **checks}
+    services.child_save(
+        obj=Collateral(
+            kind="mortgage", description="城南商铺", appraised_value=Decimal("100"), **answers
+        ),
+        investigation=investigation,
+        by=owner,
+    )
+    investigation = refresh(investigation)
+    services.investigation_submit(
+        investigation=investigation, by=owner, seen_version=investigation.version
+    )
+    investigation = refresh(investigation)
+    assert investigation.status == Status.SUBMITTED
+    return investigation
+
+
+COLLATERAL_NOTE_NEEDED = "抵质押物有一项核实答“否”：请写明您仍然同意的理由。"
+
+
+def test_approving_despite_a_collateral_check_answered_no_needs_the_reviewers_reason(people):
+    investigation = submitted_with_collateral(people.owner, sufficient=False, liquid=False)
+    client = client_for(people.supervisor)
+    url = reverse("investigations:review", args=[investigation.pk])
+    # The decision form says which checks failed, beside the comment it asks for.
+    page = client.get(url).text
+    assert "抵质押物核实答“否”：城南商铺：充足性、变现能力。如要同意，请在此写明理由。" in page
+
+    item = investigation.items.get(kind=ItemKind.OPERATIONS)
+    response = review(
+        client, investigation, decision="approve", comment="  ", **{f"item_{item.pk}": "已阅"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["comment"] == [COLLATERAL_NOTE_NEEDED]
+    assert not response.context["form"].non_field_errors()
+    # Shown next to the comment field (between its label and its box), the typing kept.
+    html = response.text
+    label = html.index('for="id_comment"')
+    assert label < html.index(COLLATERAL_NOTE_NEEDED) < html.index('id="id_comment"')
+    assert "已阅</textarea>" in html
+    assert '<input type="radio" name="decision" value="approve"' in html
+    investigation = refresh(investigation)
+    assert investigation.status == Status.SUBMITTED
+    assert investigation.decided_by is None
+    assert not investigation.events.filter(action=Action.APPROVE).exists()
+
+
+def test_approving_despite_a_collateral_check_answered_no_records_and_shows_the_reason(people):
+    investigation = submitted_with_collateral(people.owner, legal=False)
+    client = client_for(people.supervisor)
+    response = review(client, investigation, decision="approve")
+    assert response.context["form"].errors["comment"] == [COLLATERAL_NOTE_NEEDED]
+    reason = "产权瑕疵已由借款人补正，另有保证人足额担保。"
+    response = review(client, investigation, decision="approve", comment=reason)
+    assert response.status_code == 302
+    investigation = refresh(investigation)
+    assert investigation.status == Status.APPROVED
+    assert investigation.decided_by == people.supervisor
+    assert investigation.decision_event().comment == reason
+    # On the report (page and PDF), in the decision and in the steps.
+    report = client_for(people.owner).get(investigation.get_absolute_url()).text
+    decision = report[report.index('id="decision"') : report.index('id="steps"')]
+    assert "已同意" in decision and reason in decision
+    assert reason in report[report.index('id="steps"') :]
+
+
+def test_only_a_collateral_check_answered_no_asks_for_a_reason_to_approve(people):
+    client = client_for(people.supervisor)
+    sound = submitted_with_collateral(people.owner)
+    doubtful = submitted_with_collateral(people.owner, valid=False)
+    asks = "如要同意，请在此写明理由。"
+    assert asks not in client.get(reverse("investigations:review", args=[sound.pk])).text
+    assert asks in client.get(reverse("investigations:review", args=[doubtful.pk])).text
+    # Every check answered yes: approved with no comment at all.
+    assert review(client, sound, decision="approve").status_code == 302
+    assert refresh(sound).status == Status.APPROVED
+    response = review(client, doubtful, decision="approve")
+    assert response.context["form"].errors["comment"] == [COLLATERAL_NOTE_NEEDED]
+    assert refresh(doubtful).status == Status.SUBMITTED
+
+
+def test_returning_or_declining_over_a_failed_collateral_check_asks_nothing_more(people):
+    client = client_for(people.supervisor)
+    returned = submitted_with_collateral(people.owner, valid=False)
+    item = returned.items.get(kind=ItemKind.OPERATIONS)
+    # Approving without a comment is refused; returning with only an item's comment is not.
+    assert "comment" in review(client, returned, decision="approve").context["form"].errors
+    response = review(client, returned, decision="return", **{f"item_{item.pk}": "补充产权证明"})
+    assert response.status_code == 302
+    assert refresh(returned).status == Status.RETURNED
+    declined = submitted_with_collateral(people.owner, valid=False)
+    assert "comment" in review(client, declined, decision="approve").context["form"].errors
+    response = review(client, declined, decision="decline", comment="抵押物无效")
+    assert response.status_code == 302
+    assert refresh(declined).status == Status.DECLINED
 
 
 def test_a_decision_on_a_stale_page_is_refused(people):
