@@ -10,7 +10,10 @@ its words suggest.
 
 The format (DOMAIN §4):
 - a part heading is a short line ending in 篇; the next short unnumbered line
-  is a chapter heading; a section heading starts with a Chinese numeral and 、;
+  is a chapter heading, and so is a later one directly followed by the first
+  section heading of a new chapter (一、, or the numeral after the last
+  section's) and its first question; a section heading starts with a Chinese
+  numeral and 、;
 - a question starts with a number and `.`/`．` directly followed by text and
   ends with `?`/`？`; one line may hold several questions. `第7题：`, and
   `3. ` or `（4）` (which may also number points of an answer) when that is
@@ -19,10 +22,13 @@ The format (DOMAIN §4):
   and holds paragraphs, numbered points (`1. `, several on one line separated
   by `;`/`；`), points like （一）, and sub-headings;
 - what cannot be placed is never guessed: a question-like line without ？, a
-  second 答：, and the lines after them until the next question or heading are
-  left out and reported (`Handbook.unplaced`); an empty answer and a jump in
-  the numbering of a section are notes (`Handbook.notes`); a line out of the
-  structure refuses the file, and every such line is named at once;
+  second 答：, a heading-like line inside an answer that cannot start a chapter
+  or section (see `_place_heading`), and the lines after them until the next
+  question or heading are left out and reported (`Handbook.unplaced`); an
+  empty answer or section, a jump in the numbering of a section, and a
+  heading read one way where the other was possible are notes
+  (`Handbook.notes`); a line out of the structure refuses the file, and every
+  such line is named at once;
 - PDF line breaks: a line not ending in sentence-ending punctuation continues
   on the next line, unless that line starts a point, question or heading;
 - a web notice (因篇幅问题不能全部显示…) is not content; the rest of its line is.
@@ -74,8 +80,12 @@ WEB_NOTICE = re.compile(
 SENTENCE_END = tuple("。！？!?；;：:….")
 CLOSERS = "”’\"'）)」』】"
 CHAPTER_MAX = 30
-# How far past the last entry a number may be and still be taken for a question's.
+# How far past the last entry `3. 问？` or `（4）问？` may be and still be taken for
+# a question's (these may number the points of an answer too).
 QUESTION_GAP = 3
+SECTION_NUMERAL = re.compile(r"^([一二三四五六七八九十百零〇两]{1,4})\s*、")
+NUMERAL_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+NUMERAL_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # A refusal names this many problems of the file at most.
 MAX_PROBLEMS = 30
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -227,8 +237,12 @@ def _starts_block(text: str) -> bool:
     )
 
 
-def _logical_lines(text: str) -> list[tuple[int, str]]:
-    """Physical lines joined where the PDF broke them, with their first line number."""
+def _logical_lines(text: str, held_apart: set[int] | None = None) -> list[tuple[int, str]]:
+    """Physical lines joined where the PDF broke them, with their first line number.
+
+    `held_apart` receives the numbers of the lines not joined to the line before
+    only because they may be a chapter heading.
+    """
     physical: list[tuple[int, str]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         # Control characters (a NUL from a bad extraction) are never content.
@@ -240,28 +254,87 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
                 continue
         physical.append((number, line))
 
+    following = [line for _number, line in physical if line]
     joined: list[tuple[int, str]] = []
     open_line = False  # the last joined line awaits its continuation
+    position = -1  # in `following`
     for number, line in physical:
         if not line:
             open_line = False
             continue
-        if (
+        position += 1
+        after = following[position + 1] if position + 1 < len(following) else ""
+        joins = (
             open_line
             and joined
             and not _starts_block(line)
             and not PART_HEADING.match(joined[-1][1])
-        ):
+        )
+        if joins and _chapter_like(line) and _section_heading(after):
+            # A short line before a section heading may be a chapter's: the
+            # parser decides (see `_starts_chapter`), and notes the doubt.
+            joins = False
+            if held_apart is not None:
+                held_apart.add(number)
+        if joins:
             first, previous = joined[-1]
             joined[-1] = (first, previous + line)
         else:
             joined.append((number, line))
-        open_line = not _ends_sentence(joined[-1][1]) and not _is_heading_line(joined[-1][1])
+        open_line = _is_open(joined[-1][1])
     return joined
 
 
 def _is_heading_line(text: str) -> bool:
     return bool(PART_HEADING.match(text) or SECTION_HEADING.match(text) or SUBHEADING.match(text))
+
+
+def _is_open(text: str) -> bool:
+    """The line awaits its continuation on the next (the PDF broke it)."""
+    return not _ends_sentence(text) and not _is_heading_line(text)
+
+
+def _chapter_like(text: str) -> bool:
+    """A short unnumbered line that is not a sentence: the shape of a chapter heading."""
+    return not (
+        len(text) > CHAPTER_MAX
+        or _starts_block(text)
+        or _ends_sentence(text)
+        or _numbering(text) is not None
+    )
+
+
+def _section_heading(text: str) -> re.Match[str] | None:
+    """A section heading as it stands between entries (not ending like a sentence)."""
+    heading = SECTION_HEADING.match(text)
+    return heading if heading and not _ends_sentence(text) else None
+
+
+def _numeral_value(numeral: str) -> int:
+    """一 → 1, 十二 → 12, 二十 → 20, 一百零三 → 103."""
+    total = digit = 0
+    for character in numeral:
+        if character == "十":
+            total += (digit or 1) * 10
+            digit = 0
+        elif character == "百":
+            total += (digit or 1) * 100
+            digit = 0
+        else:
+            digit = NUMERAL_DIGITS[character]
+    return total + digit
+
+
+def _list_numeral(text: str) -> int | None:
+    """The value of `二、` starting a line, as a section heading or a point of an answer."""
+    match = SECTION_NUMERAL.match(text)
+    return _numeral_value(match.group(1)) if match else None
+
+
+def _is_question(text: str) -> bool:
+    """The line starts one or more questions (as the first line of a section may)."""
+    numbering = _numbering(text)
+    return numbering is not None and _split_questions(text, numbering) is not None
 
 
 def _answer_lines(text: str) -> list[str]:
@@ -367,6 +440,7 @@ def parse_handbook(text: str) -> Handbook:
     """
     handbook = Handbook()
     errors: list[HandbookFormatError] = []
+    notes: list[ParseNote] = []  # the parser's; `_notes` adds those of the structure
     failed_parts: set[int] = set()  # the lines of the parts with an error
     part: ParsedPart | None = None
     chapter: ParsedChapter | None = None
@@ -401,7 +475,8 @@ def parse_handbook(text: str) -> Handbook:
         answer = None
         orphan_of = None
 
-    lines = _logical_lines(text)
+    held_apart: set[int] = set()
+    lines = _logical_lines(text, held_apart)
     for index, (line_number, line) in enumerate(lines):
         if PART_HEADING.match(line):
             finish_entry()
@@ -432,7 +507,7 @@ def parse_handbook(text: str) -> Handbook:
             skip = "part"
             continue
         if chapter is None:
-            if len(line) > CHAPTER_MAX or _starts_block(line) or _ends_sentence(line):
+            if not _chapter_like(line):
                 fail(
                     HandbookFormatError(
                         line_number, _("a chapter heading (a short line after the part)"), line
@@ -443,8 +518,70 @@ def parse_handbook(text: str) -> Handbook:
             chapter = ParsedChapter(line, line_number)
             part.chapters.append(chapter)
             continue
+        following = lines[index + 1 : index + 3]
+        if (
+            pending
+            and section is not None
+            and _chapter_like(line)
+            and following
+            and _section_heading(following[0][1])
+        ):
+            # `维护客户关系` then `二、增进联系` in the answer of an entry: a new
+            # chapter; `分三方面看` then `一、看人品` `二、看物品`: the answer's list.
+            starts = _starts_chapter(section, [text for _n, text in following])
+            in_list = _in_answer_list(following[0][1], answer or [], following[1:])
+            if starts and not in_list:
+                finish_entry()
+                skip = None
+                if line_number in held_apart:
+                    notes.append(
+                        ParseNote(
+                            line_number,
+                            _(
+                                "Line %(line)d: %(title)s is taken as a chapter heading, "
+                                "although the line before it does not end its sentence."
+                            )
+                            % {"line": line_number, "title": line},
+                        )
+                    )
+                chapter = ParsedChapter(line, line_number)
+                part.chapters.append(chapter)
+                section = None
+                continue
+            if starts or not in_list:
+                if starts:
+                    reason = _("it may be a chapter heading or a line of the list in the answer")
+                else:
+                    reason = _(
+                        "it looks like a chapter heading, but the section heading after it "
+                        "cannot start a chapter"
+                    )
+                leave_out(line_number, line, reason)
+                orphan_of = line_number
+                continue
         heading = SECTION_HEADING.match(line)
-        if heading and not _ends_sentence(line):
+        placement = "section" if heading and not _ends_sentence(line) else "answer"
+        if heading and pending and section is not None:
+            assert answer is not None
+            placement, message = _place_heading(
+                heading,
+                (line_number, line),
+                section=section,
+                chapter=chapter,
+                answer=answer,
+                following=following[:1],
+                entry=pending[-1][0],
+            )
+            if placement == "unplaced":
+                leave_out(line_number, line, message)
+                # Unless the next question follows, the lines after it are its own.
+                if not (following and _is_question(following[0][1])):
+                    orphan_of = line_number
+                continue
+            if message:
+                notes.append(ParseNote(line_number, message))
+        if placement == "section":
+            assert heading is not None
             finish_entry()
             skip = None
             section = ParsedSection(heading.group(1), heading.group(2).strip(), line_number)
@@ -540,6 +677,10 @@ def parse_handbook(text: str) -> Handbook:
             if not line:
                 continue
         assert answer is not None
+        if line_number in held_apart and answer:
+            # Not a chapter heading after all: the rest of the line before.
+            answer[-1] = tidy_spaces(answer[-1] + line)
+            continue
         answer.extend(_answer_lines(line))
     finish_entry()
 
@@ -553,7 +694,7 @@ def parse_handbook(text: str) -> Handbook:
                     _("questions in this part (a number, a dot and text ending in ？)"),
                 )
             )
-    handbook.notes = _notes(handbook)
+    handbook.notes = sorted([*notes, *_notes(handbook)], key=lambda note: note.line)
     if errors:
         raise _refusal(errors, handbook)
     return handbook
@@ -561,6 +702,76 @@ def parse_handbook(text: str) -> Handbook:
 
 # The numberings a point of an answer may have too.
 SHARED_NUMBERINGS = ("spaced", "bracket")
+
+
+def _in_answer_list(heading: str, answer: list[str], following: list[tuple[int, str]]) -> bool:
+    """`二、看物品` continues a list of the answer (it holds `一、`), or `一、` starts one (`二、` follows)."""
+    value = _list_numeral(heading)
+    if value is None:
+        return False
+    if value == 1:
+        return bool(following) and _list_numeral(following[0][1]) == 2
+    return any(_list_numeral(line) == value - 1 for line in answer)
+
+
+def _starts_chapter(section: ParsedSection, following: list[str]) -> bool:
+    """`一、` (or the numeral after the last section's) and a question: a new chapter's start."""
+    heading = _section_heading(following[0])
+    if heading is None or len(following) < 2 or not _is_question(following[1]):
+        return False
+    value = _numeral_value(heading.group(1))
+    return value in (1, _numeral_value(section.numeral) + 1)
+
+
+def _place_heading(
+    heading: re.Match[str],
+    numbered_line: tuple[int, str],
+    *,
+    section: ParsedSection,
+    chapter: ParsedChapter,
+    answer: list[str],
+    following: list[tuple[int, str]],
+    entry: int,
+) -> tuple[str, str]:
+    """Where `二、…` in the answer of `entry` goes: "section", "answer" or "unplaced".
+
+    A section heading takes the next numeral and a question follows it (a
+    section is never left empty); a point of the answer continues a list of
+    it (`一、` … `二、`); what is neither, or both, is left out and reported.
+    With a message: for "unplaced" its reason, else a note when the other
+    reading was possible (a heading ending like a sentence, a point that
+    could be the next section's heading).
+    """
+    line_number, line = numbered_line
+    numeral, title = heading.group(1), heading.group(2).strip()
+    follows = _numeral_value(numeral) == _numeral_value(section.numeral) + 1
+    section_next = follows and bool(following) and _is_question(following[0][1])
+    ends = _ends_sentence(line)
+    if _in_answer_list(line, answer, following):
+        if not section_next:
+            return "answer", ""
+        if not ends:
+            return "unplaced", _(
+                "it may be the heading of a new section or a point of the list in the answer"
+            )
+        return "answer", _(
+            "Line %(line)d: %(heading)s is taken as a point of the list in the answer of "
+            "entry %(entry)d; a question follows it, so it may be a section heading."
+        ) % {"line": line_number, "heading": line, "entry": entry}
+    if section_next:
+        if not ends:
+            return "section", ""
+        return "section", _(
+            "Line %(line)d: %(heading)s ends like a sentence; it is taken as the heading "
+            "of a new section, as a question follows it."
+        ) % {"line": line_number, "heading": line}
+    if not ends and any(s.numeral == numeral or s.title == title for s in chapter.sections):
+        return "section", ""  # refused as a repeated section (`_refuse_repeated_section`)
+    if not follows:
+        return "unplaced", _(
+            "it looks like a section heading, but it does not follow section %(section)s"
+        ) % {"section": f"{section.numeral}、{section.title}"}
+    return "unplaced", _("it looks like a section heading, but no question follows it")
 
 
 def _takes_question(
@@ -587,7 +798,10 @@ def _numbered_like_a_question(numbering: _Numbering, last_entry: int, answer: li
     if numbering.style == "label":
         return True  # 第9题 numbers nothing but questions
     if numbering.style == "plain":
-        return _next_question_number(numbering.number, last_entry, answer)
+        # `7.客户请吃饭怎么处理` after entry 2: numbers in a part may skip, by
+        # any amount; `1.看人品；` and `2.看物品；` after it are points of the answer.
+        continues_list = _continues_list(numbering, answer)
+        return numbering.number > last_entry and not continues_list
     return False  # `3. ` and `（4）` without ？: points of the answer
 
 
@@ -601,22 +815,23 @@ def _continues_list(numbering: _Numbering, answer: list[str]) -> bool:
     return any(pattern.match(line) for line in answer)
 
 
-def _next_question_number(number: int, last_entry: int, answer: list[str]) -> bool:
-    """`number.` could be the next question's (a point's number would continue a list).
-
-    Numbers in a part may skip (12, 14), so up to QUESTION_GAP past the last
-    entry; `1.看人品；` and `2.看物品；` after it are points of the answer.
-    """
-    continues_list = _continues_list(_Numbering(number, "plain", 0), answer)
-    return last_entry < number <= last_entry + QUESTION_GAP and not continues_list
-
-
 def _notes(handbook: Handbook) -> list[ParseNote]:
-    """Entries without an answer, and jumps in the numbering of a section."""
+    """Sections without entries, entries without an answer, and jumps in the numbering."""
     notes: list[ParseNote] = []
     for part in handbook.parts:
         for chapter in part.chapters:
             for section in chapter.sections:
+                if not section.entries:
+                    notes.append(
+                        ParseNote(
+                            section.line,
+                            _("Line %(line)d: section %(section)s has no entries.")
+                            % {
+                                "line": section.line,
+                                "section": f"{section.numeral}、{section.title}",
+                            },
+                        )
+                    )
                 previous: ParsedEntry | None = None
                 for entry in section.entries:
                     # A repeated number is an error of its own, not a jump.

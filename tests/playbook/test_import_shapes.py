@@ -185,14 +185,20 @@ def handbooks(draw) -> Handbook:
     handbook = Handbook()
     number = 0
     part_names = draw(st.lists(HANZI, min_size=1, max_size=2, unique=True))
-    for part_index, name in enumerate(part_names, start=1):
+    for name in part_names:
         part = ParsedPart(f"{name}篇", 0)
         number = 0
-        # The format has one chapter per part: the short line after the part heading.
-        for chapter_title in draw(st.lists(HANZI, min_size=1, max_size=1)):
-            chapter = ParsedChapter(f"第{part_index}章{chapter_title}", 0)
+        # Several chapters a part: each after the last answer of the one before.
+        chapter_titles = draw(st.lists(HANZI, min_size=1, max_size=3))
+        # A chapter numbers its sections from 一, or on from the chapter before.
+        numbered_on = draw(st.booleans())
+        first = 0
+        for chapter_index, chapter_title in enumerate(chapter_titles, start=1):
+            chapter = ParsedChapter(f"第{chapter_index}章{chapter_title}", 0)
             titles = draw(st.lists(HANZI, min_size=1, max_size=3, unique=True))
-            for numeral, title in zip(NUMERALS, titles, strict=False):
+            numerals = NUMERALS[first : first + len(titles)]
+            first = first + len(titles) if numbered_on else 0
+            for numeral, title in zip(numerals, titles, strict=True):
                 section = ParsedSection(numeral, title, 0)
                 for _ in range(draw(st.integers(1, 3))):
                     number += draw(st.integers(1, 3))
