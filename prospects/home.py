@@ -97,16 +97,13 @@ def team_attention_panels(user, today: date) -> list[Panel]:
         .select_related("prospect", "prospect__owner")
         .order_by("due_on", "pk")
     )
-    # The team's, not their own: those wait for the supervisor's own reviewer.
+    # What the supervisor may review: the team's, neither their own clients' nor what they
+    # recorded on a team member's client; those wait for the supervisor's own reviewer.
     flagged, flagged_total = first_of(
-        HospitalityEntry.objects.visible_to(user)
-        .exclude(owner=user)
-        .flagged()
-        .awaiting_review()
-        .for_list()
+        HospitalityEntry.objects.reviewable_by(user).awaiting_review().for_list()
     )
     unconsulted, unconsulted_total = first_of(
-        Promise.objects.of_team(user)
+        Promise.objects.unconsulted_seeable_by(user)
         .open()
         .unconsulted_awaiting_review()
         .select_related("prospect", "prospect__owner")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -347,6 +348,9 @@ def _cell_text(value: Any) -> str:
 # A market office's list ends with a totals row: 合计 52 户, or 共 52 户.
 TOTALS_WORDS = ("合计", "总计", "小计", "共计", "total")
 TOTALS_COUNT = re.compile(r"共有?\d+[户家个]")
+# What a totals row holds beside its word: counts and sums ("3 户", "共 52 家", "¥12,000.00",
+# "1.5万元"), read after NFKC folds full-width digits and signs and the spaces are removed.
+TOTALS_FIGURE = re.compile(r"(共有?)?¥?[-+]?\d[\d,]*(\.\d+)?(万元|万|元|户|家|个|%)?")
 # How far down a title (often merged across the columns) may push the header.
 HEADER_SEARCH_ROWS = 10
 
@@ -372,8 +376,22 @@ def header_score(cells: list[str]) -> tuple[int, int, int]:
 
 
 def is_totals_row(cells: list[str]) -> bool:
-    first = "".join(next((cell for cell in cells if cell), "").split()).lower()
-    return first.startswith(TOTALS_WORDS) or TOTALS_COUNT.match(first) is not None
+    """The list's totals row: its first cell says so (合计…, 共 52 户) and the rest of it is
+    figures, with no phone. A merchant whose name merely starts with the word (合计五金商行)
+    has a phone or an address, as `looks_like_header` reads a merchant: it is imported."""
+    filled = [cell for cell in cells if cell]
+    if not filled:
+        return False
+    first = "".join(filled[0].split()).lower()
+    if not (first.startswith(TOTALS_WORDS) or TOTALS_COUNT.match(first)):
+        return False
+    if any(clean_phone(cell) for cell in filled):
+        return False
+    return all(_is_figure(cell) for cell in filled[1:])
+
+
+def _is_figure(cell: str) -> bool:
+    return TOTALS_FIGURE.fullmatch("".join(unicodedata.normalize("NFKC", cell).split())) is not None
 
 
 def _find_header(filled: list[tuple[int, list[str]]]) -> int | None:

@@ -863,6 +863,13 @@ class HospitalityQuerySet(OwnedQuerySet):
         """Not yet acknowledged by the supervisor (a questioned entry still awaits)."""
         return self.exclude(review=HospitalityReview.ACKNOWLEDGED)
 
+    def reviewable_by(self, user: User):
+        """The flagged entries `user` may review: permissions.can_review_hospitality in SQL
+        (never one they recorded, nor one about their own client)."""
+        from prospects.permissions import reviewed_records
+
+        return self.flagged().filter(reviewed_records(user))
+
     def for_list(self):
         return self.select_related("prospect", "prospect__owner", "recorded_by", "reviewed_by")
 
@@ -985,6 +992,13 @@ class PromiseQuerySet(OwnedQuerySet):
     def unconsulted_awaiting_review(self):
         """先请示 flags the supervisor (the mentor, for a trainee) has not yet looked at."""
         return self.unconsulted().filter(unconsulted_seen_by__isnull=True)
+
+    def unconsulted_seeable_by(self, user: User):
+        """The promises made alone that `user` may mark seen: permissions.can_mark_unconsulted_seen
+        in SQL (never one they recorded, nor one to their own client)."""
+        from prospects.permissions import reviewed_records
+
+        return self.unconsulted().filter(reviewed_records(user))
 
     def of_team(self, supervisor: User):
         """The promises of the supervisor's team, not their own."""

@@ -163,15 +163,24 @@ def team_overview(user: User, *, today: date) -> list[MemberFigures]:
         .annotate(
             open=Count("pk"),
             overdue=Count("pk", filter=Q(due_on__lt=today)),
-            unconsulted=Count(
-                "pk", filter=Q(consulted__isnull=True, unconsulted_seen_by__isnull=True)
-            ),
         )
         .order_by(),
         key="owner",
     )
+    # What waits for `user`, as their home's panels count it: never what they recorded
+    # themselves on a member's client (that waits for their own reviewer).
+    unconsulted = _by_owner(
+        Promise.objects.unconsulted_seeable_by(user)
+        .open()
+        .unconsulted_awaiting_review()
+        .filter(owner__in=ids)
+        .values("owner")
+        .annotate(count=Count("pk"))
+        .order_by(),
+        key="owner",
+    )
     flagged = _by_owner(
-        HospitalityEntry.objects.flagged()
+        HospitalityEntry.objects.reviewable_by(user)
         .awaiting_review()
         .filter(owner__in=ids)
         .values("owner")
@@ -212,7 +221,7 @@ def team_overview(user: User, *, today: date) -> list[MemberFigures]:
                 not_reached_month=visit_row["not_reached_month"],
                 open_promises=promise_row["open"],
                 overdue_promises=promise_row["overdue"],
-                unconsulted_promises=promise_row["unconsulted"],
+                unconsulted_promises=unconsulted.get(member.pk, empty)["count"],
                 flagged_hospitality=flagged.get(member.pk, empty)["count"],
                 out_of_contact=out_of_contact.get(member.pk, empty)["count"],
                 reading=progress.get(member.pk),

@@ -125,7 +125,13 @@ def hospitality_review(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if not may_review:
                 # Four eyes: nobody reviews their own entry; the reason shows beside the form.
-                review_form.add_error(None, _("Your supervisor reviews your entries."))
+                review_form.add_error(
+                    None,
+                    _(
+                        "Not an entry you recorded or about your own client: your supervisor, "
+                        "or an administrator, reviews it."
+                    ),
+                )
             elif review_form.is_valid():
                 try:
                     entry.record_review(
@@ -220,7 +226,13 @@ def promise_unconsulted_seen(request: HttpRequest, pk: int) -> HttpResponse:
         Promise.objects.visible_to(request.user).select_related("prospect__owner"), pk=pk
     )
     if not permissions.can_mark_unconsulted_seen(request.user, promise):
-        messages.error(request, _("Your supervisor looks at your promises made alone."))
+        messages.error(
+            request,
+            _(
+                "Not a promise you recorded or made to your own client: your supervisor, "
+                "or an administrator, looks at it."
+            ),
+        )
     else:
         try:
             promise.mark_unconsulted_seen(by=request.user, on=timezone.localdate())

@@ -415,6 +415,8 @@ def promise_list(request: HtmxHttpRequest) -> HttpResponse:
         promises = promises.overdue(today)
     elif show == "unconsulted":
         promises = promises.open().unconsulted_awaiting_review()
+        if _reviews_others(request.user):
+            promises = promises.unconsulted_seeable_by(request.user)
     page = Paginator(promises, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
@@ -427,6 +429,12 @@ def promise_list(request: HtmxHttpRequest) -> HttpResponse:
             **_whose(request),
         },
     )
+
+
+def _reviews_others(user) -> bool:
+    """A supervisor's or administrator's "awaiting" lists hold what waits for them: never
+    what they recorded or own themselves (permissions.reviews_record), as their panels count."""
+    return user.is_supervisor or user.is_administrator
 
 
 def _whose(request: HtmxHttpRequest) -> dict:
@@ -501,6 +509,8 @@ def hospitality_list(request: HtmxHttpRequest) -> HttpResponse:
     if show == "flagged":
         entries = entries.flagged()
     elif show == "awaiting":
+        if _reviews_others(request.user):
+            entries = entries.reviewable_by(request.user)
         entries = entries.flagged().awaiting_review()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(

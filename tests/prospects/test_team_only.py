@@ -102,3 +102,23 @@ def test_nobody_without_a_team_is_offered_the_box_or_loses_their_own(people, man
         page = manager_client.get(reverse(url), {"team": "on"}).text
         assert own.get_absolute_url() in page
         assert 'name="team"' not in page and "也显示您自己的" not in page
+
+
+def test_what_the_supervisor_recorded_on_a_team_client_waits_for_an_administrator_not_on_their_list(
+    people, supervisor_client
+):
+    """The panel leaves out what the supervisor recorded (never reviewed by who recorded
+    it); the "awaiting" lists its links open leave it out as well."""
+    client = make_prospect(people.owner)
+    recorded, made_alone = make_hospitality(client), make_promise(client)
+    for record in (recorded, made_alone):
+        type(record).objects.filter(pk=record.pk).update(recorded_by=people.supervisor)
+    assert recorded.flagged and made_alone.made_alone
+
+    awaiting = supervisor_client.get(reverse("prospects:hospitality_list"), {"show": "awaiting"})
+    unconsulted = supervisor_client.get(reverse("prospects:promise_list"), {"show": "unconsulted"})
+    assert client.get_absolute_url() not in awaiting.text
+    assert client.get_absolute_url() not in unconsulted.text
+    # Still on the register and the promises, as the team member's client's records.
+    everything = supervisor_client.get(reverse("prospects:hospitality_list"), {"show": "all"})
+    assert client.get_absolute_url() in everything.text
