@@ -512,9 +512,11 @@ class Prospect(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        """Every stage change passes here, so here it is recorded with its date; and every
-        change of hands, so here the prospect's records follow their new owner."""
+        """Every stage change and every move to another territory passes here, so here each
+        is recorded with its date; and every change of hands, so here the prospect's records
+        follow their new owner."""
         previous = getattr(self, "_loaded_stage", None)
+        previous_territory = getattr(self, "_loaded_territory", None)
         adding = self._state.adding
         self.name_key = normalise_name(self.name)
         self.phone_key = normalise_phone(self.phone)
@@ -542,6 +544,11 @@ class Prospect(models.Model):
             update_fields is not None and "stage" in update_fields
         )
         owner_saved = update_fields is None or bool({"owner", "owner_id"} & set(update_fields))
+        territory_saved = (
+            update_fields is None and "territory_id" not in self.get_deferred_fields()
+        ) or (
+            update_fields is not None and bool({"territory", "territory_id"} & set(update_fields))
+        )
         with transaction.atomic():
             try:
                 super().save(*args, **kwargs)
@@ -568,6 +575,13 @@ class Prospect(models.Model):
                     changed_on=timezone.localdate(),
                 )
                 self._loaded_stage = self.stage
+            # From its creation on, even in no territory: else the first territory it is
+            # given would seem to have held it since the start (history.stages_in).
+            if territory_saved and (adding or previous_territory != self.territory_id):
+                ProspectTerritoryChange.objects.create(
+                    prospect=self, territory_id=self.territory_id, changed_on=timezone.localdate()
+                )
+                self._loaded_territory = self.territory_id
 
     def get_absolute_url(self) -> str:
         return reverse("prospects:detail", args=[self.pk])
@@ -587,6 +601,7 @@ class Prospect(models.Model):
     def from_db(cls, db, field_names, values):
         prospect = super().from_db(db, field_names, values)
         prospect._loaded_stage = prospect.__dict__.get("stage")
+        prospect._loaded_territory = prospect.__dict__.get("territory_id")
         return prospect
 
     def clean(self) -> None:
@@ -662,12 +677,72 @@ class ProspectStageChange(models.Model):
 
     @classmethod
     def record_entries(cls, prospects: Iterable[Prospect]) -> None:
-        """Prospects created in bulk (bypassing save()) enter their stage today."""
+        """Prospects created in bulk (bypassing save()) enter their stage, and their
+        territory, today."""
+        prospects = list(prospects)
         today = timezone.localdate()
         cls.objects.bulk_create(
             [cls(prospect=p, to_stage=p.stage, changed_on=today) for p in prospects],
             batch_size=500,
         )
+        ProspectTerritoryChange.objects.bulk_create(
+            [
+                ProspectTerritoryChange(prospect=p, territory_id=p.territory_id, changed_on=today)
+                for p in prospects
+            ],
+            batch_size=500,
+        )
+
+
+class TerritoryChangeQuerySet(models.QuerySet):
+    def history_rows(self) -> list[tuple[int, date, int | None]]:
+        """(prospect, day, territory from then on) in order: what history.stages_in reads."""
+        return list(
+            self.order_by("prospect_id", "changed_on", "pk").values_list(
+                "prospect_id", "changed_on", "territory_id"
+            )
+        )
+
+
+class ProspectTerritoryChange(models.Model):
+    """From a day on, a prospect was in a territory (or in none: `territory` empty).
+
+    Written by Prospect.save() when a prospect is created and whenever it moves, and by
+    ProspectStageChange.record_entries for prospects created in bulk; from these rows a
+    month's penetration counts the prospects that were in the territory at its end, not
+    the ones that are there today.
+    """
+
+    prospect = models.ForeignKey(
+        Prospect,
+        verbose_name=_("prospect"),
+        on_delete=models.CASCADE,
+        related_name="territory_changes",
+    )
+    # A deleted territory takes its history with it, as its merchant counts go.
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territory"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="prospect_moves",
+    )
+    changed_on = models.DateField(_("changed on"))
+
+    objects = TerritoryChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("territory change")
+        verbose_name_plural = _("territory changes")
+        ordering = ["changed_on", "pk"]
+        indexes = [
+            # "Every prospect ever in this territory", answered from the index alone.
+            models.Index(fields=["territory", "prospect"], name="territory_change_territory"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prospect_id}: {self.territory_id} ({self.changed_on})"
 
 
 class MerchantCountChange(models.Model):

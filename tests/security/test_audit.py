@@ -27,6 +27,7 @@ NOT_AUDITED = {
     "accounts.calendartoken": "a secret; its regeneration is the only change, and it must not be copied into a log",
     "prospects.prospectstagechange": "is itself the dated history of stage changes",
     "prospects.merchantcountchange": "is itself the dated history of merchant counts",
+    "prospects.prospectterritorychange": "is itself the dated history of territory moves",
     "complaints.reminder": "derived by the sweep from the case's own clock, which has the history",
     "complaints.reminderemail": "is itself the record of an email sent (to whom, when)",
 }
