@@ -1134,7 +1134,7 @@ def import_commit(
             for row in preview.ready_rows
         ]
         Prospect.objects.bulk_create(prospects, batch_size=BATCH_SIZE)
-        # bulk_create skips Prospect.save(), which dates each stage: date the entries here.
+        # bulk_create skips Prospect.save(), which dates each stage and territory: date them here.
         ProspectStageChange.record_entries(prospects)
         _log_created(prospects, actor=actor, batch=batch)
         batch.mark_committed(
