@@ -144,7 +144,8 @@ EXPECTATIONS = [
         method="post",
         data=lambda people: {"explanation": ""},
     ),
-    Expect("prospects:hospitality_list", EVERYONE, rows=hospitality_row),
+    # The whole register: a supervisor opens on what awaits their review, never their own.
+    Expect("prospects:hospitality_list", EVERYONE, query="?show=all", rows=hospitality_row),
     Expect("prospects:referrals", EVERYONE, rows=referrer_row),
     # Territories are places, not client records: the whole branch sees them, no other.
     Expect(
