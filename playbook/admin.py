@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.contrib import admin
 
 from playbook.editing import entry_save
-from playbook.models import Chapter, Entry, EntryFlag, Part, Section, Synonym, Topic
+from playbook.models import (
+    Chapter,
+    Entry,
+    EntryFlag,
+    Part,
+    ReadingAssignment,
+    Section,
+    Synonym,
+    Topic,
+)
 
 
 @admin.register(Part)
@@ -62,3 +71,22 @@ class EntryFlagAdmin(admin.ModelAdmin):
     list_display = ["entry", "reason", "raised_by", "raised_at", "resolved_at"]
     list_filter = ["reason", "resolved_at"]
     raw_id_fields = ["entry", "raised_by", "resolved_by"]
+
+
+@admin.register(ReadingAssignment)
+class ReadingAssignmentAdmin(admin.ModelAdmin):
+    """Read-only for administrators: assigning, confirming and withdrawing happen in the app."""
+
+    list_display = ["trainee", "section", "due_on", "assigned_by", "confirmed_at", "withdrawn_at"]
+    list_filter = ["due_on", "confirmed_at", "withdrawn_at"]
+    search_fields = ["trainee__username", "trainee__last_name", "trainee__first_name"]
+    list_select_related = ["trainee", "section", "assigned_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -97,7 +97,7 @@ def agenda_sections(user, today: date) -> list[AgendaSection]:
         return []
     overdue = ReadingAssignment.objects.visible_to(user).overdue(today)
     if user.is_supervisor:
-        overdue = overdue.exclude(trainee=user)
+        overdue = overdue.exclude(trainee=user).of_active_trainees()
     assignments, total = first_of(
         overdue.select_related("trainee", "section").order_by("due_on", "pk")
     )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -423,14 +423,11 @@ class FlagReason(models.TextChoices):
     OUTDATED = "outdated", _("Outdated")
 
 
-class EntryFlagQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> EntryFlagQuerySet:
-        """The handbook's editors (supervisors, administrators) see every flag; a reader theirs."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_supervisor or user.is_administrator:
-            return self
-        return self.filter(raised_by=user)
+class EntryFlagQuerySet(OwnedQuerySet):
+    """A flag belongs to the reader who raised it: they see it, their supervisor (who
+    resolves it) sees their team's and their own, an administrator every flag."""
+
+    owner_field = "raised_by"
 
     def open(self) -> EntryFlagQuerySet:
         return self.filter(resolved_at__isnull=True)
@@ -478,19 +475,37 @@ class EntryFlag(models.Model):
     def is_open(self) -> bool:
         return self.resolved_at is None
 
-    def resolve(self, *, by: User, reply: str, entry_edited: bool = False) -> None:
-        self.resolved_at = timezone.now()
-        self.resolved_by = by
-        self.reply = reply
-        self.entry_edited = entry_edited
-        self.save(update_fields=["resolved_at", "resolved_by", "reply", "entry_edited"])
+    def resolve(self, *, by: User, reply: str, entry_edited: bool = False) -> bool:
+        """Resolve the flag; False if it was resolved meanwhile (the first reply stands)."""
+        with transaction.atomic():
+            self.refresh_from_db(
+                from_queryset=EntryFlag._base_manager.select_for_update(),
+                fields=["resolved_at", "resolved_by", "reply", "entry_edited"],
+            )
+            if not self.is_open:
+                return False
+            self.resolved_at = timezone.now()
+            self.resolved_by = by
+            self.reply = reply
+            self.entry_edited = entry_edited
+            self.save(update_fields=["resolved_at", "resolved_by", "reply", "entry_edited"])
+        return True
 
 
 class ReadingAssignmentQuerySet(OwnedQuerySet):
     owner_field = "trainee"
 
+    def current(self) -> ReadingAssignmentQuerySet:
+        """Not withdrawn: withdrawn assignments stay for the record, out of every list."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def open(self) -> ReadingAssignmentQuerySet:
-        return self.filter(confirmed_at__isnull=True)
+        """Still to be read: neither confirmed nor withdrawn."""
+        return self.current().filter(confirmed_at__isnull=True)
+
+    def of_active_trainees(self) -> ReadingAssignmentQuerySet:
+        """A trainee who has left (deactivated) will never confirm: off the mentor's agenda."""
+        return self.filter(trainee__is_active=True)
 
     def overdue(self, today: date) -> ReadingAssignmentQuerySet:
         """Not confirmed and past the due date (due today is not overdue yet)."""
@@ -528,6 +543,17 @@ class ReadingAssignment(models.Model):
     due_on = models.DateField(_("due"))
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("read and understood"), null=True, blank=True)
+    # A mistaken assignment, or one left behind by a trainee who has gone, is withdrawn
+    # rather than deleted: the record (and its audit trail) stays, out of every list.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = ReadingAssignmentQuerySet.as_manager()
 
@@ -540,9 +566,34 @@ class ReadingAssignment(models.Model):
         return f"{self.trainee} · {self.due_on}"
 
     def confirm(self) -> None:
-        if self.confirmed_at is None:
+        if self.confirmed_at is None and self.withdrawn_at is None:
             self.confirmed_at = timezone.now()
             self.save(update_fields=["confirmed_at"])
+
+    def can_be_withdrawn_by(self, user: User) -> bool:
+        """The mentor who assigned it, the trainee's supervisor, or an administrator."""
+        if not (user.is_authenticated and user.is_active):
+            return False
+        if user.is_administrator:
+            return True
+        return user.is_supervisor and user.pk in (
+            self.assigned_by_id,
+            self.trainee.supervisor_id,
+        )
+
+    def withdraw(self, *, by: User) -> bool:
+        """Take back reading not yet confirmed; False if it was confirmed or withdrawn meanwhile."""
+        with transaction.atomic():
+            self.refresh_from_db(
+                from_queryset=ReadingAssignment._base_manager.select_for_update(),
+                fields=["confirmed_at", "withdrawn_at", "withdrawn_by"],
+            )
+            if self.confirmed_at is not None or self.withdrawn_at is not None:
+                return False
+            self.withdrawn_at = timezone.now()
+            self.withdrawn_by = by
+            self.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        return True
 
     @property
     def on_time(self) -> bool | None:

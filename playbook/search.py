@@ -38,7 +38,7 @@ from django.utils.safestring import SafeString, mark_safe
 from playbook.models import Entry, EntryQuerySet, Section, Synonym
 from playbook.rules import split_terms
 from playbook.search_index import FTS_TABLE, FTS_VOCAB, PG_QUESTION_VECTOR
-from playbook.segment import STOPWORDS, query_words, term_words
+from playbook.segment import STOPWORDS, normalise, query_words, term_words
 
 MAX_QUERY_CHARS = 100
 MAX_WORDS = 12
@@ -101,7 +101,8 @@ def synonym_groups() -> list[list[str]]:
 
 def query_concepts(query: str, groups: Sequence[Sequence[str]]) -> list[Concept]:
     """What `query` asks about: its synonym groups, then its other meaningful words."""
-    text = query.lower()
+    # In the index's form first, so 負責人 or ｐｏｓ meet the synonyms and words they are.
+    text = normalise(query).lower()
     concepts: list[Concept] = []
     found: list[tuple[int, Sequence[str]]] = []
     # Longest terms first, so 银行流水 is taken before 流水.

@@ -13,12 +13,20 @@ migration that refills the word columns (see 0005).
 A trainee asks in phrases (客户嫌利率太高怎么办): question words and particles
 (STOPWORDS) say nothing about the subject and are dropped from the words a
 query matches and highlights.
+
+Text is brought to one form before it is segmented (`normalise`), the index's
+and the query's alike: full-width Latin letters and digits become half-width
+(ｍｅｎ → men, NFKC), traditional characters simplified (門衛 → 门卫, OpenCC).
+Changing `normalise` changes the index: add a migration that refills the word
+columns (see 0008).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
+import opencc
 import rjieba
 
 DOMAIN_WORDS = (
@@ -161,7 +169,18 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _normalise(tokens: list[str]) -> list[str]:
+# OpenCC's own traditional → simplified tables (characters and phrases), in C++:
+# a few microseconds for a query.
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+
+
+def normalise(text: str) -> str:
+    """`text` in the one form both the index and queries use: NFKC (full-width → half-width),
+    then traditional → simplified characters."""
+    return _TO_SIMPLIFIED.convert(unicodedata.normalize("NFKC", text))
+
+
+def _words(tokens: list[str]) -> list[str]:
     out: list[str] = []
     for token in tokens:
         out.extend(part.lower() for part in _WORD.findall(token))
@@ -172,21 +191,22 @@ def index_words(text: str) -> str:
     """The words of `text` for the index, space-separated."""
     if not text:
         return ""
-    return " ".join(_normalise(rjieba.cut_for_search(text)))
+    return " ".join(_words(rjieba.cut_for_search(normalise(text))))
 
 
 def query_words(text: str) -> list[str]:
     """The distinct words of a query that say what it is about, in order."""
     if not text:
         return []
-    return [w for w in dict.fromkeys(_normalise(rjieba.cut(text))) if w not in STOPWORDS]
+    words = _words(rjieba.cut(normalise(text)))
+    return [w for w in dict.fromkeys(words) if w not in STOPWORDS]
 
 
 def term_words(term: str) -> list[str]:
     """A term's words as the index holds them (a synonym may be several: 账户 记录)."""
-    return list(dict.fromkeys(_normalise(rjieba.cut(term))))
+    return list(dict.fromkeys(_words(rjieba.cut(normalise(term)))))
 
 
 def text_tokens(text: str) -> list[str]:
     """The words of `text` as a reader reads them, in order (precise mode: 保证人 is not 保证)."""
-    return _normalise(rjieba.cut(text or ""))
+    return _words(rjieba.cut(normalise(text or "")))

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.fields import ChoicesById
 from accounts.models import Role
-from accounts.once import AlreadySubmitted, OnceFormMixin, submitted_once
+from accounts.once import AlreadySubmitted, OnceFormMixin, already_submitted, submitted_once
 from accounts.policy import roles_required
 from playbook import reading
 from playbook.models import Entry, EntryFlag, FlagReason, ReadingAssignment, Section
@@ -27,7 +28,7 @@ from playbook.services import flag_raise, reading_assign
 # --- Flags ---------------------------------------------------------------------
 
 
-class FlagForm(forms.Form):
+class FlagForm(OnceFormMixin, forms.Form):
     reason = forms.ChoiceField(
         label=gettext_lazy("What is the problem"),
         choices=FlagReason.choices,
@@ -57,12 +58,17 @@ def flag_create(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(Entry.objects.visible_to(request.user), pk=pk)
     form = FlagForm(request.POST)
     if form.is_valid():
-        flag_raise(
-            entry=entry,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            comment=form.cleaned_data["comment"],
-        )
+        try:
+            with submitted_once(form, by=request.user) as submission:
+                flag_raise(
+                    entry=entry,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    comment=form.cleaned_data["comment"],
+                )
+                submission.url = entry.get_absolute_url()
+        except AlreadySubmitted as duplicate:
+            return already_submitted(request, duplicate.url or entry.get_absolute_url())
         form = FlagForm()
         saved = True
     else:
@@ -105,7 +111,12 @@ def flag_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @roles_required(Role.SUPERVISOR)
 def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    flag = get_object_or_404(EntryFlag.objects.visible_to(request.user).open(), pk=pk)
+    """A supervisor resolves their team's flags (an administrator anyone's); others 404."""
+    flag = get_object_or_404(EntryFlag.objects.visible_to(request.user), pk=pk)
+    if not flag.is_open:
+        # A double click, or a colleague was quicker: the first reply stands.
+        messages.info(request, _("This flag had already been resolved."))
+        return redirect("playbook:flags")
     form = ResolveForm(request.POST)
     if not form.is_valid():
         flags = EntryFlag.objects.visible_to(request.user).select_related("entry", "raised_by")
@@ -121,11 +132,13 @@ def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 "failed_form": form,
             },
         )
-    flag.resolve(
+    if not flag.resolve(
         by=request.user,
         reply=form.cleaned_data["reply"],
         entry_edited=form.cleaned_data["entry_edited"],
-    )
+    ):
+        messages.info(request, _("This flag had already been resolved."))
+        return redirect("playbook:flags")
     messages.success(request, _("The flag is resolved; the reader sees your reply."))
     return redirect("playbook:flags")
 
@@ -215,8 +228,9 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def assignment_list(request: HttpRequest) -> HttpResponse:
     """A trainee's assigned reading; for a mentor, their trainees' and who finished on time."""
-    assignments = (
+    assignments = list(
         ReadingAssignment.objects.visible_to(request.user)
+        .current()
         .select_related("trainee", "section", "assigned_by")
         .prefetch_related("entries")
         .order_by("confirmed_at", "due_on", "pk")
@@ -225,9 +239,10 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
         request,
         "playbook/assignments.html",
         {
-            "assignments": list(assignments),
+            "assignments": assignments,
             "today": timezone.localdate(),
             "can_assign": request.user.is_supervisor or request.user.is_administrator,
+            "withdrawable": {a.pk for a in assignments if a.can_be_withdrawn_by(request.user)},
         },
     )
 
@@ -236,6 +251,27 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 def assignment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """The trainee confirms "read and understood"; nobody confirms for them (404)."""
     assignment = get_object_or_404(ReadingAssignment.objects.filter(trainee=request.user), pk=pk)
+    if assignment.withdrawn_at is not None:
+        messages.info(request, _("Your mentor has withdrawn this reading."))
+        return redirect("playbook:assignments")
     assignment.confirm()
     messages.success(request, _("Confirmed: read and understood."))
+    return redirect("playbook:assignments")
+
+
+@require_POST
+def assignment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back a mistaken or orphaned assignment: the mentor who gave it, the trainee's
+    supervisor or an administrator; the trainee sees it but may not (403), others 404."""
+    assignment = get_object_or_404(
+        ReadingAssignment.objects.visible_to(request.user).select_related("trainee"), pk=pk
+    )
+    if not assignment.can_be_withdrawn_by(request.user):
+        raise PermissionDenied
+    if assignment.withdraw(by=request.user):
+        messages.success(request, _("The reading is withdrawn."))
+    elif assignment.withdrawn_at is not None:
+        messages.info(request, _("This reading had already been withdrawn."))
+    else:
+        messages.info(request, _("This reading is already confirmed; it stays on record."))
     return redirect("playbook:assignments")

@@ -23,10 +23,13 @@ urlpatterns = [
     path("import/", search_views.handbook_import, name="import"),
     path("searches/", search_views.search_log, name="search_log"),
     # Reading as a team (playbook-team): flags and assigned reading.
-    path("entries/<int:pk>/flag/", team_views.flag_create, name="flag"),
+    path("entries/<int:pk>/flag/", team_views.flag_create, name="flag_create"),
     path("flags/", team_views.flag_list, name="flags"),
     path("flags/<int:pk>/resolve/", team_views.flag_resolve, name="flag_resolve"),
     path("assignments/", team_views.assignment_list, name="assignments"),
     path("assignments/new/", team_views.assignment_create, name="assignment_create"),
     path("assignments/<int:pk>/confirm/", team_views.assignment_confirm, name="assignment_confirm"),
+    path(
+        "assignments/<int:pk>/withdraw/", team_views.assignment_withdraw, name="assignment_withdraw"
+    ),
 ]

@@ -82,7 +82,11 @@ def _entry_page(request: HttpRequest, pk: int, note_form: NoteForm | None = None
             "can_edit": can_edit_handbook(request.user),
             "flag_form": FlagForm(),
             "own_flags": list(EntryFlag.objects.filter(entry=entry, raised_by=request.user)),
-            "open_flag_count": EntryFlag.objects.filter(entry=entry).open().count()
+            # The flags their list shows them (their team's), not another team's.
+            "open_flag_count": EntryFlag.objects.visible_to(request.user)
+            .filter(entry=entry)
+            .open()
+            .count()
             if can_edit_handbook(request.user)
             else 0,
         },

@@ -43,6 +43,12 @@ def _flag(people) -> dict:
     return {"pk": flag.pk}
 
 
+def flag_row(people, person, marker):
+    from playbook.services import flag_raise
+
+    flag_raise(entry=make_entry(), by=person, reason="unclear", comment=marker)
+
+
 def _assignment_data(people) -> dict:
     """A valid assignment: the owner's team's trainee, one section, a week to read it."""
     from datetime import timedelta
@@ -108,18 +114,18 @@ EXPECTATIONS = [
     # What readers looked for: supervisors (their team's searches) and administrators.
     Expect("playbook:search_log", EDITORS),
     # Reading as a team (playbook-team). Any reader flags an entry and sees their flags;
-    # editors see every flag and resolve it.
+    # a supervisor sees and resolves their team's (and their own), an administrator all.
     Expect(
-        "playbook:flag",
+        "playbook:flag_create",
         EVERYONE,
         kwargs=_entry,
         method="post",
         data=lambda p: {"reason": "unclear", "comment": "看不懂"},
     ),
-    Expect("playbook:flags", EVERYONE),
+    Expect("playbook:flags", EVERYONE, rows=flag_row),
     Expect(
         "playbook:flag_resolve",
-        EDITORS,
+        {"supervisor", "admin"},
         kwargs=_flag,
         method="post",
         data=lambda p: {"reply": "已改"},
@@ -130,4 +136,13 @@ EXPECTATIONS = [
     Expect("playbook:assignment_create", EDITORS),
     Expect("playbook:assignment_create", EDITORS, method="post", data=_assignment_data),
     Expect("playbook:assignment_confirm", {"trainee"}, kwargs=_assignment, method="post"),
+    # Withdrawn by the mentor who gave it (the trainee's supervisor) or an administrator;
+    # the trainee sees it but may not withdraw it.
+    Expect(
+        "playbook:assignment_withdraw",
+        {"supervisor", "admin"},
+        kwargs=_assignment,
+        method="post",
+        forbidden=frozenset({"trainee"}),
+    ),
 ]

@@ -87,7 +87,7 @@ def test_a_reader_flags_an_entry_and_sees_the_editors_reply(
 ):
     entry = make_entry("怎样核实流水？", "看三个月。")
     response = trainee_client.post(
-        reverse("playbook:flag", kwargs={"pk": entry.pk}),
+        reverse("playbook:flag_create", kwargs={"pk": entry.pk}),
         {"reason": "outdated", "comment": "现在要看六个月"},
     )
     assert response.status_code == 302
@@ -112,7 +112,8 @@ def test_a_flag_needs_a_comment_and_a_resolution_a_reply(
 ):
     entry = make_entry()
     response = trainee_client.post(
-        reverse("playbook:flag", kwargs={"pk": entry.pk}), {"reason": "unclear", "comment": ""}
+        reverse("playbook:flag_create", kwargs={"pk": entry.pk}),
+        {"reason": "unclear", "comment": ""},
     )
     assert response.status_code == 200
     assert "这个字段是必填项" in response.content.decode()

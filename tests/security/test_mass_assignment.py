@@ -173,7 +173,7 @@ MUST_SAVE = {
     "investigations:child_edit",
     "playbook:entry_create",
     "playbook:entry_edit",
-    "playbook:flag",
+    "playbook:flag_create",
     "prospects:create",
     "prospects:edit",
     "prospects:reassign",
