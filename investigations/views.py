@@ -200,6 +200,10 @@ def investigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": services.missing_for_submission(investigation)
             if investigation.is_editable
             else [],
+            # Its former manager reads their work but no longer sees the client: no link
+            # to a page that answers 404.
+            "client_hidden": investigation.decided_before_handover
+            and not Prospect.objects.visible_to(user).filter(pk=investigation.prospect_id).exists(),
         },
     )
 

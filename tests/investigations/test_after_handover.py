@@ -152,6 +152,22 @@ def test_former_manager_and_team_keep_it_and_other_teams_still_get_404(people):
     assert other.get_absolute_url() not in client_page.text
 
 
+def test_the_report_links_the_client_only_for_those_who_still_see_it(people):
+    investigation = approved(people)
+    hand_over(people, investigation, to=people.other_manager, by=people.admin)
+    client_link = f'href="{investigation.prospect.get_absolute_url()}"'
+
+    def report(person) -> str:
+        return client_for(person).get(investigation.get_absolute_url()).text
+
+    for person in (people.other_manager, people.other_supervisor, people.admin):
+        assert client_link in report(person), person
+    # The one who investigated, and their supervisor, read their work; the client has gone.
+    for person in (people.owner, people.supervisor):
+        page = report(person)
+        assert client_link not in page and investigation.prospect.name in page, person
+
+
 def test_an_undecided_one_still_follows_the_client_and_the_decided_one_is_read(people):
     decided = approved(people)
     draft = make_investigation(people.owner, prospect=decided.prospect)
