@@ -90,6 +90,32 @@ def needs_administrator_review(author: User) -> bool:
     return author.supervisor_id is None
 
 
+def reviews_record(user: User, owner: User | None, recorded_by_id: int | None) -> bool:
+    """Four eyes on a record about someone's client (a flagged meal, a promise made alone):
+    whoever decides on the owner's work (`decides_on_work_of`), never who recorded it. A
+    supervisor who records on a team member's client (the client paid for the meal they
+    went to) leaves it to their own reviewer, an administrator, as they do the records of
+    their own clients."""
+    return recorded_by_id != user.pk and decides_on_work_of(user, owner)
+
+
+def reviewed_records(user: User) -> Q:
+    """`reviews_record` as a filter on a record's table (its `owner` and `recorded_by`)."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_administrator:
+        owners = Q()
+    elif user.is_supervisor:
+        # The team as an IN over the people table, like owner_scope: the records'
+        # owner-led indexes serve it.
+        from accounts.models import User as UserModel
+
+        owners = Q(owner__in=UserModel.objects.filter(supervisor=user).values("pk"))
+    else:
+        return NOTHING
+    return owners & ~Q(owner=user) & ~Q(recorded_by=user)
+
+
 def visible_people(user: User):
     """The people whose records `user` may see (themselves included)."""
     from accounts.models import User as UserModel

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.policy import OwnedQuerySet
+from accounts.policy import OwnedQuerySet, reviewed_records
 from accounts.versions import locked_version
 from prospects import rules
 from prospects.choices import (
@@ -941,8 +941,6 @@ class HospitalityQuerySet(OwnedQuerySet):
     def reviewable_by(self, user: User):
         """The flagged entries `user` may review: permissions.can_review_hospitality in SQL
         (never one they recorded, nor one about their own client)."""
-        from prospects.permissions import reviewed_records
-
         return self.flagged().filter(reviewed_records(user))
 
     def for_list(self):
@@ -1071,8 +1069,6 @@ class PromiseQuerySet(OwnedQuerySet):
     def unconsulted_seeable_by(self, user: User):
         """The promises made alone that `user` may mark seen: permissions.can_mark_unconsulted_seen
         in SQL (never one they recorded, nor one to their own client)."""
-        from prospects.permissions import reviewed_records
-
         return self.unconsulted().filter(reviewed_records(user))
 
     def of_team(self, supervisor: User):

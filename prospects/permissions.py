@@ -2,17 +2,16 @@
 
 Seeing is `visible_to` (accounts.policy); a person who sees a record but may not
 act on it gets 403 (or a message beside the form), never a silent change. A rule
-that also picks rows (a reviewer's queue) keeps its filter here, beside its
-predicate, so the two cannot drift apart.
+that also picks rows (a reviewer's queue) keeps its filter beside its predicate,
+so the two cannot drift apart: here, or in accounts.policy for the four eyes on
+recorded work (`reviews_record`, `reviewed_records`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
-
-from accounts.policy import NOTHING, can_see_owner, decides_on_work_of
+from accounts.policy import can_see_owner, reviews_record
 from prospects.choices import HospitalityReview
 
 if TYPE_CHECKING:
@@ -43,34 +42,9 @@ def can_edit_territory(user: User, territory: Territory) -> bool:
     return user.is_supervisor and territory.branch_id == user.branch_id
 
 
-def reviews_record(user: User, record: HospitalityEntry | Promise) -> bool:
-    """Four eyes on a record about a client: whoever decides on the client's owner's work,
-    never the person who recorded it. A supervisor who records on a team member's client
-    (the client paid for the meal they went to) leaves it to their own reviewer, an
-    administrator, as they do the records of their own clients."""
-    return record.recorded_by_id != user.pk and decides_on_work_of(user, record.prospect.owner)
-
-
-def reviewed_records(user: User) -> Q:
-    """`reviews_record` as a filter on a record's table (its `owner` and `recorded_by`)."""
-    if not user.is_authenticated or not user.is_active:
-        return NOTHING
-    if user.is_administrator:
-        owners = Q()
-    elif user.is_supervisor:
-        # The team as an IN over the people table, like accounts.policy.owner_scope: the
-        # records' owner-led indexes serve it.
-        from accounts.models import User as UserModel
-
-        owners = Q(owner__in=UserModel.objects.filter(supervisor=user).values("pk"))
-    else:
-        return NOTHING
-    return owners & ~Q(owner=user) & ~Q(recorded_by=user)
-
-
 def can_review_hospitality(user: User, entry: HospitalityEntry) -> bool:
     """A flagged entry is reviewed as `reviews_record` says (HospitalityQuerySet.reviewable_by)."""
-    return entry.flagged and reviews_record(user, entry)
+    return entry.flagged and reviews_record(user, entry.prospect.owner, entry.recorded_by_id)
 
 
 def can_answer_hospitality(user: User, entry: HospitalityEntry) -> bool:
@@ -81,4 +55,6 @@ def can_answer_hospitality(user: User, entry: HospitalityEntry) -> bool:
 def can_mark_unconsulted_seen(user: User, promise: Promise) -> bool:
     """先请示: the supervisor (the mentor, for a trainee) looks at a promise made alone, as
     `reviews_record` says (PromiseQuerySet.unconsulted_seeable_by)."""
-    return promise.made_alone and reviews_record(user, promise)
+    return promise.made_alone and reviews_record(
+        user, promise.prospect.owner, promise.recorded_by_id
+    )

@@ -433,7 +433,7 @@ def promise_list(request: HtmxHttpRequest) -> HttpResponse:
 
 def _reviews_others(user) -> bool:
     """A supervisor's or administrator's "awaiting" lists hold what waits for them: never
-    what they recorded or own themselves (permissions.reviews_record), as their panels count."""
+    what they recorded or own themselves (accounts.policy.reviews_record), as their panels count."""
     return user.is_supervisor or user.is_administrator
 
 
