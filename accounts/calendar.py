@@ -41,6 +41,9 @@ def render_ics(events: Iterable[CalendarEvent]) -> bytes:
     stamp = datetime.now(tz=ZoneInfo("UTC"))
     for event in events:
         calendar.add_component(_component(event, stamp))
+    # Events name their zone (TZID=Asia/Shanghai); RFC 5545 wants its definition in the
+    # file too, or Outlook places them by its own zone or refuses them.
+    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 
+from accounts.calendar import render_ics
+from accounts.contributions import CalendarEvent
 from accounts.models import CalendarToken
 from tests.conftest import client_for
 from tests.prospects.factories import make_promise, make_prospect, make_visit
@@ -79,3 +83,13 @@ def test_a_token_no_token_could_be_is_not_found_never_a_server_error(db, token):
     # PostgreSQL refuses a NUL in text: looked up, "%00" was a 500 to anyone.
     response = client_for(None).get(f"/accounts/calendar/feed/{token}.ics")
     assert response.status_code == 404
+
+
+def test_a_timed_event_carries_its_zone_for_outlook():
+    """RFC 5545: an event in TZID=Asia/Shanghai needs the zone's definition in the file."""
+    at = datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    ics = render_ics([CalendarEvent(uid="visit-1", summary="回访", start=at)])
+    calendar = Calendar.from_ical(ics)
+    assert [zone["TZID"] for zone in calendar.walk("VTIMEZONE")] == ["Asia/Shanghai"]
+    (event,) = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == at
