@@ -10,14 +10,20 @@ nothing is registered and no app imports another to contribute:
     calendar_events(user, start, end) -> list[CalendarEvent]    the person's calendar feed
     prospect_actions(prospect, user) -> list[Action]            buttons on a client's page
     promise_broken_actions(promise, user) -> list[Action]       offers once a promise cannot be kept
-    prospects_handed_over(prospect_ids, from_person, to, by)    an app's records follow the
-        -> list[str]                                            clients to their new manager
-                                                                (`by` decided the handover)
+    prospects_to_hand_over(prospect_ids, from_person, to)       what would follow the clients,
+        -> list[str]                                            for the handover's preview
+    prospects_handed_over(prospect_ids, from_person, to, by,    an app's records follow the
+        reason) -> list[str]                                    clients to their new manager
+                                                                (`by` decided it, for `reason`)
+
+An app that moves records in `prospects_handed_over` says in `prospects_to_hand_over`
+what it would move, from the same selection (one queryset function for both).
 
 `collect(hook, *args)` is the one loop over the apps; the functions below it
 only sort what it returns. Each contribution to a page must run a fixed number of
-SQL queries, so a shared page's query count does not grow with its rows (a handover,
-which records a step per record it moves, is not a page).
+SQL queries, so a shared page's query count does not grow with its rows (the handover's
+preview counts what would follow; the handover itself, which records a step per record it
+moves, is not a page).
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ HOOKS = frozenset(
         "calendar_events",
         "prospect_actions",
         "promise_broken_actions",
+        "prospects_to_hand_over",
         "prospects_handed_over",
     }
 )
@@ -170,10 +177,17 @@ def home_panels(request) -> list[Panel]:
     return sorted(collect("home_panels", request), key=lambda panel: panel.order)
 
 
-def prospects_handed_over(prospect_ids: list[int], from_person, to, by) -> list[str]:
+def prospects_to_hand_over(prospect_ids: list[int], from_person, to) -> list[str]:
+    """What each app would move along with the clients from `from_person` to `to`, and what
+    would stay, in sentences: the handover's preview, before anything moves."""
+    return collect("prospects_to_hand_over", prospect_ids, from_person, to)
+
+
+def prospects_handed_over(prospect_ids: list[int], from_person, to, by, reason: str) -> list[str]:
     """Let each app move what follows the clients from `from_person` to `to` (inside the
-    handover's transaction, which `by` decided); each says what it moved, in a sentence."""
-    return collect("prospects_handed_over", prospect_ids, from_person, to, by)
+    handover's transaction, which `by` decided, for `reason`); each says what it moved, in
+    a sentence."""
+    return collect("prospects_handed_over", prospect_ids, from_person, to, by, reason)
 
 
 def panels_response(request, panels: list[Panel], title: str) -> TemplateResponse:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -154,26 +155,62 @@ def promise_broken_actions(promise, user) -> list[Action]:
     ]
 
 
-def prospects_handed_over(prospect_ids: list[int], from_person, to, by) -> list[str]:
+def _following_clients(
+    prospect_ids: list[int], from_person, to
+) -> tuple[QuerySet[Case], QuerySet[Case]]:
+    """The open cases of these clients that `from_person` handles, as a handover to `to`
+    splits them: those that follow the clients, and those about `to`, which stay (nobody
+    handles a complaint about themselves: CaseQuerySet.handleable_by). The preview counts
+    them and the handover moves them, so both say the same."""
+    theirs = Case.objects.open().filter(prospect__in=prospect_ids, handler=from_person)
+    following = theirs.handleable_by(to)
+    return following, theirs.exclude(pk__in=following.values("pk"))
+
+
+def prospects_to_hand_over(prospect_ids: list[int], from_person, to) -> list[str]:
+    """How many of the person's open cases would follow the clients, and how many would
+    stay (a COUNT each, whatever the number)."""
+    following, staying = _following_clients(prospect_ids, from_person, to)
+    moving, stays = following.count(), staying.count()
+    said: list[str] = []
+    if moving:
+        said.append(
+            ngettext(
+                "%(count)s open complaint or question will follow its client.",
+                "%(count)s open complaints or questions will follow their clients.",
+                moving,
+            )
+            % {"count": moving}
+        )
+    if stays:
+        said.append(
+            ngettext(
+                "%(count)s open complaint is about %(to)s and will stay with %(from)s: "
+                "choose another handler for it.",
+                "%(count)s open complaints are about %(to)s and will stay with %(from)s: "
+                "choose another handler for them.",
+                stays,
+            )
+            % {"count": stays, "to": to, "from": from_person}
+        )
+    return said
+
+
+def prospects_handed_over(prospect_ids: list[int], from_person, to, by, reason: str) -> list[str]:
     """The open cases of these clients that the person leaving handles follow the clients
-    to `to`, each with its "handler changed" step by `by`, who decided the handover. Their
-    daily clock runs on from the last contact. A case about `to` stays where it is (nobody
-    handles a complaint about themselves): the message says so, for someone else to take it."""
+    to `to`, each with its "handler changed" step by `by`, who decided the handover, saying
+    why (`reason`). Their daily clock runs on from the last contact. A case about `to`
+    stays where it is (nobody handles a complaint about themselves): the message says so,
+    for someone else to take it."""
+    following, staying = _following_clients(prospect_ids, from_person, to)
     # Locked in one order, so two handovers touching the same cases wait for each other.
-    cases = list(
-        Case.objects.open()
-        .filter(prospect__in=prospect_ids, handler=from_person)
-        .select_for_update(no_key=True)
-        .order_by("pk")
-    )
-    moving: list[Case] = []
-    staying: list[Case] = []
-    for case in cases:
-        (moving if rules.can_handle(to, about_id=case.about_id) else staying).append(case)
-    note = gettext("%(to)s: their client was handed over from %(from)s.") % {
-        "to": to,
-        "from": from_person,
-    }
+    moving = list(following.select_for_update(no_key=True).order_by("pk"))
+    stays = staying.count()
+    names = {"to": to, "from": from_person, "reason": reason}
+    if reason:
+        note = gettext("%(to)s: their client was handed over from %(from)s (%(reason)s).") % names
+    else:
+        note = gettext("%(to)s: their client was handed over from %(from)s.") % names
     for case in moving:
         case.reassign(to=to, by=by, note=note)
     said: list[str] = []
@@ -186,15 +223,15 @@ def prospects_handed_over(prospect_ids: list[int], from_person, to, by) -> list[
             )
             % {"count": len(moving)}
         )
-    if staying:
+    if stays:
         said.append(
             ngettext(
                 "%(count)s open complaint is about %(to)s and stays with %(from)s: "
                 "choose another handler for it.",
                 "%(count)s open complaints are about %(to)s and stay with %(from)s: "
                 "choose another handler for them.",
-                len(staying),
+                stays,
             )
-            % {"count": len(staying), "to": to, "from": from_person}
+            % {"count": stays, "to": to, "from": from_person}
         )
     return said

@@ -156,6 +156,10 @@ class CaseQuerySet(OwnedQuerySet):
     def open(self):
         return self.exclude(status__in=FINISHED)
 
+    def handleable_by(self, person: User):
+        """`rules.can_handle` in SQL: the cases `person` may handle, none about them."""
+        return self.exclude(about=person)
+
     def finished(self):
         return self.filter(status__in=FINISHED)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -137,14 +138,36 @@ def prospect_actions(prospect, user) -> list[Action]:
     ]
 
 
-def prospects_handed_over(prospect_ids: list[int], from_person, to, by) -> list[str]:
+def _following_clients(prospect_ids: list[int]) -> QuerySet[Investigation]:
+    """The investigations a handover of these clients takes along: those not yet decided.
+    The preview counts them and the handover moves them, so both say the same."""
+    return Investigation.objects.filter(
+        prospect__in=prospect_ids, status__in=[*EDITABLE, Status.SUBMITTED]
+    )
+
+
+def prospects_to_hand_over(prospect_ids: list[int], from_person, to) -> list[str]:
+    """How many investigations would follow the clients (one COUNT whatever the number)."""
+    count = _following_clients(prospect_ids).count()
+    if not count:
+        return []
+    return [
+        ngettext(
+            "%(count)s investigation not yet decided will follow its client.",
+            "%(count)s investigations not yet decided will follow their clients.",
+            count,
+        )
+        % {"count": count}
+    ]
+
+
+def prospects_handed_over(prospect_ids: list[int], from_person, to, by, reason: str) -> list[str]:
     """A client's investigations not yet decided follow the client to the new manager, who
     finishes or answers them (a submitted one goes to their supervisor's queue). A decided
-    one stays with who investigated: it is their work, and their team's record."""
+    one stays with who investigated: it is their work, and their team's record. (The
+    reason is the handover's record; the audit trail has each owner change.)"""
     moved = 0
-    for investigation in Investigation.objects.select_for_update().filter(
-        prospect__in=prospect_ids, status__in=[*EDITABLE, Status.SUBMITTED]
-    ):
+    for investigation in _following_clients(prospect_ids).select_for_update():
         investigation.owner = to
         investigation.save(update_fields=["owner", "updated_at"])  # in the audit trail
         moved += 1

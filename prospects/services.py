@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.contributions import prospects_handed_over
+from accounts.contributions import prospects_handed_over, prospects_to_hand_over
 from accounts.models import User
 from prospects import importing, rules
 from prospects.models import (
@@ -50,6 +50,13 @@ def visit_log(*, visit: Visit, by: User) -> Visit:
     return visit
 
 
+def handover_following(*, prospects: Iterable[Prospect], from_person: User, to: User) -> list[str]:
+    """What the other apps keep for these prospects and `prospects_hand_over` would move
+    with them to `to` (or leave behind), in sentences: the preview's, before it does."""
+    ids = [prospect.pk for prospect in prospects]
+    return prospects_to_hand_over(ids, from_person, to)
+
+
 @transaction.atomic
 def prospects_hand_over(
     *, prospects: Iterable[Prospect], from_person: User, to: User, by: User, reason: str
@@ -79,7 +86,7 @@ def prospects_hand_over(
         visit.recorded_by = to
         visit.save(update_fields=["recorded_by"])
     # What the other apps keep for these clients and must follow them (investigations).
-    handover.followed = tuple(prospects_handed_over(ids, from_person, to, by))
+    handover.followed = tuple(prospects_handed_over(ids, from_person, to, by, reason))
     # Their exports may list these clients: withdrawn with them (the files go once this
     # commits; one being written is dropped by its worker). So are their supervisor's,
     # when the clients leave that team (an administrator's handover across teams).

@@ -35,7 +35,7 @@ from prospects.forms import (
 )
 from prospects.home import TEAM_ATTENTION_TITLE, team_attention_panels
 from prospects.models import Attachment, HospitalityEntry, Promise, Prospect, Visit
-from prospects.services import attachment_add, prospects_hand_over
+from prospects.services import attachment_add, handover_following, prospects_hand_over
 from prospects.supervision import Periods, handover_preview, team_conversion, team_overview
 
 PAGE_SIZE = 25
@@ -161,13 +161,15 @@ def hospitality_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @roles_required(Role.SUPERVISOR)
 def handover(request: HttpRequest) -> HttpResponse:
-    """Preview, then confirm: a leaving manager's prospects, promises and visits move at once."""
+    """Preview, then confirm: a leaving manager's prospects, promises and visits move at
+    once, with what the other apps keep for those clients (the preview says what)."""
     form = HandoverForm(
         request.POST or None,
         user=request.user,
         initial={"from_person": request.GET.get("from_person")},
     )
     preview = None
+    following: list[str] = []
     if request.method == "POST" and form.is_valid():
         chosen = form.chosen_prospects()
         if "confirm" in request.POST:
@@ -196,7 +198,16 @@ def handover(request: HttpRequest) -> HttpResponse:
                 return redirect("prospects:team_overview")
         if form.is_valid():
             preview = handover_preview(chosen)
-    return TemplateResponse(request, "prospects/handover.html", {"form": form, "preview": preview})
+            following = handover_following(
+                prospects=chosen,
+                from_person=form.cleaned_data["from_person"],
+                to=form.cleaned_data["to_person"],
+            )
+    return TemplateResponse(
+        request,
+        "prospects/handover.html",
+        {"form": form, "preview": preview, "following": following},
+    )
 
 
 @require_http_methods(["GET", "POST"])

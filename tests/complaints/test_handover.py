@@ -9,6 +9,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from complaints import rules
 from complaints.models import Action, Case, CaseEvent
 from prospects.services import prospects_hand_over
 from tests.complaints.factories import make_case, make_question, silent_since
@@ -50,11 +51,11 @@ def test_the_leavers_open_complaint_follows_its_client_with_a_step_by_who_decide
     assert case.handler == people.teammate
     step = CaseEvent.objects.get(case=case, action=Action.REASSIGN)
     assert step.by == people.supervisor
-    assert step.note == "Teammate：客户从Owner移交而来。"
+    assert step.note == "Teammate：客户从Owner移交而来（调往其他支行）。"
     assert "1 件未结的投诉或待答复咨询随客户移交。" in said
     # The case page's history says who moved it and why.
     page = client_for(people.teammate).get(case.get_absolute_url()).text
-    assert "已更换处理人 · Supervisor: Teammate：客户从Owner移交而来。" in page
+    assert "已更换处理人 · Supervisor: Teammate：客户从Owner移交而来（调往其他支行）。" in page
 
 
 def test_the_new_manager_sees_the_case_in_their_list_and_the_leaver_no_longer_does(people):
@@ -136,3 +137,17 @@ def test_the_handover_records_one_step_per_case_it_moves(people):
     assert "3 件未结的投诉或待答复咨询随客户移交。" in handover.followed
     moves = CaseEvent.objects.filter(case__in=cases, action=Action.REASSIGN)
     assert moves.count() == 3 and {move.by for move in moves} == {people.supervisor}
+
+
+def test_who_may_handle_a_case_is_the_same_rule_in_sql_and_in_python(people):
+    """CaseQuerySet.handleable_by (what a handover moves) agrees with rules.can_handle
+    (what a reassignment checks), for every person and every "about"."""
+    cases = [
+        make_case(people.owner, about=about)
+        for about in (None, people.teammate, people.supervisor, people.other_manager)
+    ]
+    everyone = [people.owner, people.teammate, people.supervisor, people.other_manager]
+    for person in everyone:
+        in_sql = set(Case.objects.filter(pk__in=[c.pk for c in cases]).handleable_by(person))
+        in_python = {c for c in cases if rules.can_handle(person, about_id=c.about_id)}
+        assert in_sql == in_python, person
