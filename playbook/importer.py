@@ -3,10 +3,12 @@
 `parse_handbook(text)` is pure: text in, a `Handbook` of dataclasses out, or a
 `HandbookFormatError` naming the line and what was expected there (and every
 other problem of the file, so that one round trip fixes them all).
-`import_handbook(handbook)` writes it in one transaction: entries are keyed by
-(part, number); an unchanged entry is left alone, a changed one is updated
-and gets a new revision, a new one is created with revision 1 and the topics
-its words suggest.
+`import_handbook(handbook)` writes it in one transaction: a stored entry is
+found by its question first, then by (part, number) (see `_match_entries`), so
+that a renumbered handbook moves each row, and the notes, bookmarks, flags and
+reading records on it, with its question; an unchanged entry is left alone, a
+changed one is updated and gets a new revision, a new one is created with
+revision 1 and the topics its words suggest.
 
 The format (DOMAIN §4):
 - a part heading is a short line ending in 篇; the next short unnumbered line
@@ -37,6 +39,7 @@ The format (DOMAIN §4):
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -47,7 +50,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from playbook.rendering import tidy_spaces
-from playbook.segment import term_words, text_tokens
+from playbook.segment import normalise, term_words, text_tokens
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -939,9 +942,11 @@ class EntryPreview:
 
     part: str
     number: int
-    status: str  # "created", "updated" or "unchanged"
+    status: str  # "created", "updated", "renumbered" or "unchanged"
     question: str
     answer: str
+    # The number a renumbered entry had.
+    from_number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -953,14 +958,89 @@ class MovedText:
     from_number: int
 
 
+@dataclass(frozen=True)
+class RenumberedEntry:
+    """A stored entry that takes another number: the same row, with everything readers
+    attached to it (notes, bookmarks, flags, reading records, assignments).
+
+    Either the file has its question under another number, or (`missing`) the file no
+    longer has it and another entry takes its number: it is kept, after the last.
+    """
+
+    part: str
+    from_number: int
+    number: int
+    question: str
+    # Its question or answer changed too (a new revision).
+    revised: bool = False
+    missing: bool = False
+
+    def __str__(self) -> str:
+        values = {"from": self.from_number, "number": self.number, "question": self.question}
+        if self.missing:
+            return (
+                _("Not in the file, kept after the last entry: %(from)d → %(number)d %(question)s")
+                % values
+            )
+        if self.revised:
+            return _("Moved, its text changed: %(from)d → %(number)d %(question)s") % values
+        return _("Moved: %(from)d → %(number)d %(question)s") % values
+
+
+@dataclass(frozen=True)
+class RewordedEntry:
+    """The file has another question under a stored entry's number: that entry, reworded."""
+
+    part: str
+    number: int
+    old_question: str
+    question: str
+
+    def __str__(self) -> str:
+        return _("Question reworded: %(number)d %(old)s → %(question)s") % {
+            "number": self.number,
+            "old": self.old_question,
+            "question": self.question,
+        }
+
+
+@dataclass(frozen=True)
+class AmbiguousQuestion:
+    """A question more than once in the file or in the stored part: matched by number."""
+
+    part: str
+    question: str
+    in_file: tuple[int, ...]
+    stored: tuple[int, ...]
+
+    def __str__(self) -> str:
+        return _(
+            "The question %(question)s is more than once in the file (%(in_file)s) or "
+            "in the stored handbook (%(stored)s): matched by number, not by question."
+        ) % {
+            "question": self.question,
+            "in_file": ", ".join(map(str, self.in_file)),
+            "stored": ", ".join(map(str, self.stored)),
+        }
+
+
 @dataclass
 class ImportResult:
     created: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
+    # Stored entries the file has under other numbers (their new numbers are in none
+    # of the lists above).
+    renumbered: list[RenumberedEntry] = field(default_factory=list)
+    # Updated entries whose question changed under the same number.
+    reworded: list[RewordedEntry] = field(default_factory=list)
+    # Questions not matched by their text because they are there more than once.
+    ambiguous: list[AmbiguousQuestion] = field(default_factory=list)
     # Stored entries the file no longer has: kept (readers' notes and progress
     # hang on them), and reported so that an administrator can remove them.
     missing: list[Entry] = field(default_factory=list)
+    # Those of them whose number another entry takes now: kept after the last entry.
+    set_aside: list[RenumberedEntry] = field(default_factory=list)
     # Chapters and sections the file no longer has and that are left empty: removed.
     removed: list[str] = field(default_factory=list)
     entries: list[EntryPreview] = field(default_factory=list)
@@ -977,6 +1057,11 @@ class ImportResult:
             "updated": len(self.updated),
             "unchanged": len(self.unchanged),
         }
+
+    @property
+    def matching(self) -> list[AmbiguousQuestion | RenumberedEntry | RewordedEntry]:
+        """How stored entries were matched where it was not plain: one line each."""
+        return [*self.ambiguous, *self.renumbered, *self.reworded, *self.set_aside]
 
 
 class _DryRunRollback(Exception):
@@ -1011,23 +1096,93 @@ def import_handbook(
     return result
 
 
+def _question_key(question: str) -> str:
+    """A question as matching compares it: one form of its characters (full-width and
+    traditional ones as the index has them), without spaces and punctuation."""
+    return "".join(
+        c
+        for c in normalise(question).casefold()
+        if not (c.isspace() or unicodedata.category(c).startswith("P"))
+    )
+
+
+def _match_entries(
+    part: str, stored: list[Entry], parsed: list[ParsedEntry]
+) -> tuple[dict[int, Entry], list[AmbiguousQuestion]]:
+    """The stored entry each parsed entry is (keyed by the parsed number), and the doubts.
+
+    A question is matched by its text first (the same text, then the same `_question_key`),
+    so that a renumbered handbook keeps every row, and what hangs on it, with its
+    question. A question more than once in the file or in the stored part is not
+    matched by its text: it is reported and left to its number. The rest is matched by
+    number: the same number with another question is that entry, reworded. A parsed
+    entry left over is new; a stored one, missing from the file.
+    """
+    matched: dict[int, Entry] = {}
+    taken: set[int] = set()  # stored pks
+    # A question more than once: matched by its number only.
+    doubtful_numbers: set[int] = set()
+    doubtful_rows: set[int] = set()
+    ambiguous: list[AmbiguousQuestion] = []
+    for key in (str.strip, _question_key):
+        settled_rows = taken | doubtful_rows
+        settled_numbers = matched.keys() | doubtful_numbers
+        rows_left = [row for row in stored if row.pk not in settled_rows]
+        entries_left = [entry for entry in parsed if entry.number not in settled_numbers]
+        if not rows_left or not entries_left:
+            break
+        in_store: dict[str, list[Entry]] = {}
+        for row in rows_left:
+            in_store.setdefault(key(row.question), []).append(row)
+        in_file: dict[str, list[ParsedEntry]] = {}
+        for entry in entries_left:
+            in_file.setdefault(key(entry.question), []).append(entry)
+        for text, entries in in_file.items():
+            rows = in_store.get(text)
+            if not text or not rows:
+                continue
+            if len(entries) == len(rows) == 1:
+                matched[entries[0].number] = rows[0]
+                taken.add(rows[0].pk)
+                continue
+            ambiguous.append(
+                AmbiguousQuestion(
+                    part,
+                    entries[0].question,
+                    tuple(entry.number for entry in entries),
+                    tuple(sorted(row.number for row in rows)),
+                )
+            )
+            doubtful_numbers.update(entry.number for entry in entries)
+            doubtful_rows.update(row.pk for row in rows)
+    free = {row.number: row for row in stored if row.pk not in taken}
+    for entry in parsed:
+        if entry.number not in matched and (row := free.get(entry.number)) is not None:
+            matched[entry.number] = row
+    return matched, ambiguous
+
+
 def _import_part(
     parsed: ParsedPart, *, order: int, editor: User | None, result: ImportResult
 ) -> None:
     from playbook.models import Entry, EntryRevision, Part, Section, Topic
 
     part, _created = Part.objects.get_or_create(name=parsed.name, defaults={"order": order})
-    existing = {
-        entry.number: entry for entry in Entry.objects.filter(part=part).select_related("part")
-    }
+    stored = list(Entry.objects.filter(part=part).select_related("part"))
+    # Past every number the part has or takes: free for entries set aside, then for
+    # the temporary numbers of the renumbering.
+    last = max([*(e.number for e in stored), *(e.number for e in parsed.entries)], default=0)
+    matched, ambiguous = _match_entries(part.name, stored, parsed.entries)
+    result.ambiguous.extend(ambiguous)
     keywords = {topic.slug: topic.keyword_list for topic in Topic.objects.all()}
     now = timezone.now()
     to_create: list[Entry] = []
     to_update: list[Entry] = []
+    renumbered: list[Entry] = []  # stored rows that take another number
 
     kept_sections: set[int] = set()
     kept_chapters: set[int] = set()
-    result_unchanged: list[int] = []  # this part's
+    unchanged: list[Entry] = []  # this part's
     old_answers: dict[int, str] = {}  # of the entries this import updates
     for chapter_order, parsed_chapter in enumerate(parsed.chapters, start=1):
         chapter = _upsert_chapter(part, parsed, parsed_chapter, chapter_order, kept_chapters)
@@ -1039,7 +1194,8 @@ def _import_part(
             )
             kept_sections.add(section.pk)
             for parsed_entry in parsed_section.entries:
-                entry = existing.get(parsed_entry.number)
+                entry = matched.get(parsed_entry.number)
+                from_number = None
                 if entry is None:
                     entry = Entry(
                         part=part,
@@ -1053,20 +1209,47 @@ def _import_part(
                     to_create.append(entry)
                     result.created.append(entry.number)
                     status = "created"
-                elif (entry.question, entry.answer, entry.section_id) == (
+                elif (entry.number, entry.question, entry.answer, entry.section_id) == (
+                    parsed_entry.number,
                     parsed_entry.question,
                     parsed_entry.answer,
                     section.pk,
                 ):
                     result.unchanged.append(entry.number)
-                    result_unchanged.append(entry.number)
+                    unchanged.append(entry)
                     status = "unchanged"
                 else:
-                    old_answers[entry.number] = entry.answer
+                    old_answers[parsed_entry.number] = entry.answer
                     revised = (entry.question, entry.answer) != (
                         parsed_entry.question,
                         parsed_entry.answer,
                     )
+                    if entry.number != parsed_entry.number:
+                        from_number = entry.number
+                        renumbered.append(entry)
+                        result.renumbered.append(
+                            RenumberedEntry(
+                                part.name,
+                                entry.number,
+                                parsed_entry.number,
+                                parsed_entry.question,
+                                revised=revised,
+                            )
+                        )
+                        status = "renumbered"
+                    else:
+                        if entry.question != parsed_entry.question:
+                            result.reworded.append(
+                                RewordedEntry(
+                                    part.name,
+                                    entry.number,
+                                    entry.question,
+                                    parsed_entry.question,
+                                )
+                            )
+                        result.updated.append(entry.number)
+                        status = "updated"
+                    entry.number = parsed_entry.number
                     entry.section = section
                     entry.question = parsed_entry.question
                     entry.answer = parsed_entry.answer
@@ -1077,8 +1260,6 @@ def _import_part(
                         entry.revised_at = now
                     entry.fill_words()
                     to_update.append(entry)
-                    result.updated.append(entry.number)
-                    status = "updated"
                 result.entries.append(
                     EntryPreview(
                         part=part.name,
@@ -1086,16 +1267,43 @@ def _import_part(
                         status=status,
                         question=_start_of(parsed_entry.question, PREVIEW_QUESTION_CHARS),
                         answer=_start_of(parsed_entry.answer, PREVIEW_ANSWER_CHARS),
+                        from_number=from_number,
                     )
                 )
     result.moved.extend(_moved_text(part.name, to_create, old_answers))
 
+    # Entries the file no longer has are kept; one whose number another entry takes
+    # now goes after the last entry (the numbers are unique within a part).
+    matched_rows = {entry.pk for entry in matched.values()}
+    missing = sorted((e for e in stored if e.pk not in matched_rows), key=lambda e: e.number)
+    claimed = {entry.number for entry in parsed.entries}
+    for entry in missing:
+        if entry.number in claimed:
+            last += 1
+            result.set_aside.append(
+                RenumberedEntry(part.name, entry.number, last, entry.question, missing=True)
+            )
+            entry.number = last
+            entry.updated_at = now
+            entry.version = F("version") + 1
+            to_update.append(entry)
+            renumbered.append(entry)
+    result.missing.extend(missing)
+
+    # Renumbering in two steps: first out of the way (past every number the part has
+    # or takes), then to the new numbers, so that two entries may trade numbers
+    # without ever holding the same one (checked row by row).
+    Entry.objects.bulk_update(
+        [Entry(pk=entry.pk, number=last + i) for i, entry in enumerate(renumbered, start=1)],
+        ["number"],
+        batch_size=500,
+    )
     # bulk_create/bulk_update skip save(): the word columns were filled above,
     # and the database triggers keep the full-text index in step.
-    Entry.objects.bulk_create(to_create, batch_size=500)
     Entry.objects.bulk_update(
         to_update,
         [
+            "number",
             "section",
             "question",
             "answer",
@@ -1107,6 +1315,7 @@ def _import_part(
         ],
         batch_size=500,
     )
+    Entry.objects.bulk_create(to_create, batch_size=500)
     if to_create and not all(entry.pk for entry in to_create):
         # Backends that do not return ids from bulk inserts.
         by_number = dict(
@@ -1134,27 +1343,20 @@ def _import_part(
         batch_size=500,
     )
 
-    numbers = {e.number for e in parsed.entries}
-    result.missing.extend(
-        sorted(
-            (entry for number, entry in existing.items() if number not in numbers),
-            key=lambda entry: entry.number,
-        )
-    )
     _remove_empty(part, kept_chapters=kept_chapters, kept_sections=kept_sections, result=result)
 
     # Topics follow the words of every entry of the part (an earlier import may
     # have proposed them on substrings), except where an administrator chose them.
     topic_ids = dict(Topic.objects.values_list("slug", "pk"))
     through = Entry.topics.through
+    missing_ids = {entry.pk for entry in missing}
     proposed = [
         entry
-        for entry in [*to_create, *to_update, *(existing[n] for n in result_unchanged)]
-        if not entry.topics_by_hand
+        for entry in [*to_create, *to_update, *unchanged]
+        if not entry.topics_by_hand and entry.pk not in missing_ids
     ]
-    missing = [entry.pk for number, entry in existing.items() if number not in numbers]
     through.objects.filter(entry__part=part, entry__topics_by_hand=False).exclude(
-        entry_id__in=missing
+        entry_id__in=missing_ids
     ).delete()
     through.objects.bulk_create(
         [

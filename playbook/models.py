@@ -12,6 +12,8 @@ created in the migrations, so bulk writes stay in sync too.
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -601,3 +603,64 @@ class ReadingAssignment(models.Model):
         from playbook.rules import finished_on_time
 
         return finished_on_time(self.due_on, self.confirmed_at)
+
+
+class HandbookUploadQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> HandbookUploadQuerySet:
+        """A person's own uploads only: an upload is confirmed by whoever previewed it."""
+        return self.filter(uploaded_by=user)
+
+
+class HandbookUpload(models.Model):
+    """An uploaded handbook text, kept between its preview and its import.
+
+    The confirm form names it (id and sha256) rather than carrying the text: a
+    handbook of a few MB, url-encoded, would exceed DATA_UPLOAD_MAX_MEMORY_SIZE.
+    It is deleted when imported, so it imports once; an upload that was only
+    previewed goes at its uploader's next upload, or after KEEP.
+    """
+
+    KEEP = timedelta(days=1)
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    text = models.TextField(_("text"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    objects = HandbookUploadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handbook upload")
+        verbose_name_plural = _("handbook uploads")
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @staticmethod
+    def digest(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def keep(cls, text: str, *, by: User) -> HandbookUpload:
+        """Keep `text` for its import; the person's earlier uploads and stale ones go."""
+        with transaction.atomic():
+            cls.objects.filter(
+                models.Q(uploaded_by=by) | models.Q(created_at__lt=timezone.now() - cls.KEEP)
+            ).delete()
+            return cls.objects.create(uploaded_by=by, text=text, sha256=cls.digest(text))
+
+    def use(self) -> str:
+        """The text, once: the upload is deleted (in the caller's transaction, which
+        rolls it back if the import fails). Raises DoesNotExist if already used, or if
+        the text is not the one previewed."""
+        if self.digest(self.text) != self.sha256:
+            raise HandbookUpload.DoesNotExist
+        deleted, _rows = HandbookUpload.objects.filter(pk=self.pk).delete()
+        if not deleted:
+            raise HandbookUpload.DoesNotExist
+        return self.text

@@ -52,7 +52,7 @@ PG_WEIGHTS = "{0, 0, 0.1, 1.0}"
 SUGGESTIONS = 5
 # PostgreSQL ranks a bounded set of candidates (see _ranked_postgresql).
 RANK_CANDIDATES = 40
-# Document frequencies are counted up to this many entries (see _idf).
+# Document frequencies are counted up to this many entries (see _frequencies).
 DF_CAP = 200
 # From this many entries, the search leaves the commonest words out of the match
 # and ranks by the MAX_RANKED rarest words of the query.
@@ -297,12 +297,11 @@ def tsquery_any(concepts: Sequence[Concept]) -> str:
     return " | ".join(f"({_tsquery(concept)})" for concept in concepts)
 
 
-def _idf(concepts: Sequence[Concept]) -> tuple[int, list[float]]:
-    """Each word's inverse document frequency (BM25's), counted by the database.
+def _frequencies(concepts: Sequence[Concept]) -> tuple[int, list[int]]:
+    """How many entries there are, and how many hold each concept (up to DF_CAP).
 
-    ts_rank_cd knows nothing of how common a word is, so 客户 (in most entries)
-    would weigh as much as 担保人. The counts stop at DF_CAP: past that a word
-    is common, and counting further would cost as much as the search.
+    The counts stop at DF_CAP: past that a word is common, and counting further
+    would cost as much as the search.
     """
     counts = ", ".join(
         "(SELECT count(*) FROM (SELECT 1 FROM playbook_entry "
@@ -318,33 +317,63 @@ def _idf(concepts: Sequence[Concept]) -> tuple[int, list[float]]:
             params,
         )
         total, *frequencies = cursor.fetchone()
-    return total, [math.log(1 + (total - df + 0.5) / (df + 0.5)) for df in frequencies]
+    return total, frequencies
+
+
+def _idf(total: int, df: int) -> float:
+    """A word's inverse document frequency (BM25's): ts_rank_cd knows nothing of how
+    common a word is, so 客户 (in most entries) would weigh as much as 担保人."""
+    return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
 
 def _ranked_postgresql(
     concepts: Sequence[Concept], *, section_id: int | None, limit: int
 ) -> list[tuple[Entry, float]]:
     # ts_rank_cd reads every ranked row's vector: a word in most entries (客户)
-    # would cost ~25 ms at 10,000 entries. So only candidates are ranked: for
-    # each word, up to RANK_CANDIDATES entries with it in the question and as
-    # many with it anywhere, and as many holding every word. A rare word's
-    # entries are always all there; an entry matching everything too.
-    total, idfs = _idf(concepts)
-    weights = dict(zip(concepts, idfs, strict=True))
+    # would cost ~35 ms at 10,000 entries. So only candidates are ranked: for
+    # each word, and for all the words at once, RANK_CANDIDATES entries with it
+    # in the question and as many with it anywhere. A rare word's entries are
+    # always all there; an entry matching everything too.
+    # The question hits are the best ranked ones, not the first rows on disk
+    # (of 2,000 questions holding 客户, the one about 客户 most). Ordering them
+    # reads every question hit's row, 5-10 ms for 客户 at 10,000 entries, so
+    # it is done where it decides the page: for a one-word query, for all the
+    # words at once, and for words in fewer than DF_CAP entries (cheap). A
+    # common word beside others is outweighed by the entries holding several
+    # words, and its question hits are taken as found; so are hits only in the
+    # answer, which rank a tenth as high.
+    total, frequencies = _frequencies(concepts)
+    weights = {c: _idf(total, df) for c, df in zip(concepts, frequencies, strict=True)}
+    common = {c for c, df in zip(concepts, frequencies, strict=True) if df >= DF_CAP}
     if total >= PRUNE_FROM:
         concepts = _rarest(concepts, key=lambda concept: -weights[concept])
     in_section = "AND section_id = %s" if section_id is not None else ""
     section_params = [section_id] if section_id is not None else []
-    every = " & ".join(f"({_tsquery(concept)})" for concept in concepts)
+    # (tsquery, whether its question hits are ordered by rank)
+    tsqueries = [(_tsquery(c), len(concepts) == 1 or c not in common) for c in concepts]
+    if len(concepts) > 1:
+        tsqueries.insert(0, (" & ".join(f"({tsquery})" for tsquery, _ in tsqueries), True))
     subqueries: list[str] = []
     params: list[object] = []
-    for tsquery in [every, *(_tsquery(concept) for concept in concepts)]:
-        for vector in (PG_QUESTION_VECTOR, "search_vector"):
-            subqueries.append(
-                f"(SELECT id FROM playbook_entry WHERE {vector} "
-                f"@@ to_tsquery('simple', %s) {in_section} LIMIT %s)"
-            )
-            params.extend([tsquery, *section_params, RANK_CANDIDATES])
+    for tsquery, ordered in tsqueries:
+        order = (
+            "ORDER BY ts_rank_cd(%s::float4[], search_vector, to_tsquery('simple', %s)) DESC, "
+            "number, id"
+            if ordered
+            else ""
+        )
+        subqueries.append(
+            f"(SELECT id FROM playbook_entry WHERE {PG_QUESTION_VECTOR} "
+            f"@@ to_tsquery('simple', %s) {in_section} {order} LIMIT %s)"
+        )
+        params.extend([tsquery, *section_params])
+        params.extend([PG_WEIGHTS, tsquery] if ordered else [])
+        params.append(RANK_CANDIDATES)
+        subqueries.append(
+            f"(SELECT id FROM playbook_entry WHERE search_vector "
+            f"@@ to_tsquery('simple', %s) {in_section} LIMIT %s)"
+        )
+        params.extend([tsquery, *section_params, RANK_CANDIDATES])
     candidates = RawSQL(" UNION ".join(subqueries), params)
     # Each word's cover density (question A, answer B), weighted by its rarity.
     rank_params: list[object] = []

@@ -6,21 +6,22 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
+from accounts.once import AlreadySubmitted, OnceFormMixin, already_submitted, submitted_once
 from accounts.policy import roles_required
 from accounts.rendering import HtmxHttpRequest, render_page
 from playbook.guidance_cache import cached_section_choices
 from playbook.importer import HandbookFormatError, decode, import_text
-from playbook.models import SearchLog, Section
+from playbook.models import HandbookUpload, SearchLog, Section
 from playbook.search import search_entries
 from playbook.services import search_record
 
@@ -104,18 +105,32 @@ def search_log(request) -> HttpResponse:
     )
 
 
+# The upload's size, not the confirm's: the text stays on the server (HandbookUpload)
+# between preview and import, and the confirm form posts only its id and hash.
+MAX_UPLOAD_MB = 5
+
+
 class HandbookUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Handbook text file"),
-        help_text=gettext_lazy("Plain text in UTF-8 or GB18030, as extracted from the PDF."),
-    )
+    file = forms.FileField(label=gettext_lazy("Handbook text file"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Plain text in UTF-8 or GB18030, as extracted from the PDF; at most %(megabytes)d MB."
+        ) % {"megabytes": MAX_UPLOAD_MB}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(megabytes)d MB.") % {"megabytes": MAX_UPLOAD_MB}
+            )
+        return upload
 
 
-class HandbookConfirmForm(forms.Form):
-    text = forms.CharField(widget=forms.HiddenInput, strip=False)
-
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+class HandbookConfirmForm(OnceFormMixin, forms.Form):
+    upload = forms.IntegerField(widget=forms.HiddenInput)
+    sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
 @require_http_methods(["GET", "POST"])
@@ -129,7 +144,21 @@ def handbook_import(request) -> HttpResponse:
             context["error"] = _("The preview was lost; upload the file again.")
         else:
             try:
-                result = import_text(confirm.cleaned_data["text"], editor=request.user)
+                with submitted_once(confirm, by=request.user) as submission:
+                    # Another person's upload, one already imported, or a changed text: 404.
+                    upload = get_object_or_404(
+                        HandbookUpload.objects.visible_to(request.user).select_for_update(),
+                        pk=confirm.cleaned_data["upload"],
+                        sha256=confirm.cleaned_data["sha256"],
+                    )
+                    try:
+                        text = upload.use()
+                    except HandbookUpload.DoesNotExist:
+                        raise Http404 from None
+                    result = import_text(text, editor=request.user)
+                    submission.url = reverse("playbook:import")
+            except AlreadySubmitted as duplicate:
+                return already_submitted(request, duplicate.url or reverse("playbook:import"))
             except HandbookFormatError as exc:
                 context["error"] = str(exc)
             else:
@@ -141,6 +170,9 @@ def handbook_import(request) -> HttpResponse:
                     )
                     % result.counts,
                 )
+                # Renumbered, reworded, set aside or not matched by text: each said once.
+                for change in result.matching:
+                    messages.info(request, str(change))
                 for moved in result.moved:
                     messages.info(
                         request,
@@ -169,16 +201,15 @@ def handbook_import(request) -> HttpResponse:
         form = HandbookUploadForm(request.POST, request.FILES)
         context["form"] = form
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > MAX_UPLOAD_BYTES:
-                form.add_error("file", _("The file is larger than 5 MB."))
+            try:
+                text = decode(form.cleaned_data["file"].read())
+                result = import_text(text, dry_run=True)
+            except HandbookFormatError as exc:
+                context["error"] = str(exc)
             else:
-                try:
-                    text = decode(upload.read())
-                    result = import_text(text, dry_run=True)
-                except HandbookFormatError as exc:
-                    context["error"] = str(exc)
-                else:
-                    context["preview"] = result
-                    context["confirm"] = HandbookConfirmForm(initial={"text": text})
+                upload = HandbookUpload.keep(text, by=request.user)
+                context["preview"] = result
+                context["confirm"] = HandbookConfirmForm(
+                    initial={"upload": upload.pk, "sha256": upload.sha256}
+                )
     return TemplateResponse(request, "playbook/import.html", context)

@@ -25,8 +25,8 @@ def test_preview_counts_then_confirm_imports(admin_client_, admin_user):
     assert '<dd data-count="created">20</dd>' in html
     assert not Entry.objects.exists()
 
-    text = response.context["confirm"].initial["text"]
-    response = admin_client_.post(IMPORT, {"text": text, "confirm": ""}, follow=True)
+    confirmation = {**response.context["confirm"].initial, "confirm": ""}
+    response = admin_client_.post(IMPORT, confirmation, follow=True)
     assert Entry.objects.count() == 20
     assert "20" in response.content.decode()
     assert Entry.objects.get(number=15).revisions.get().editor == admin_user
@@ -77,8 +77,7 @@ def test_only_administrators_import(supervisor_client):
 def test_control_characters_from_a_bad_extraction_are_dropped(admin_client_):
     data = SAMPLE_HANDBOOK.read_bytes().replace("门卫".encode(), "门\x00卫".encode())
     response = upload(admin_client_, data)
-    text = response.context["confirm"].initial["text"]
-    admin_client_.post(IMPORT, {"text": text, "confirm": ""})
+    admin_client_.post(IMPORT, {**response.context["confirm"].initial, "confirm": ""})
     assert Entry.objects.count() == 20
     assert "门卫" in Entry.objects.get(number=5).question
 
@@ -104,8 +103,8 @@ def test_the_preview_lists_entries_missing_from_the_file_and_confirm_keeps_them(
     assert "文件中没有的条目" in html
     assert 'data-entry-number="12"' in html
     assert "条目编号：" not in html  # nothing new, nothing updated
-    text = response.context["confirm"].initial["text"]
-    response = admin_client_.post(IMPORT, {"text": text, "confirm": ""}, follow=True)
+    confirmation = {**response.context["confirm"].initial, "confirm": ""}
+    response = admin_client_.post(IMPORT, confirmation, follow=True)
     assert "12" in response.content.decode()
     assert Entry.objects.filter(number=12).exists()
 
@@ -135,8 +134,7 @@ HEAD = "市场营销篇\n客户营销\n一、寻找和选择客户\n"
 
 
 def confirm(client, response):
-    text = response.context["confirm"].initial["text"]
-    return client.post(IMPORT, {"text": text, "confirm": ""}, follow=True)
+    return client.post(IMPORT, {**response.context["confirm"].initial, "confirm": ""}, follow=True)
 
 
 def test_a_web_notice_inside_a_line_keeps_the_sentence_before_it(admin_client_):

@@ -24,6 +24,7 @@ NOT_AUDITED = {
     "playbook.bookmark": "a reader's own bookmark",
     "playbook.entryrevision": "is itself the handbook's history of edits",
     "playbook.searchlog": "a log of searches (query and count), itself a record of use",
+    "playbook.handbookupload": "an upload between preview and import; the import records each revision",
     "accounts.calendartoken": "a secret; its regeneration is the only change, and it must not be copied into a log",
     "prospects.prospectstagechange": "is itself the dated history of stage changes",
     "prospects.merchantcountchange": "is itself the dated history of merchant counts",

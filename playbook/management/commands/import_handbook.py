@@ -28,10 +28,13 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc}") from None
         counts = result.counts
         prefix = "Dry run, nothing written: " if dry_run else ""
+        moved = f", {len(result.renumbered)} moved" if result.renumbered else ""
         self.stdout.write(
             f"{prefix}{counts['created']} created, {counts['updated']} updated, "
-            f"{counts['unchanged']} unchanged."
+            f"{counts['unchanged']} unchanged{moved}."
         )
+        for change in result.matching:
+            self.stdout.write(str(change))
         if result.missing:
             self.stdout.write(
                 "Not in the file, kept: "
