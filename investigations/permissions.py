@@ -49,8 +49,3 @@ def can_decide(user: User, investigation: Investigation) -> bool:
     if investigation.reviewed_by_administrator and not user.is_administrator:
         return False
     return decides_on_work_of(user, investigation.owner)
-
-
-def can_approve(user: User, investigation: Investigation) -> bool:
-    """A blacklist hit cannot be approved by anyone."""
-    return can_decide(user, investigation) and not investigation.blacklist_hit
