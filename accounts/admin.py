@@ -8,6 +8,20 @@ from django.utils.translation import ngettext
 from accounts.models import Branch, Role, User
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown to administrators, never changed there: the work happens in the app, through
+    its checks and its audit trail."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class UserChangeForm(DjangoUserChangeForm):
     def clean(self):
         cleaned = super().clean()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from accounts.admin import ReadOnlyAdmin
 from playbook.editing import entry_save
 from playbook.models import (
     Chapter,
@@ -74,19 +75,10 @@ class EntryFlagAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReadingAssignment)
-class ReadingAssignmentAdmin(admin.ModelAdmin):
+class ReadingAssignmentAdmin(ReadOnlyAdmin):
     """Read-only for administrators: assigning, confirming and withdrawing happen in the app."""
 
     list_display = ["trainee", "section", "due_on", "assigned_by", "confirmed_at", "withdrawn_at"]
     list_filter = ["due_on", "confirmed_at", "withdrawn_at"]
     search_fields = ["trainee__username", "trainee__last_name", "trainee__first_name"]
     list_select_related = ["trainee", "section", "assigned_by"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

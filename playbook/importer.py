@@ -57,7 +57,9 @@ if TYPE_CHECKING:
     from playbook.models import Chapter, Entry, Part, Section
 
 PART_HEADING = re.compile(r"^[^\s，,。.．:：;；？?、（）()0-9]{1,18}篇$")
-SECTION_HEADING = re.compile(r"^([一二三四五六七八九十百零〇两]{1,4})\s*、\s*(\S.{0,59})$")
+# `二、` starting a line: a section heading's numeral, or a point of an answer.
+SECTION_NUMERAL = re.compile(r"^([一二三四五六七八九十百零〇两]{1,4})\s*、")
+SECTION_HEADING = re.compile(SECTION_NUMERAL.pattern + r"\s*(\S.{0,59})$")
 # A number and a dot directly followed by text (a space after it makes a point).
 NUMBERED_TEXT = re.compile(r"^(\d{1,4})[.．](?=[^\s\d])")
 POINT = re.compile(r"^\d{1,3}[.．]\s+\S|^\d{1,3}．\S|^[（(][一二三四五六七八九十]{1,3}[）)]")
@@ -86,7 +88,6 @@ CHAPTER_MAX = 30
 # How far past the last entry `3. 问？` or `（4）问？` may be and still be taken for
 # a question's (these may number the points of an answer too).
 QUESTION_GAP = 3
-SECTION_NUMERAL = re.compile(r"^([一二三四五六七八九十百零〇两]{1,4})\s*、")
 NUMERAL_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
 NUMERAL_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # A refusal names this many problems of the file at most.

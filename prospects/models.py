@@ -540,15 +540,9 @@ class Prospect(models.Model):
                 "updated_at",
                 "version",
             }
-        stage_saved = (update_fields is None and "stage" not in self.get_deferred_fields()) or (
-            update_fields is not None and "stage" in update_fields
-        )
-        owner_saved = update_fields is None or bool({"owner", "owner_id"} & set(update_fields))
-        territory_saved = (
-            update_fields is None and "territory_id" not in self.get_deferred_fields()
-        ) or (
-            update_fields is not None and bool({"territory", "territory_id"} & set(update_fields))
-        )
+        stage_saved = self._writes("stage", update_fields)
+        owner_saved = self._writes("owner", update_fields)
+        territory_saved = self._writes("territory", update_fields)
         with transaction.atomic():
             try:
                 super().save(*args, **kwargs)
@@ -582,6 +576,13 @@ class Prospect(models.Model):
                     prospect=self, territory_id=self.territory_id, changed_on=timezone.localdate()
                 )
                 self._loaded_territory = self.territory_id
+
+    def _writes(self, field: str, update_fields) -> bool:
+        """Whether this save writes `field`: the fields it names, or every loaded one."""
+        attname = self._meta.get_field(field).attname
+        if update_fields is None:
+            return attname not in self.get_deferred_fields()
+        return bool({field, attname} & set(update_fields))
 
     def get_absolute_url(self) -> str:
         return reverse("prospects:detail", args=[self.pk])

@@ -122,6 +122,9 @@ def test_reassigning_one_client_takes_its_open_complaint_along(people):
     )
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).handler == people.teammate
+    # The step says why, in the reassignment's own words.
+    step = CaseEvent.objects.get(case=case, action=Action.REASSIGN)
+    assert step.note == "Teammate：客户从Owner移交而来（片区调整）。"
 
 
 def test_the_handover_records_one_step_per_case_it_moves(people):

@@ -17,18 +17,9 @@ from tests.complaints.test_handover import closed
 from tests.conftest import client_for
 from tests.investigations.factories import make_investigation
 from tests.prospects.factories import make_prospect
+from tests.prospects.test_handover import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def form_data(people, **extra):
-    return {
-        "from_person": people.owner.pk,
-        "to_person": people.teammate.pk,
-        "everything": "on",
-        "reason": "调往其他支行",
-        **extra,
-    }
 
 
 def preview(people, client=None) -> str:
@@ -86,18 +77,6 @@ def test_each_moved_complaint_step_says_why_the_client_was_handed_over(people):
     assert response.status_code == 302
     step = CaseEvent.objects.get(case=case, action=Action.REASSIGN)
     assert step.note == "Teammate：客户从Owner移交而来（调往其他支行）。"
-
-
-def test_reassigning_one_client_says_why_on_its_complaint(people):
-    client = make_prospect(people.owner)
-    case = make_case(people.owner, prospect=client)
-    response = client_for(people.supervisor).post(
-        reverse("prospects:reassign", args=[client.pk]),
-        {"owner": people.teammate.pk, "reason": "片区调整"},
-    )
-    assert response.status_code == 302
-    step = CaseEvent.objects.get(case=case, action=Action.REASSIGN)
-    assert step.note == "Teammate：客户从Owner移交而来（片区调整）。"
 
 
 def test_preview_queries_do_not_grow_with_clients_and_cases(people, django_assert_num_queries):

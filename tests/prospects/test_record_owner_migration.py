@@ -7,26 +7,18 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from accounts.models import Branch, Role
 from tests.conftest import make_user
+from tests.migrations import migrate_to, migrate_to_latest
 
 BEFORE = [("prospects", "0013_list_order_indexes")]
 AFTER = [("prospects", "0015_record_owner_required")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_existing_records_get_their_prospects_owner():
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     try:
         # People as today's model has them: the accounts tables are not rolled back.
         branch = Branch.objects.create(code="M1", name="迁移支行")
@@ -56,7 +48,7 @@ def test_existing_records_get_their_prospects_owner():
                 value=Decimal(300),
                 recorded_by_id=first.pk,
             )
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         for name in ("Visit", "Promise", "HospitalityEntry"):
             rows = apps.get_model("prospects", name).objects.values_list(
                 "prospect__owner_id", "owner_id"
@@ -64,5 +56,4 @@ def test_existing_records_get_their_prospects_owner():
             assert len(rows) == 2
             assert all(prospect_owner == owner for prospect_owner, owner in rows)
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()

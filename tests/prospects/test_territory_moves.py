@@ -8,8 +8,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +16,7 @@ from bench.prospect_import import csv_bytes
 from prospects.history import territory_history
 from prospects.models import Prospect, Stage, Territory
 from tests.conftest import client_for, make_user
+from tests.migrations import migrate_to, migrate_to_latest
 from tests.prospects.factories import make_prospect, make_territory
 from tests.prospects.test_import_views import GOOD, commit, uploaded
 from tests.prospects.test_views import prospect_data
@@ -186,16 +185,9 @@ BEFORE = [("prospects", "0020_visit_contact_index")]
 AFTER = [("prospects", "0022_backfill_territory_history")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_gives_existing_prospects_their_territory_since_their_first_stage():
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     try:
         # People as today's model has them: the accounts tables are not rolled back.
         branch = Branch.objects.create(code="M2", name="迁移支行")
@@ -217,7 +209,7 @@ def test_the_migration_gives_existing_prospects_their_territory_since_their_firs
                 prospect=prospect, to_stage="client", changed_on=date(2025, 1, 10)
             )
 
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
 
         rows = apps.get_model("prospects", "ProspectTerritoryChange").objects.values_list(
             "prospect_id", "territory_id", "changed_on"
@@ -227,9 +219,8 @@ def test_the_migration_gives_existing_prospects_their_territory_since_their_firs
             (won.pk, territory.pk, date(2025, 1, 10)),
             (elsewhere.pk, None, date(2025, 1, 10)),
         ]
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
         with time_machine.travel(date(2025, 3, 15), tick=False):
             assert clients(Territory.objects.get(pk=territory.pk)) == [1, 1, 1]
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()
