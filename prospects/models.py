@@ -577,13 +577,6 @@ class Prospect(models.Model):
                 )
                 self._loaded_territory = self.territory_id
 
-    def _writes(self, field: str, update_fields) -> bool:
-        """Whether this save writes `field`: the fields it names, or every loaded one."""
-        attname = self._meta.get_field(field).attname
-        if update_fields is None:
-            return attname not in self.get_deferred_fields()
-        return bool({field, attname} & set(update_fields))
-
     def get_absolute_url(self) -> str:
         return reverse("prospects:detail", args=[self.pk])
 
@@ -597,6 +590,13 @@ class Prospect(models.Model):
         with transaction.atomic():
             self.version = locked_version(Prospect, self.pk, expected_version)
             self.save()
+
+    def _writes(self, field: str, update_fields) -> bool:
+        """Whether this save writes `field`: the fields it names, or every loaded one."""
+        attname = self._meta.get_field(field).attname
+        if update_fields is None:
+            return attname not in self.get_deferred_fields()
+        return bool({field, attname} & set(update_fields))
 
     @classmethod
     def from_db(cls, db, field_names, values):
