@@ -117,16 +117,24 @@ def _complete(investigation: Investigation, *, blacklist_hit: bool = False, file
     )
 
 
-def _guarantor(investigation: Investigation, net: str, name: str = "王建华") -> None:
+def _guarantor(
+    investigation: Investigation, net: str, id_number: str, name: str = "王建华"
+) -> None:
+    company = name.endswith("公司")
     services.child_save(
         obj=Guarantor(
-            kind=Guarantor.Kind.PERSON,
+            kind=Guarantor.Kind.COMPANY if company else Guarantor.Kind.PERSON,
             name=name,
-            relation="借款人兄长",
+            id_number=id_number,
+            relation="借款人的长期供货商" if company else "借款人兄长",
             total_assets=Decimal(net) + Decimal("200000"),
             total_liabilities=Decimal("200000"),
             legal_standing_checked=True,
-            repayment_capacity="名下两套住房，经营超市，有代偿能力。",
+            repayment_capacity=(
+                "经营十年，净资产充足，有代偿能力。"
+                if company
+                else "名下两套住房，经营超市，有代偿能力。"
+            ),
         ),
         investigation=investigation,
         by=investigation.owner,
@@ -174,7 +182,7 @@ def seed(people: SimpleNamespace) -> None:
     if client := prospect("鑫源服装商行"):
         inv = _start(client, "800000", "200000", "采购秋冬季服装备货")
         _complete(inv, files=True)
-        _guarantor(inv, "2500000")
+        _guarantor(inv, "2500000", "330102197805120031")
         services.child_save(
             obj=Collateral(
                 kind=Collateral.Kind.MORTGAGE,
@@ -202,7 +210,7 @@ def seed(people: SimpleNamespace) -> None:
     if client := prospect("华联批发贸易有限公司"):
         inv = _start(client, "1500000", "500000", "支付上游供应商货款")
         _complete(inv)
-        _guarantor(inv, "3200000", name="华联实业有限公司")
+        _guarantor(inv, "3200000", "91330100MA27X5RK3A", name="华联实业有限公司")
         _submit(inv, "保证人覆盖1.6倍，另有存货质押，综合风险可控。")
         _backdate(inv, 4)
 
@@ -210,7 +218,7 @@ def seed(people: SimpleNamespace) -> None:
     if client := prospect("金悦大酒店"):
         inv = _start(client, "600000", "0", "装修改造客房")
         _complete(inv)
-        _guarantor(inv, "1300000")
+        _guarantor(inv, "1300000", "330106198209160045")
         _submit(inv)
         item = inv.items.get(kind=ItemKind.PURPOSE)
         _decide(
@@ -231,7 +239,7 @@ def seed(people: SimpleNamespace) -> None:
     if client := prospect("瓯海鞋材商行"):
         inv = _start(client, "400000", "0", "采购鞋材")
         _complete(inv, blacklist_hit=True)
-        _guarantor(inv, "1000000")
+        _guarantor(inv, "1000000", "330105197502280053")
         _submit(inv)
         _backdate(inv, 2)
 
@@ -239,7 +247,7 @@ def seed(people: SimpleNamespace) -> None:
     if client := prospect("众诚物流有限公司"):
         inv = _start(client, "2000000", "1000000", "购置冷链货车")
         _complete(inv)
-        _guarantor(inv, "2400000")
+        _guarantor(inv, "2400000", "330108198001010067")
         _submit(inv, "车辆可办理抵押。")
         _decide(
             inv, people.chenjie, Action.DECLINE, comment="用途为固定资产投资，不属流动资金贷款。"

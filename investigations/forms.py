@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import stdnum.exceptions
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dates import implausible
 from accounts.once import OnceFormMixin
-from investigations import evidence
+from investigations import evidence, rules
 from investigations.models import (
     Action,
     ChecklistItem,
@@ -30,6 +31,12 @@ COMPUTED_MESSAGE = _(
     "Net assets are computed from total assets and total liabilities: type those instead."
 )
 STALE_FORM = _("This page is out of date: open it again and retry.")
+NOT_AN_ID_CARD = _(
+    "This is not a resident identity card number: 18 characters, the last a digit or X."
+)
+NOT_A_CREDIT_CODE = _("This is not a unified social credit code: 18 digits and capital letters.")
+# One guarantor listed twice would count twice towards the 2× cover.
+ALREADY_A_GUARANTOR = _("%(name)s (%(number)s) is already a guarantor of this investigation.")
 
 
 class YesNoSelect(forms.NullBooleanSelect):
@@ -279,11 +286,23 @@ class ChecklistItemForm(EditsInvestigation, forms.ModelForm):
 
 
 class GuarantorForm(OnceFormMixin, EditsInvestigation, RefusesComputedFields, forms.ModelForm):
+    """A guarantor of the form's investigation (its instance carries it, even a new one)."""
+
+    # Asked of every guarantor (blank in the model only for older records), and typed as
+    # people copy it, with spaces or dashes: kept as its 18 characters.
+    id_number = forms.CharField(
+        label=Guarantor._meta.get_field("id_number").verbose_name,
+        help_text=Guarantor._meta.get_field("id_number").help_text,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
     class Meta:
         model = Guarantor
         fields = [
             "kind",
             "name",
+            "id_number",
             "relation",
             "total_assets",
             "total_liabilities",
@@ -295,6 +314,28 @@ class GuarantorForm(OnceFormMixin, EditsInvestigation, RefusesComputedFields, fo
             "total_assets": MONEY_INPUT,
             "total_liabilities": MONEY_INPUT,
         }
+
+    twin: Guarantor | None = None  # the guarantor already listed under the typed number
+
+    def clean(self):
+        cleaned = super().clean()
+        typed = cleaned.get("id_number")
+        if typed and "kind" in cleaned:
+            company = cleaned["kind"] == Guarantor.Kind.COMPANY
+            try:
+                cleaned["id_number"] = rules.guarantor_id_number(typed, company=company)
+            except stdnum.exceptions.ValidationError:
+                self.add_error("id_number", NOT_A_CREDIT_CODE if company else NOT_AN_ID_CARD)
+                return cleaned
+            listed = Guarantor.objects.filter(
+                investigation=self.instance.investigation_id, id_number=cleaned["id_number"]
+            ).exclude(pk=self.instance.pk)
+            self.twin = listed.first()
+            if twin := self.twin:
+                self.add_error(
+                    "id_number", ALREADY_A_GUARANTOR % {"name": twin.name, "number": twin.id_number}
+                )
+        return cleaned
 
 
 class CollateralForm(OnceFormMixin, EditsInvestigation, RefusesComputedFields, forms.ModelForm):

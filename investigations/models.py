@@ -568,6 +568,14 @@ class Guarantor(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField(_("name"), max_length=200)
+    # Blank only on guarantors recorded before the number was asked for; submission
+    # waits for it (services.missing_for_submission).
+    id_number = models.CharField(
+        _("ID number"),
+        max_length=18,
+        blank=True,
+        help_text=_("身份证号 for a person, 统一社会信用代码 for a company"),
+    )
     relation = models.CharField(_("relation to the borrower"), max_length=200, blank=True)
     total_assets = models.DecimalField(_("total assets (CNY)"), **MONEY, validators=[NOT_NEGATIVE])
     total_liabilities = models.DecimalField(
@@ -586,7 +594,13 @@ class Guarantor(models.Model):
             models.CheckConstraint(
                 condition=Q(total_assets__gte=0) & Q(total_liabilities__gte=0),
                 name="guarantor_amounts_not_negative",
-            )
+            ),
+            # Listed twice, one guarantor would count twice towards the 2× cover.
+            models.UniqueConstraint(
+                fields=["investigation", "id_number"],
+                condition=~Q(id_number=""),
+                name="guarantor_once_per_investigation",
+            ),
         ]
 
     def __str__(self) -> str:

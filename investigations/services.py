@@ -315,6 +315,10 @@ def missing_for_submission(investigation: Investigation) -> list[Missing]:
         url = reverse(
             "investigations:child_edit", args=[investigation.pk, "guarantors", guarantor.pk]
         )
+        if not guarantor.id_number:
+            missing.append(
+                Missing(_("Guarantor %(name)s: ID number not recorded") % {"name": guarantor}, url)
+            )
         if not guarantor.legal_standing_checked:
             missing.append(
                 Missing(

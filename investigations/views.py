@@ -330,8 +330,9 @@ def child_form(
     investigation = _for_edit(request, pk)
     if isinstance(investigation, HttpResponse):
         return investigation
-    instance = None
-    if child_pk is not None:
+    if child_pk is None:
+        instance = model(investigation=investigation)  # the form's checks know whose it is
+    else:
         instance = get_object_or_404(model.objects.filter(investigation=investigation), pk=child_pk)
     form = form_class(
         request.POST or None, instance=instance, investigation_version=investigation.version
@@ -363,11 +364,13 @@ def child_form(
         "investigation": investigation,
         "kind": kind,
         "title": model._meta.verbose_name,
-        "child": instance,
+        "child": None if child_pk is None else instance,
     }
     if kind == "guarantors":
         typed = _typed_net(request.POST) if request.method == "POST" else None
-        if typed is None and instance is not None:
+        if form.twin is not None:
+            typed = None  # already counted: the cover stays that of the guarantors listed
+        if typed is None and child_pk is not None:
             typed = instance.net_assets
         context |= _cover_context(investigation, exclude_pk=child_pk, typed=typed)
     return TemplateResponse(request, "investigations/child_form.html", context)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from stdnum.cn import ric
 
 from accounts.models import User
 from investigations import services
@@ -100,11 +101,20 @@ def fill_checklist(investigation: Investigation, *, blacklist_hit: bool = False)
     return refresh(investigation)
 
 
+def id_card_number(serial: int, *, born: str = "19800101", district: str = "330102") -> str:
+    """A valid resident identity card number (GB 11643 check digit), one per serial."""
+    body = f"{district}{born}{serial % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
 def add_guarantor(
     investigation: Investigation, *, assets: Decimal, liabilities: Decimal = Decimal(0), **fields
 ) -> Guarantor:
     guarantor = Guarantor(
         name=fields.pop("name", "担保人"),
+        id_number=fields.pop("id_number", None)
+        if "id_number" in fields
+        else id_card_number(investigation.guarantors.count() + 1),
         total_assets=assets,
         total_liabilities=liabilities,
         legal_standing_checked=fields.pop("legal_standing_checked", True),

@@ -104,6 +104,7 @@ def test_manager_and_supervisor_take_an_investigation_to_approval(
     # A guarantor: the cover follows the figures as they are typed.
     page.get_by_role("button", name="添加保证人").click()
     page.locator("#id_name").fill("王建华")
+    page.locator("#id_id_number").fill("330102 19780512 0031")
     page.locator("#id_total_assets").fill("1000000")
     page.locator("#id_total_liabilities").fill("0")
     expect(page.locator("#cover output")).to_have_text("1.25")
