@@ -8,7 +8,7 @@ change is refused, and two reviewers acting at once produce exactly one decision
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,12 +40,17 @@ if TYPE_CHECKING:
 
 
 class Refused(Exception):
-    """The change cannot be made; `message` says why, `field` where (None: at the top)."""
+    """The change cannot be made; `message` says why, `field` where (None: at the top).
+    `more` are further (message, field) refusals found at the same time, so a form shows
+    everything to fix at once: `refusals` lists them all."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, field: str | None = None, *, more: Sequence[tuple[str, str]] = ()
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.refusals = [(message, field), *more]
 
 
 @dataclass(frozen=True)
@@ -454,21 +459,28 @@ def investigation_decide(
                 % {"first": missing[0].label}
             )
         approval_reason = approval_reason.strip()
+        unexplained = []
         if not current.cover_ok and not approval_reason:
-            raise Refused(
-                _("The cover is below 2.0: write your own reason for approving."),
-                "approval_reason",
+            unexplained.append(
+                (
+                    _("The cover is below 2.0: write your own reason for approving."),
+                    "approval_reason",
+                )
             )
         # Handbook §2: the collateral's legality, validity, sufficiency and liquidity. Approving
         # despite a check answered "no" is an exception: the approver's reason goes on record.
         if current.collateral_doubtful and not comment:
-            raise Refused(
-                _(
-                    "A collateral check was answered “no”: write your reason for approving "
-                    "despite it."
-                ),
-                "comment",
+            unexplained.append(
+                (
+                    _(
+                        "A collateral check was answered “no”: write your reason for approving "
+                        "despite it."
+                    ),
+                    "comment",
+                )
             )
+        if unexplained:
+            raise Refused(*unexplained[0], more=unexplained[1:])
         fields["approval_reason"] = approval_reason
     elif action == Action.RETURN:
         if not comment and not item_comments:

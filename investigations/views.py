@@ -108,8 +108,8 @@ def _refuse_stale(form: forms.Form, conflict: EditConflict) -> None:
 
 
 def _refused(form: forms.Form, refused: services.Refused) -> None:
-    field = refused.field if refused.field in form.fields else None
-    form.add_error(field, refused.message)
+    for message, field in refused.refusals:
+        form.add_error(field if field in form.fields else None, message)
 
 
 # --- Lists -------------------------------------------------------------------------------

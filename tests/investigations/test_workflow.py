@@ -888,3 +888,30 @@ def test_the_live_cover_draws_nothing_from_a_negative_amount_the_form_refuses(pe
         {"total_assets": "10", "total_liabilities": "-1000000"},
     )
     assert "<output>0.00</output>" in preview.text
+
+
+def test_approving_with_low_cover_and_a_doubtful_collateral_asks_for_both_reasons_at_once(people):
+    investigation = ready_to_submit(people.owner, cover=Decimal("1"))
+    services.child_save(
+        obj=Collateral(
+            kind="mortgage",
+            description="城南商铺",
+            appraised_value=Decimal("100"),
+            **{"legal": True, "valid": False, "sufficient": True, "liquid": True},
+        ),
+        investigation=investigation,
+        by=people.owner,
+    )
+    investigation = refresh(investigation)
+    services.investigation_submit(
+        investigation=investigation,
+        by=people.owner,
+        seen_version=investigation.version,
+        justification="另有足值房产抵押",
+    )
+    response = review(client_for(people.supervisor), refresh(investigation), decision="approve")
+    errors = response.context["form"].errors
+    # Both beside their fields in one answer, not the second after the first is fixed.
+    assert errors["approval_reason"] == ["覆盖率低于 2.0：请写明你同意的理由。"]
+    assert errors["comment"] == [COLLATERAL_NOTE_NEEDED]
+    assert refresh(investigation).status == Status.SUBMITTED
