@@ -66,7 +66,7 @@ def home_panels(request) -> list[Panel]:
                     "progress": reading.overall_progress(user),
                     "next_entry": reading.next_unread(user),
                     "bookmarks": list(reading.bookmarks_of(user)[:5]),
-                    "assignments": list(
+                    "assignments": reading.with_reading(
                         ReadingAssignment.objects.filter(trainee=user)
                         .open()
                         .select_related("section")

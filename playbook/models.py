@@ -567,10 +567,19 @@ class ReadingAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.trainee} · {self.due_on}"
 
-    def confirm(self) -> None:
-        if self.confirmed_at is None and self.withdrawn_at is None:
+    def confirm(self) -> bool:
+        """Read and understood, now; False if confirmed or withdrawn meanwhile (the row
+        locked, as `withdraw` does, so a withdrawal at the same moment is one or the other)."""
+        with transaction.atomic():
+            self.refresh_from_db(
+                from_queryset=ReadingAssignment._base_manager.select_for_update(),
+                fields=["confirmed_at", "withdrawn_at"],
+            )
+            if self.confirmed_at is not None or self.withdrawn_at is not None:
+                return False
             self.confirmed_at = timezone.now()
             self.save(update_fields=["confirmed_at"])
+        return True
 
     def can_be_withdrawn_by(self, user: User) -> bool:
         """The mentor who assigned it, the trainee's supervisor, or an administrator."""

@@ -6,6 +6,8 @@ handbook, so the pages built from them stay constant-query.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -22,6 +24,7 @@ from playbook.models import (
     EntryRevision,
     Part,
     PrivateNote,
+    ReadingAssignment,
     ReadingRecord,
     Section,
 )
@@ -206,6 +209,43 @@ def section_progress(user: User, section_id: int) -> Progress:
         read=Count("reads", filter=Q(reads__user=user), distinct=True),
     )
     return Progress(read=counts["read"], total=counts["total"])
+
+
+def with_reading(assignments: Iterable[ReadingAssignment]) -> list[ReadingAssignment]:
+    """Each assignment with `to_read`, its entries as (entry, read) pairs — read: the
+    trainee opened it since its last revision — `read_count`, and `unread`, how many are not.
+
+    An open section assignment asks for the section's entries as they are now, so a
+    section that grows asks for its new entries too; a confirmed one keeps the entries it
+    was confirmed with. Two queries, however many assignments (their chosen entries
+    prefetched as `entries`).
+    """
+    assignments = list(assignments)
+    growing = {a.section_id for a in assignments if a.section_id and a.confirmed_at is None}
+    sections: dict[int, list[Entry]] = defaultdict(list)
+    for entry in Entry.objects.filter(section__in=growing).order_by("number", "pk"):
+        sections[entry.section_id].append(entry)
+    entries = {
+        a.pk: sections[a.section_id] if a.section_id in growing else list(a.entries.all())
+        for a in assignments
+    }
+    reads = ReadingRecord.objects.filter(
+        user__in={a.trainee_id for a in assignments},
+        entry__in={entry.pk for listed in entries.values() for entry in listed},
+    ).values_list("user", "entry", "read_at")
+    read_at = {(user, entry): at for user, entry, at in reads}
+    for assignment in assignments:
+        assignment.to_read = [
+            (entry, _read_since_revised(read_at.get((assignment.trainee_id, entry.pk)), entry))
+            for entry in entries[assignment.pk]
+        ]
+        assignment.read_count = sum(read for _entry, read in assignment.to_read)
+        assignment.unread = len(assignment.to_read) - assignment.read_count
+    return assignments
+
+
+def _read_since_revised(read_at: datetime | None, entry: Entry) -> bool:
+    return read_at is not None and read_at >= entry.revised_at
 
 
 def bookmarks_of(user: User) -> QuerySet[Bookmark]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from playbook import reading
 from playbook.models import Entry, EntryFlag, ReadingAssignment, SearchLog, Section
 
 if TYPE_CHECKING:
@@ -69,3 +70,27 @@ def reading_assign(
         chosen = list(section.entries.all()) if section is not None else list(entries or [])
         assignment.entries.set(chosen)
     return assignment
+
+
+class NotYetRead(Exception):
+    """ "Read and understood" before every entry to read was opened."""
+
+    def __init__(self, unread: int, total: int) -> None:
+        super().__init__(unread, total)
+        self.unread, self.total = unread, total
+
+
+def reading_confirm(assignment: ReadingAssignment) -> bool:
+    """The trainee's "read and understood": only once they opened every entry to read
+    since its last revision (else NotYetRead), so a mentor's "on time" means read. A
+    section assignment keeps the entries it is confirmed with. False when it was withdrawn
+    or confirmed meanwhile."""
+    (assignment,) = reading.with_reading([assignment])
+    if assignment.unread:
+        raise NotYetRead(assignment.unread, len(assignment.to_read))
+    with transaction.atomic():
+        if not assignment.confirm():
+            return False
+        if assignment.section_id is not None:
+            assignment.entries.set([entry for entry, _read in assignment.to_read])
+    return True

@@ -23,7 +23,7 @@ from accounts.policy import roles_required
 from playbook import reading
 from playbook.models import Entry, EntryFlag, FlagReason, ReadingAssignment, Section
 from playbook.permissions import can_assign_reading, can_resolve_flags
-from playbook.services import flag_raise, reading_assign
+from playbook.services import NotYetRead, flag_raise, reading_assign, reading_confirm
 
 # --- Flags ---------------------------------------------------------------------
 
@@ -228,7 +228,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def assignment_list(request: HttpRequest) -> HttpResponse:
     """A trainee's assigned reading; for a mentor, their trainees' and who finished on time."""
-    assignments = list(
+    assignments = reading.with_reading(
         ReadingAssignment.objects.visible_to(request.user)
         .current()
         .select_related("trainee", "section", "assigned_by")
@@ -250,12 +250,27 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def assignment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """The trainee confirms "read and understood"; nobody confirms for them (404)."""
-    assignment = get_object_or_404(ReadingAssignment.objects.filter(trainee=request.user), pk=pk)
+    assignment = get_object_or_404(
+        ReadingAssignment.objects.filter(trainee=request.user).prefetch_related("entries"), pk=pk
+    )
     if assignment.withdrawn_at is not None:
         messages.info(request, _("Your mentor has withdrawn this reading."))
         return redirect("playbook:assignments")
-    assignment.confirm()
-    messages.success(request, _("Confirmed: read and understood."))
+    try:
+        confirmed = reading_confirm(assignment)
+    except NotYetRead as not_read:
+        messages.error(
+            request,
+            _("Open each entry before confirming: %(unread)d of %(total)d not read yet.")
+            % {"unread": not_read.unread, "total": not_read.total},
+        )
+    else:
+        if confirmed:
+            messages.success(request, _("Confirmed: read and understood."))
+        elif assignment.withdrawn_at is not None:
+            messages.info(request, _("Your mentor has withdrawn this reading."))
+        else:
+            messages.info(request, _("This reading is already confirmed."))
     return redirect("playbook:assignments")
 
 

@@ -152,11 +152,51 @@ def test_a_mentor_assigns_a_section_and_the_trainee_confirms_it(
 
     home = trainee_client.get(reverse("home")).content.decode()
     assert f'data-assignment="{assignment.pk}"' in home
-    trainee_client.post(reverse("playbook:assignment_confirm", kwargs={"pk": assignment.pk}))
+    assert "已读 0 / 3" in home and "已读并理解" not in home
+    confirm = reverse("playbook:assignment_confirm", kwargs={"pk": assignment.pk})
+
+    # "Read and understood" before reading is refused, and says how much is left.
+    trainee_client.get(entries[0].get_absolute_url())
+    response = trainee_client.post(confirm, follow=True)
+    assert "请先逐条打开阅读再确认：3 条中还有 2 条未读。" in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.confirmed_at is None
+
+    # The section grows while the reading is open: the new entry is asked for too.
+    added = make_entry("新增的问？", section=section)
+    for entry in entries[1:]:
+        trainee_client.get(entry.get_absolute_url())
+    page = trainee_client.get(reverse("playbook:assignments")).content.decode()
+    assert "已读 3 / 4" in page and "新增的问？" in page
+    trainee_client.post(confirm)
+    assert ReadingAssignment.objects.get().confirmed_at is None
+
+    trainee_client.get(added.get_absolute_url())
+    trainee_client.post(confirm)
     assignment.refresh_from_db()
     assert assignment.confirmed_at is not None and assignment.on_time
+    assert set(assignment.entries.all()) == {*entries, added}  # what was confirmed
     html = supervisor_client.get(reverse("playbook:assignments")).content.decode()
     assert 'data-state="on-time"' in html
+
+
+def test_an_entry_revised_after_it_was_read_is_read_again_before_confirming(people, trainee_client):
+    entry = make_entry("门卫不让进怎么办？")
+    assignment = reading_assign(
+        trainee=people.trainee,
+        by=people.supervisor,
+        due_on=timezone.localdate() + timedelta(days=2),
+        entries=[entry],
+    )
+    trainee_client.get(entry.get_absolute_url())
+    Entry.objects.filter(pk=entry.pk).update(revised_at=timezone.now() + timedelta(seconds=1))
+    confirm = reverse("playbook:assignment_confirm", kwargs={"pk": assignment.pk})
+
+    response = trainee_client.post(confirm, follow=True)
+
+    assert "1 条中还有 1 条未读" in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.confirmed_at is None
 
 
 def test_only_the_mentor_assigns_and_never_in_the_past(people, supervisor, client_for_other):
@@ -303,4 +343,5 @@ def test_team_pages_queries_are_constant(
     assert counts == EXPECTED_TEAM_QUERIES
 
 
-EXPECTED_TEAM_QUERIES = [6, 6, 6]  # incl. the complaints and flags navigation counts
+# incl. the complaints and flags navigation counts, and the assigned entries' reading records
+EXPECTED_TEAM_QUERIES = [6, 7, 6]
