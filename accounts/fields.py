@@ -3,6 +3,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+TOO_LARGE = _("That amount is too large to be right.")
+
+
+class PlausibleAmounts:
+    """A form whose amounts, typed with too many digits, are "too large to be right", not
+    Django's count of digits (确认总共不超过 14 个数字.). `too_large` names a field's own
+    message where it has one."""
+
+    too_large: dict = {}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DecimalField):
+                message = self.too_large.get(name, TOO_LARGE)
+                field.error_messages["max_digits"] = message
+                field.error_messages["max_whole_digits"] = message
 
 
 class ChoicesById(forms.ModelMultipleChoiceField):

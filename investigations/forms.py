@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dates import implausible
+from accounts.fields import PlausibleAmounts
 from accounts.once import OnceFormMixin
 from investigations import evidence, rules
 from investigations.models import (
@@ -53,9 +54,6 @@ def _yes_no(label) -> forms.NullBooleanField:
     return forms.NullBooleanField(label=label, widget=YesNoSelect, required=False)
 
 
-TOO_LARGE = _("That amount is too large to be right.")
-
-
 def _a_day_past(day: date | None) -> date | None:
     """A day something was done: not ahead, and not a slip of the year (0001)."""
     if day is not None and day > timezone.localdate():
@@ -65,17 +63,11 @@ def _a_day_past(day: date | None) -> date | None:
     return day
 
 
-class RefusesComputedFields:
+class RefusesComputedFields(PlausibleAmounts):
     """Bad input (issue 8): net assets typed where they are computed get a clear message;
     absurd amounts get the domain's message, not a count of digits."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if isinstance(field, forms.DecimalField):
-                message = AMOUNT_TOO_LARGE if name == "amount" else TOO_LARGE
-                field.error_messages["max_digits"] = message
-                field.error_messages["max_whole_digits"] = message
+    too_large = {"amount": AMOUNT_TOO_LARGE}
 
     def clean(self):
         cleaned = super().clean()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.dates import implausible
 from accounts.fields import ChoicesById
 from accounts.models import Role
 from accounts.once import AlreadySubmitted, OnceFormMixin, already_submitted, submitted_once
@@ -165,7 +166,9 @@ class AssignmentForm(OnceFormMixin, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     due_on = forms.DateField(
-        label=gettext_lazy("Read by"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Read by"),
+        # A date input takes ISO dates only: the Chinese format (2026/12/08) would draw blank.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, mentor, **kwargs) -> None:
@@ -183,6 +186,8 @@ class AssignmentForm(OnceFormMixin, forms.Form):
         due_on = self.cleaned_data["due_on"]
         if due_on < timezone.localdate():
             raise forms.ValidationError(_("The due date cannot be in the past."))
+        if problem := implausible(due_on):
+            raise forms.ValidationError(problem)
         return due_on
 
     def clean(self):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.dates import implausible
-from accounts.fields import ChoicesById
+from accounts.fields import ChoicesById, PlausibleAmounts
 from accounts.models import Role, User
 from accounts.once import OnceFormMixin
 from accounts.policy import visible_people
@@ -90,7 +90,7 @@ class ReferrerChoice(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class ProspectForm(OnceFormMixin, forms.ModelForm):
+class ProspectForm(OnceFormMixin, PlausibleAmounts, forms.ModelForm):
     """A prospect's details. Possible duplicates in the branch stop the save until confirmed."""
 
     confirm_duplicate = forms.BooleanField(
@@ -378,7 +378,7 @@ def consultable_colleagues(user: User, named: str = ""):
     )
 
 
-class HospitalityForm(OnceFormMixin, forms.ModelForm):
+class HospitalityForm(OnceFormMixin, PlausibleAmounts, forms.ModelForm):
     prefix = "hospitality"
 
     class Meta:
@@ -712,7 +712,7 @@ class PromiseDeclineForm(forms.Form):
         return cleaned
 
 
-class CreditJudgmentForm(forms.ModelForm):
+class CreditJudgmentForm(PlausibleAmounts, forms.ModelForm):
     """Handbook §1: what the client asks for against what the manager judges reasonable."""
 
     prefix = "credit"
@@ -731,7 +731,7 @@ class CompetingOfferForm(forms.ModelForm):
         widgets = {"learned_on": DATE_INPUT}
 
     def clean_learned_on(self):
-        learned_on = self.cleaned_data["learned_on"]
+        learned_on = meant(self.cleaned_data["learned_on"])
         not_in_future(learned_on, _("Record what you learned once you learned it."))
         return learned_on
 

@@ -166,10 +166,31 @@ def _csv_rows(text: str) -> tuple[list[list[str]], dict[int, str]]:
                     "and upload again."
                 ) % {"line": opened_on, "last": reader.line_num}
             rows.append([unsafe_text(cell) for cell in row])
-            starts_on = reader.line_num + 1
+            last_starts_on, starts_on = starts_on, reader.line_num + 1
     except csv.Error as error:
         raise ImportFileError(_csv_error(error, starts_on)) from None
+    if rows and len(rows) not in unclosed and _ends_inside_quotes(text, last_starts_on, delimiter):
+        unclosed[len(rows)] = _(
+            'Line %(line)s of the file: the quote (") that opens a cell there is never '
+            "closed, so everything after it was read into that one cell. Close or remove the "
+            "quote and upload again."
+        ) % {"line": last_starts_on}
     return rows, unclosed
+
+
+def _ends_inside_quotes(text: str, starts_on: int, delimiter: str) -> bool:
+    """Whether the file ends inside a quoted cell of its last record, which starts on line
+    `starts_on`: the lenient reader takes all that is left as the cell's text (a merchant
+    named "未闭合引号,139…,1"), the strict one refuses it."""
+    last_record = "\n".join(LINE_BREAK.split(text)[starts_on - 1 :])
+    try:
+        for _row in csv.reader(
+            io.StringIO(last_record, newline=""), delimiter=delimiter, strict=True
+        ):
+            pass
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
 
 
 def _swallowing_cell(row: list[str], delimiter: str, starts_on: int) -> int | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, Count, F, Q, When
 from django.db.models.signals import post_delete, pre_save
@@ -55,6 +55,7 @@ def validate_phone(value: str) -> None:
         raise ValidationError(PHONE_INVALID, code="invalid_phone")
 
 
+MERCHANTS_MAX = 1_000_000
 NOT_NEGATIVE = MinValueValidator(Decimal("0"), _("The amount cannot be negative."))
 
 
@@ -136,7 +137,14 @@ class Territory(models.Model):
     )
     merchant_count = models.PositiveIntegerField(
         _("estimated merchants"),
-        validators=[MinValueValidator(1, _("A territory has at least one merchant."))],
+        validators=[
+            MinValueValidator(1, _("A territory has at least one merchant.")),
+            # A market, a mall or a street: a million merchants is a slip of the keyboard.
+            MaxValueValidator(
+                MERCHANTS_MAX,
+                _("More than %(limit_value)s merchants in one territory cannot be right."),
+            ),
+        ],
         help_text=_("How many merchants the territory holds, roughly."),
     )
     managers = models.ManyToManyField(

@@ -345,3 +345,21 @@ def test_team_pages_queries_are_constant(
 
 # incl. the complaints and flags navigation counts, and the assigned entries' reading records
 EXPECTED_TEAM_QUERIES = [6, 7, 6]
+
+
+def test_the_due_date_is_offered_a_week_ahead_in_the_date_inputs_format(supervisor_client):
+    page = supervisor_client.get(reverse("playbook:assignment_create")).content.decode()
+    week = (timezone.localdate() + timedelta(days=7)).isoformat()
+    assert f'name="due_on" value="{week}"' in page  # 2026/12/08 would draw an empty box
+
+
+def test_a_due_date_in_year_9999_is_refused(people, supervisor_client):
+    section = make_section()
+    make_entry(section=section)
+    response = supervisor_client.post(
+        reverse("playbook:assignment_create"),
+        {"trainee": people.trainee.pk, "section": section.pk, "due_on": "9999-12-31"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["due_on"][0].startswith("请检查年份：日期晚于")
+    assert not ReadingAssignment.objects.exists()

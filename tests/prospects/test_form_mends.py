@@ -257,3 +257,52 @@ def test_the_referrer_search_shrugs_off_huge_ids(people):
     )
     assert response.status_code == 200
     assert 'value="" checked' in response.content.decode()
+
+
+# --- 3. Bad input gets the domain's words ------------------------------------------------
+
+
+def test_an_amount_with_too_many_digits_is_too_large_not_a_count_of_digits(people):
+    client = make_prospect(people.owner)
+    response = client_for(people.owner).post(
+        reverse("prospects:client_credit", args=[client.pk]),
+        {"credit-credit_requested": "1e20", "credit-credit_reasonable": "100"},
+    )
+    assert response.context["credit_form"].errors["credit_requested"] == ["金额过大，不可能正确。"]
+    edit = client_for(people.owner).post(
+        reverse("prospects:edit", args=[client.pk]), prospect_data(client, monthly_sales=HUGE)
+    )
+    assert edit.context["form"].errors["monthly_sales"] == ["金额过大，不可能正确。"]
+
+
+def test_a_competing_offer_learned_in_year_one_is_refused(people):
+    client = make_prospect(people.owner, stage="client")
+    response = client_for(people.owner).post(
+        reverse("prospects:client_credit", args=[client.pk]),
+        {"offer-bank": "某商业银行", "offer-offer": "授信100万", "offer-learned_on": "0001-01-01"},
+    )
+    assert response.context["offer_form"].errors["learned_on"] == [
+        "请检查年份：日期早于 2000-01-01。"
+    ]
+    assert not client.competing_offers.exists()
+
+
+def test_a_territory_of_billions_of_merchants_is_refused_beside_the_field(people):
+    territory = make_territory(branch=people.supervisor.branch, managers=[people.owner])
+    data = territory_data(territory, [people.owner]) | {"merchant_count": "2147483648"}
+    response = client_for(people.supervisor).post(
+        reverse("prospects:territory_edit", args=[territory.pk]), data
+    )
+    assert response.context["form"].errors["merchant_count"] == [
+        "一个片区超过 1000000 户商户，不可能正确。"
+    ]
+    territory.refresh_from_db()
+    assert territory.merchant_count != 2147483648
+
+
+def test_a_nul_byte_is_named_as_such(people):
+    client = make_prospect(people.owner)
+    response = client_for(people.owner).post(
+        reverse("prospects:edit", args=[client.pk]), prospect_data(client, name="鑫源\x00商行")
+    )
+    assert response.context["form"].errors["name"] == ["不能包含空字符（NUL）。"]

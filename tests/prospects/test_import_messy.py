@@ -312,6 +312,28 @@ def test_a_quote_never_closed_in_the_header_refuses_the_file(manager_client, ter
     assert not ImportBatch.objects.exists()
 
 
+def test_a_quote_never_closed_on_the_last_line_makes_that_row_bad(manager_client, territory):
+    """At the end of the file the lenient reader took '未闭合引号,13911112235,1' as a
+    merchant's name, with no phone, and imported it without a word."""
+    data = ('商户名称,电话,序号\n正常商户,13911112234,1\n"未闭合引号,13911112235,2\n').encode()
+    batch = uploaded(manager_client, territory, data)
+    preview = manager_client.get(batch.get_absolute_url()).context["preview"]
+    assert [row.number for row in preview.bad_rows] == [3]
+    assert preview.bad_rows[0].errors == [
+        '文件第 3 行：该行某个单元格开头的引号（"）始终没有闭合，其后的全部内容都被读进了这一个单元格。'
+        "请闭合或删去该引号后重新上传。"
+    ]
+    assert [row.values["name"] for row in preview.ready_rows] == ["正常商户"]
+
+
+def test_a_quote_closed_on_the_last_line_is_a_cell(manager_client, territory):
+    data = '商户名称,电话,地址\n正常商户,13911112234,"A区\n12号"'.encode()
+    batch = uploaded(manager_client, territory, data)
+    preview = manager_client.get(batch.get_absolute_url()).context["preview"]
+    assert preview.bad_rows == []
+    assert [row.values["address"] for row in preview.ready_rows] == ["A区\n12号"]
+
+
 def test_a_quoted_address_on_two_lines_is_one_cell_and_imports(manager_client, territory):
     data = (
         "商户名称,电话,地址\n"
