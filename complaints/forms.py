@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from accounts.once import OnceFormMixin
+from accounts.models import Role, User
+from accounts.once import TOKEN_FIELD, OnceFormMixin
 from accounts.policy import CASEWORK_ROLES, visible_people
 from complaints import rules
 from complaints.models import Case, ContactMethod, FeedbackContact
@@ -48,8 +51,19 @@ class CaseForm(OnceFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["prospect"].queryset = Prospect.objects.visible_to(user).order_by("name")
         self.fields["prospect"].required = False
-        # Whom this person may give the case to: themselves, or their team.
-        self.fields["handler"].queryset = visible_people(user).filter(role__in=CASEWORK_ROLES)
+        self.user = user
+        # Whom this person may give the case to: themselves, or their team; for a complaint
+        # about themselves, also whoever decides on their work.
+        handlers = visible_people(user).filter(role__in=CASEWORK_ROLES)
+        self.only_about_you: set[int] = set()
+        if "about" in self.fields and not self.instance.pk:
+            deciding = _deciding_on_work_of(user).exclude(pk__in=handlers.values("pk"))
+            self.only_about_you = set(deciding.values_list("pk", flat=True))
+            handlers = User.objects.filter(
+                Q(pk__in=handlers.values("pk")) | Q(pk__in=self.only_about_you)
+            )
+            self.fields["handler"].label_from_instance = self._handler_label
+        self.fields["handler"].queryset = handlers
         if "about" in self.fields:
             self.fields["about"].queryset = User.objects.filter(is_active=True).order_by("username")
         # Empty choices say what they mean, never Django's dashes.
@@ -75,6 +89,11 @@ class CaseForm(OnceFormMixin, forms.ModelForm):
             # A new handler goes through reassignment (a supervisor's decision, recorded).
             del self.fields["handler"]
 
+    def _handler_label(self, person: User) -> str:
+        if person.pk in self.only_about_you:
+            return _("%(name)s (for a complaint about you)") % {"name": person}
+        return str(person)
+
     def clean_received_at(self):
         received = self.cleaned_data.get("received_at")
         stored = self.instance.received_at if self.instance.pk else None
@@ -98,7 +117,26 @@ class CaseForm(OnceFormMixin, forms.ModelForm):
             self.add_error(
                 field, _("Nobody handles a complaint about themselves: choose someone else.")
             )
+        elif (
+            handler is not None
+            and handler.pk in self.only_about_you
+            and (about is None or about.pk != self.user.pk)
+        ):
+            self.add_error(
+                "handler",
+                _("%(name)s is offered only for a complaint about you.") % {"name": handler},
+            )
         return cleaned
+
+
+def _deciding_on_work_of(person: User):
+    """Who handles a complaint about `person` when `person` records it: whoever decides on
+    their work (accounts.policy.decides_on_work_of) — their supervisor, or with no active
+    one, the administrators."""
+    supervisor = User.objects.filter(pk=person.supervisor_id, is_active=True)
+    if person.supervisor_id and supervisor.exists():
+        return supervisor
+    return User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).exclude(pk=person.pk)
 
 
 class QuestionForm(CaseForm):
@@ -124,11 +162,31 @@ class QuestionForm(CaseForm):
 NOW_IF_EMPTY = _("Leave empty for the time you save.")
 
 
-class StepForm(forms.Form):
+class StepForm(OnceFormMixin, forms.Form):
+    """A step, closing, reopening or extension: its time and note. A double click records
+    it once (the one-time token)."""
+
     at = forms.DateTimeField(
         label=_("time"), widget=DATETIME_INPUT, required=False, help_text=NOW_IF_EMPTY
     )
     note = forms.CharField(label=_("note"), widget=SHORT_TEXT, required=False, max_length=2000)
+
+    def changes(self) -> dict[str, Any]:
+        """What the action records on the case beyond its time and note (Case.apply)."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in {"at", "note", TOKEN_FIELD}
+        }
+
+    def typed(self) -> str:
+        """What the person typed, to show them again when the action is refused."""
+        return "\n".join(
+            str(self.data.get(name, "")).strip()
+            for name in self.fields
+            if isinstance(self.fields[name].widget, forms.Textarea)
+            and str(self.data.get(name, "")).strip()
+        )
 
 
 class ConvertForm(StepForm):
@@ -139,6 +197,18 @@ class ConvertForm(StepForm):
 
 class ReasonForm(StepForm):
     note = forms.CharField(label=_("reason"), widget=SHORT_TEXT, max_length=2000)
+
+
+class ExtendForm(ReasonForm):
+    # The regulator: the reason for an extension is told to the client.
+    told_by = forms.ChoiceField(
+        label=_("how the client was told the reason"),
+        choices=[("", _("Not yet: I will tell them and log it")), *ContactMethod.choices],
+        required=False,
+        help_text=_("Told already: it is logged in the feedback log, as a contact."),
+    )
+
+    field_order = ["note", "told_by", "at"]
 
 
 class CloseForm(StepForm):
@@ -184,7 +254,7 @@ class ContactForm(OnceFormMixin, forms.ModelForm):
         self.fields["method"].initial = ContactMethod.PHONE
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(OnceFormMixin, forms.Form):
     handler = forms.ModelChoiceField(label=_("new handler"), queryset=User.objects.none())
 
     def __init__(self, *args, user: User, case: Case, **kwargs) -> None:

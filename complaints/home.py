@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -156,24 +156,72 @@ def promise_broken_actions(promise, user) -> list[Action]:
 
 
 def _following_clients(
-    prospect_ids: list[int], from_person, to
+    prospect_ids: list[int], from_person, to, by=None
 ) -> tuple[QuerySet[Case], QuerySet[Case]]:
     """The open cases of these clients that `from_person` handles, as a handover to `to`
-    splits them: those that follow the clients, and those about `to`, which stay (nobody
-    handles a complaint about themselves: CaseQuerySet.handleable_by). The preview counts
-    them and the handover moves them, so both say the same."""
+    decided by `by` splits them: those that follow the clients, and those that stay
+    (CaseQuerySet.movable_in_handover: none about `to`, nor about whoever decides on
+    `from_person`'s work). The preview counts them and the handover moves them, so both
+    say the same."""
     theirs = Case.objects.open().filter(prospect__in=prospect_ids, handler=from_person)
-    following = theirs.handleable_by(to)
+    following = theirs.movable_in_handover(from_person=from_person, to=to, by=by)
     return following, theirs.exclude(pk__in=following.values("pk"))
+
+
+def _staying(staying: QuerySet[Case], from_person, to, *, decided: bool) -> list[str]:
+    """What stays with `from_person`, in sentences (one COUNT query, whatever the number):
+    the cases about `to`, then those about whoever decides on `from_person`'s work (they
+    are not named: nobody is shown a complaint about themselves)."""
+    counts = staying.aggregate(
+        about_to=Count("pk", filter=Q(about=to)), other=Count("pk", filter=~Q(about=to))
+    )
+    names = {"to": to, "from": from_person}
+    said: list[str] = []
+    if count := counts["about_to"]:
+        if decided:
+            sentence = ngettext(
+                "%(count)s open complaint is about %(to)s and stays with %(from)s: "
+                "choose another handler for it.",
+                "%(count)s open complaints are about %(to)s and stay with %(from)s: "
+                "choose another handler for them.",
+                count,
+            )
+        else:
+            sentence = ngettext(
+                "%(count)s open complaint is about %(to)s and will stay with %(from)s: "
+                "choose another handler for it.",
+                "%(count)s open complaints are about %(to)s and will stay with %(from)s: "
+                "choose another handler for them.",
+                count,
+            )
+        said.append(sentence % {"count": count, **names})
+    if count := counts["other"]:
+        if decided:
+            sentence = ngettext(
+                "%(count)s open complaint is about someone who decides on %(from)s's work "
+                "and stays with %(from)s: an administrator chooses its handler.",
+                "%(count)s open complaints are about someone who decides on %(from)s's work "
+                "and stay with %(from)s: an administrator chooses their handlers.",
+                count,
+            )
+        else:
+            sentence = ngettext(
+                "%(count)s open complaint is about someone who decides on %(from)s's work "
+                "and will stay with %(from)s: an administrator chooses its handler.",
+                "%(count)s open complaints are about someone who decides on %(from)s's work "
+                "and will stay with %(from)s: an administrator chooses their handlers.",
+                count,
+            )
+        said.append(sentence % {"count": count, **names})
+    return said
 
 
 def prospects_to_hand_over(prospect_ids: list[int], from_person, to) -> list[str]:
     """How many of the person's open cases would follow the clients, and how many would
     stay (a COUNT each, whatever the number)."""
     following, staying = _following_clients(prospect_ids, from_person, to)
-    moving, stays = following.count(), staying.count()
     said: list[str] = []
-    if moving:
+    if moving := following.count():
         said.append(
             ngettext(
                 "%(count)s open complaint or question will follow its client.",
@@ -182,30 +230,20 @@ def prospects_to_hand_over(prospect_ids: list[int], from_person, to) -> list[str
             )
             % {"count": moving}
         )
-    if stays:
-        said.append(
-            ngettext(
-                "%(count)s open complaint is about %(to)s and will stay with %(from)s: "
-                "choose another handler for it.",
-                "%(count)s open complaints are about %(to)s and will stay with %(from)s: "
-                "choose another handler for them.",
-                stays,
-            )
-            % {"count": stays, "to": to, "from": from_person}
-        )
-    return said
+    return said + _staying(staying, from_person, to, decided=False)
 
 
 def prospects_handed_over(prospect_ids: list[int], from_person, to, by, reason: str) -> list[str]:
     """The open cases of these clients that the person leaving handles follow the clients
     to `to`, each with its "handler changed" step by `by`, who decided the handover, saying
-    why (`reason`). Their daily clock runs on from the last contact. A case about `to`
-    stays where it is (nobody handles a complaint about themselves): the message says so,
-    for someone else to take it."""
-    following, staying = _following_clients(prospect_ids, from_person, to)
+    why (`reason`). Their daily clock runs on from the last contact. A case about `to` or
+    about whoever decides on the person's work stays where it is (nobody handles, nor
+    decides who handles, a complaint about themselves): the message says so, for someone
+    else to take it."""
+    following, staying = _following_clients(prospect_ids, from_person, to, by)
     # Locked in one order, so two handovers touching the same cases wait for each other.
     moving = list(following.select_for_update(no_key=True).order_by("pk"))
-    stays = staying.count()
+    stays = _staying(staying, from_person, to, decided=True)
     names = {"to": to, "from": from_person, "reason": reason}
     if reason:
         note = gettext("%(to)s: their client was handed over from %(from)s (%(reason)s).") % names
@@ -223,15 +261,4 @@ def prospects_handed_over(prospect_ids: list[int], from_person, to, by, reason: 
             )
             % {"count": len(moving)}
         )
-    if stays:
-        said.append(
-            ngettext(
-                "%(count)s open complaint is about %(to)s and stays with %(from)s: "
-                "choose another handler for it.",
-                "%(count)s open complaints are about %(to)s and stay with %(from)s: "
-                "choose another handler for them.",
-                stays,
-            )
-            % {"count": stays, "to": to, "from": from_person}
-        )
-    return said
+    return said + stays

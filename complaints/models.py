@@ -8,7 +8,7 @@ Every change of status goes through `Case.apply` and the one transition table.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,12 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dates import implausible
+from accounts.models import Role, User
 from accounts.policy import CASEWORK_ROLES, OwnedQuerySet
 from complaints import rules
 from prospects.models import validate_phone
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 class Kind(models.TextChoices):
@@ -117,6 +115,10 @@ STEPS: tuple[tuple[str, str], ...] = (
     (Status.EXCEED, Action.EXCEED),
 )
 STEP_ACTIONS = frozenset(action for _status, action in STEPS)
+# Steps that are themselves the client hearing from us, as a logged contact is (handbook §3:
+# the daily feedback): a solution agreed and the apology are done with the client; a reopened
+# case is news to them; a question turned into a complaint is the complaint's receipt.
+HEARD_FROM_US = frozenset({Action.AGREE, Action.EXCEED, Action.REOPEN, Action.CONVERT})
 # What moves a case along, from its receipt: each is dated no earlier than the one before.
 SEQUENCE = frozenset(
     {Action.RECEIVE, *(action for action, (_from, after) in TRANSITIONS.items() if after)}
@@ -159,6 +161,19 @@ class CaseQuerySet(OwnedQuerySet):
     def handleable_by(self, person: User):
         """`rules.can_handle` in SQL: the cases `person` may handle, none about them."""
         return self.exclude(about=person)
+
+    def movable_in_handover(self, *, from_person: User, to: User, by: User | None = None):
+        """What a handover of `from_person`'s clients to `to` may move: no case about `to`
+        (handleable_by), nor about anyone who decides on `from_person`'s work — their
+        supervisor, an administrator (accounts.policy.decides_on_work_of) — for one of them
+        decides the handover (`by`, when known), and nobody decides who handles a complaint
+        about themselves. The preview, which is not told who decides, counts the same."""
+        deciding = Q(role=Role.ADMINISTRATOR)
+        for person_id in (from_person.supervisor_id, by.pk if by else None):
+            if person_id is not None:
+                deciding |= Q(pk=person_id)
+        # A subquery, not a join: the handover locks the rows it reads.
+        return self.handleable_by(to).exclude(about__in=User.objects.filter(deciding).values("pk"))
 
     def finished(self):
         return self.filter(status__in=FINISHED)
@@ -376,6 +391,11 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status not in FINISHED
 
+    @property
+    def can_be_extended(self) -> bool:
+        """An open complaint not yet extended twice (who may approve is Case.extend's)."""
+        return self.is_complaint and self.is_open and self.extensions < rules.MAX_EXTENSIONS
+
     def badge(self, now: datetime | None = None) -> str | None:
         if not self.is_open:
             return None
@@ -491,20 +511,27 @@ class Case(models.Model):
                 self.status = after
             if action == Action.CONVERT:
                 self.kind = Kind.COMPLAINT
-                # The regulator's clock starts when the complaint is received: now. Receiving
-                # it is hearing from the client, so the daily clock starts there too.
+                # The regulator's clock starts when the complaint is received: now.
                 self.received_at = at
-                self.last_contact_at = max(self.last_contact_at, at)
             if action == Action.CLOSE or action == Action.ANSWER:
                 self.closed_at = at
             if action == Action.REOPEN:
                 self.closed_at = None
-                # A reopened case is news to the client: today counts as a contact.
-                self.last_contact_at = max(self.last_contact_at, at)
+            if action in HEARD_FROM_US:
+                self.client_heard_from_us(at)
             self.save()
             return CaseEvent.objects.create(
                 case=self, action=action, at=at, note=note.strip(), by=by
             )
+
+    def client_heard_from_us(self, at: datetime) -> None:
+        """The client heard from us at `at` (a logged contact, or a step done with them):
+        the daily clock restarts from then, never going back, and the reminders of that day
+        and before are answered, for everyone reminded. The caller saves the case."""
+        self.last_contact_at = max(self.last_contact_at, at)
+        Reminder.objects.filter(
+            case=self, read_at__isnull=True, day__lte=rules.bank_day(at)
+        ).update(read_at=timezone.now())
 
     def _lock(self) -> None:
         """Lock the case's row until the transaction ends, and read it afresh. A no-key
@@ -524,6 +551,18 @@ class Case(models.Model):
             if self.extensions >= rules.MAX_EXTENSIONS:
                 raise ValidationError(
                     {"note": _("A complaint can be extended twice at most (to 60 days).")}
+                )
+            # The regulator extends a period still running: once the decision is late, an
+            # extension would only hide that it is.
+            if rules.resolution_late(self.decide_by, rules.bank_day(at or timezone.now())):
+                raise ValidationError(
+                    {
+                        "note": _(
+                            "The decision was due by %(day)s: a deadline that has passed "
+                            "cannot be extended."
+                        )
+                        % {"day": self.decide_by.isoformat()}
+                    }
                 )
             if self.extensions == 1 and not rules.can_approve_second_extension(
                 by, handler=self.handler, about_id=self.about_id
@@ -548,6 +587,8 @@ class Case(models.Model):
             if not rules.can_handle(to, about_id=self.about_id):
                 refusal = _("Nobody handles a complaint about themselves: choose someone else.")
                 raise ValidationError({"handler": refusal})
+            if self.about_id == by.pk:
+                raise ValidationError(_("Nobody decides who handles a complaint about themselves."))
             return self.apply(Action.REASSIGN, by=by, note=note or str(to), changes={"handler": to})
 
     @property

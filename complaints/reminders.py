@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.middleware import preferred_language
 from accounts.models import Role, User
 from complaints import rules
 from complaints.models import Case, Reminder, ReminderEmail
@@ -166,7 +167,8 @@ def _listed(low: int, high: int, run: str) -> list[tuple]:
     )
     sql = f"""
         SELECT mine.person_id, person.email, person.last_name, person.first_name,
-               person.username, mine.case_id, mine.reason, c.client_name, p.name, c.points
+               person.username, person.language,
+               mine.case_id, mine.reason, c.client_name, p.name, c.points
         FROM (
             SELECT r.person_id, r.case_id, r.reason,
                    ROW_NUMBER() OVER (
@@ -214,12 +216,13 @@ def sweep(now: datetime, *, base_url: str = "") -> SweepReport:
     if not totals:
         return report
 
-    people: dict[int, tuple[str, str]] = {}  # person id: (address, name)
+    people: dict[int, tuple[str, str, str]] = {}  # person id: (address, name, language)
     lines: dict[int, list[tuple[int, str, str, str]]] = defaultdict(list)
     for row in _listed(low, high, run):
-        person_id, address, last, first, username = row[:5]
-        case_id, reason, client, prospect, points = row[5:]
-        people[person_id] = (address, f"{last}{first}" or username)
+        person_id, address, last, first, username, language = row[:6]
+        case_id, reason, client, prospect, points = row[6:]
+        # Each email in its reader's language: their choice, else the bank's.
+        people[person_id] = (address, f"{last}{first}" or username, language)
         lines[person_id].append((case_id, reason, prospect or client, points))
 
     # The case URL without a reverse() per line.
@@ -227,17 +230,19 @@ def sweep(now: datetime, *, base_url: str = "") -> SweepReport:
     sent: list[int] = []
     failed: dict[int, str] = {}
     mail = get_connection(fail_silently=False)
-    with translation.override(settings.LANGUAGE_CODE):
-        for person_id, (address, _name) in people.items():
-            if not address:
+    for person_id, (address, _name, language) in people.items():
+        if not address:
+            with translation.override(settings.LANGUAGE_CODE):
                 failed[person_id] = _("no email address")
-                continue
-            try:
-                mail.send_messages([_email(address, lines[person_id], totals[person_id], detail)])
-            except Exception as error:
-                failed[person_id] = f"{type(error).__name__}: {error}"[:300]
-            else:
-                sent.append(person_id)
+            continue
+        try:
+            with translation.override(preferred_language(chosen=language, cookie=None)):
+                email = _email(address, lines[person_id], totals[person_id], detail)
+            mail.send_messages([email])
+        except Exception as error:
+            failed[person_id] = f"{type(error).__name__}: {error}"[:300]
+        else:
+            sent.append(person_id)
     try:
         mail.close()
     except Exception as error:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from complaints import rules
@@ -79,9 +80,28 @@ def contact_log(
     contact = FeedbackContact.objects.create(
         case=case, by=by, said=said.strip(), method=method, progress=progress, at=at
     )
+    before = locked.last_contact_at
+    locked.client_heard_from_us(at)
     # Saved through the model, so the change has its history row.
-    if locked.last_contact_at < at:
-        locked.last_contact_at = at
+    if locked.last_contact_at != before:
         locked.save(update_fields=["last_contact_at"])
     case.last_contact_at = locked.last_contact_at
     return contact
+
+
+@transaction.atomic
+def extension_record(
+    *, case: Case, by: User, reason: str, at: datetime | None = None, told_by: str = ""
+) -> CaseEvent:
+    """Extend the decision deadline (Case.extend). The regulator has the reason told to the
+    client: when it has been (`told_by`, how), that is a contact in the feedback log, with
+    the reason and the new deadline."""
+    event = case.extend(by=by, reason=reason, at=at)
+    if told_by:
+        said = _("Told the client the decision is due by %(day)s: %(reason)s") % {
+            "day": case.decide_by.isoformat(),
+            "reason": event.note,
+        }
+        said = Truncator(said).chars(FeedbackContact._meta.get_field("said").max_length)
+        contact_log(case=case, by=by, said=said, method=told_by, progress=False, at=event.at)
+    return event

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -28,13 +27,14 @@ from complaints.forms import (
     CloseForm,
     ContactForm,
     ConvertForm,
+    ExtendForm,
     QuestionForm,
     ReasonForm,
     ReassignForm,
     StepForm,
 )
-from complaints.models import STEP_ACTIONS, Action, Case, Kind, Reminder
-from complaints.services import case_correct, case_record, contact_log
+from complaints.models import REQUIRED, STEP_ACTIONS, Action, Case, Kind, Reminder
+from complaints.services import case_correct, case_record, contact_log, extension_record
 from prospects.models import Promise, Prospect
 
 PAGE_SIZE = 25
@@ -142,19 +142,42 @@ def case_create(request: HtmxHttpRequest, kind: str = Kind.COMPLAINT) -> HttpRes
         try:
             with submitted_once(form, by=request.user) as submission:
                 case_record(case=case, by=request.user)
-                submission.url = case.get_absolute_url()
+                submission.url = _page_after_saving(request, case)
         except AlreadySubmitted as duplicate:
             return already_submitted(request, duplicate.url or reverse("complaints:list"))
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
-            messages.success(request, _("Recorded."))
-            return redirect(case)
+            return _saved(request, case, submission.url, _("Recorded."))
     return TemplateResponse(
         request,
         "complaints/case_form.html",
         {"form": form, "kind": kind, "promise_pk": promise_pk},
     )
+
+
+def _page_after_saving(request: HtmxHttpRequest, case: Case) -> str:
+    """The case's page, or the list when the person may not see what they saved."""
+    if _visible(request).filter(pk=case.pk).exists():
+        return case.get_absolute_url()
+    return reverse("complaints:list")
+
+
+def _saved(request: HtmxHttpRequest, case: Case, url: str, done: str) -> HttpResponse:
+    """Say it is saved, and show it (`url`, from _page_after_saving) — or, when it is about
+    the person, who may not see it (CaseQuerySet.hidden_from), say so and who handles it."""
+    if url == case.get_absolute_url() or case.about_id != request.user.pk:
+        messages.success(request, done)
+    else:
+        messages.success(
+            request,
+            _(
+                "%(done)s It is about you, so it leaves your lists: %(handler)s handles it, "
+                "and nobody sees a complaint about themselves."
+            )
+            % {"done": done, "handler": case.handler},
+        )
+    return redirect(url)
 
 
 @casework
@@ -165,8 +188,7 @@ def case_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = form_class(request.POST or None, instance=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         case_correct(form=form)
-        messages.success(request, _("Saved."))
-        return redirect(case)
+        return _saved(request, case, _page_after_saving(request, case), _("Saved."))
     return TemplateResponse(
         request, "complaints/case_form.html", {"form": form, "case": case, "kind": case.kind}
     )
@@ -189,6 +211,12 @@ def case_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _detail_context(request: HtmxHttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     return {
         "case": case,
+        # A new handler may not see the client's page (it is their former manager's): the
+        # case page then gives the name and phone, to call them, without the link.
+        "client_visible": bool(
+            case.prospect_id
+            and Prospect.objects.visible_to(request.user).filter(pk=case.prospect_id).exists()
+        ),
         "now": timezone.now(),
         "can_work": rules.can_work_on(request.user, handler=case.handler, about_id=case.about_id),
         "can_reassign": rules.can_reassign(
@@ -211,11 +239,22 @@ def case_step(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     form_class = {Action.ANSWER: AnswerForm, Action.CONVERT: ConvertForm}.get(action, StepForm)
     form = form_class(request.POST)
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        at, note = data.pop("at"), data.pop("note")
+        data = form.cleaned_data
         try:
-            case.apply(action, by=request.user, at=at, note=note, changes=data)
+            with submitted_once(form, by=request.user) as submission:
+                case.apply(
+                    action,
+                    by=request.user,
+                    at=data["at"],
+                    note=data["note"],
+                    changes=form.changes(),
+                )
+                submission.url = case.get_absolute_url()
+        except AlreadySubmitted as duplicate:
+            return already_submitted(request, duplicate.url or case.get_absolute_url())
         except ValidationError as error:
+            if not case.can(action):
+                return _moved_on(request, case, error, form)
             _errors_to_form(form, error)
         else:
             return redirect(case)
@@ -224,6 +263,18 @@ def case_step(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     return TemplateResponse(
         request, "complaints/case_detail.html", _detail_context(request, case, **{key: form})
     )
+
+
+def _moved_on(
+    request: HtmxHttpRequest, case: Case, refusal: ValidationError, form: StepForm
+) -> HttpResponse:
+    """The case moved on since the page was drawn (a double click, another tab, a
+    colleague): the form belongs to a step that is past, so it is not drawn again at the
+    next one. The case as it is now, saying why nothing was recorded, with what was typed."""
+    messages.error(request, " ".join(refusal.messages))
+    if typed := form.typed():
+        messages.info(request, _("What you wrote: %(text)s") % {"text": typed})
+    return redirect(case)
 
 
 @casework
@@ -275,15 +326,21 @@ def _action_page(
     form: Form,
     title: str,
     run: Any,
+    done: str = "",
 ) -> HttpResponse:
+    """A form of its own for closing, reopening, extending, reassigning: `run` records it,
+    once however often the form is sent (the one-time token); `done` says what was done."""
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
+            with submitted_once(form, by=request.user) as submission:
                 run(form.cleaned_data)
+                submission.url = case.get_absolute_url()
+        except AlreadySubmitted as duplicate:
+            return already_submitted(request, duplicate.url or case.get_absolute_url())
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
-            messages.success(request, _("Recorded."))
+            messages.success(request, done or _("Recorded."))
             return redirect(case)
     return TemplateResponse(
         request, "complaints/case_action.html", {"case": case, "form": form, "title": title}
@@ -294,12 +351,16 @@ def _action_page(
 @require_http_methods(["GET", "POST"])
 def case_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = _workable(request, pk)
+    # Reopened, it was closed before: what was recorded then is the start of the new closing.
+    closing = {name: getattr(case, name) for name in REQUIRED[Action.CLOSE]}
+    form = CloseForm(request.POST or None, initial=closing)
 
     def run(data: dict[str, Any]) -> None:
-        at, note = data.pop("at"), data.pop("note")
-        case.apply(Action.CLOSE, by=request.user, at=at, note=note, changes=data)
+        case.apply(
+            Action.CLOSE, by=request.user, at=data["at"], note=data["note"], changes=form.changes()
+        )
 
-    return _action_page(request, case, CloseForm(request.POST or None), _("Close"), run)
+    return _action_page(request, case, form, _("Close"), run)
 
 
 @casework
@@ -317,12 +378,17 @@ def case_reopen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_extend(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = _workable(request, pk)
+    form = ExtendForm(request.POST or None)
 
     def run(data: dict[str, Any]) -> None:
-        case.extend(by=request.user, reason=data["note"], at=data["at"])
+        extension_record(
+            case=case, by=request.user, reason=data["note"], at=data["at"], told_by=data["told_by"]
+        )
 
     title = _("Extend the deadline")
-    return _action_page(request, case, ReasonForm(request.POST or None), title, run)
+    told = form.data.get("told_by")
+    done = "" if told else _("Recorded. Tell the client the reason, and log that you did.")
+    return _action_page(request, case, form, title, run, done)
 
 
 @roles_required(Role.SUPERVISOR)

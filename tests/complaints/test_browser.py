@@ -130,3 +130,42 @@ def test_a_long_group_leads_from_the_board_to_all_its_cases_on_a_phone(
     assert page.locator(".case-link").count() == 12
     assert phone_problems(page) == []
     page.screenshot(path="test-results/complaints-team-escalated-375.png", full_page=True)
+
+
+def test_on_a_phone_a_contact_clears_the_badge_and_an_extension_is_told(
+    people, sign_in, live_server
+):
+    case = silent_since(
+        make_case(people.owner, client_name="老张"), timezone.now() - timedelta(days=3)
+    )
+    page = sign_in(people.owner)
+    page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    expect(page.locator("#case-badge .case-badge-escalated")).to_be_visible()
+    log_contact(page, "已回电告知进展")
+    # Swapped in place with the log: no badge left, feedback due tomorrow.
+    expect(page.locator("#case-badge .case-badge")).to_have_count(0)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    expect(page.locator("#case-feedback-due")).to_contain_text(f"{tomorrow:%Y-%m-%d}")
+    assert_fits(page)
+    page.get_by_role("button", name="延长处理期限").click()
+    page.get_by_label("理由：", exact=True).fill("需调取柜台监控并请运营部复核，预计需两周")
+    page.get_by_label("延期理由告知客户的方式").select_option(label="电话")
+    assert_fits(page)
+    page.get_by_role("button", name="记录").click()
+    expect(page.locator(".contact-log")).to_contain_text("需调取柜台监控")
+    assert_fits(page)
+
+
+def test_on_a_phone_a_step_done_meanwhile_says_why_and_keeps_the_note(people, sign_in, live_server):
+    case = make_case(people.owner, client_name="老周")
+    page = sign_in(people.owner)
+    page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    Case.objects.get(pk=case.pk).apply("listen", by=people.supervisor, note="主管已复述")
+    note = "客户诉求：退还多收的账户管理费，并要求书面道歉" * 3
+    page.locator(".step-next").get_by_label("备注").fill(note)
+    page.locator(".step-next").get_by_role("button").click()
+    expect(page.locator(".flash-error")).to_contain_text("此时无法进行该操作")
+    expect(page.locator(".messages")).to_contain_text(note)
+    expect(page.locator(".step-next")).to_contain_text("2")
+    assert_fits(page)
+    page.screenshot(path="test-results/complaints-step-refused-375.png")
