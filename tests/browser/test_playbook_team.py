@@ -117,8 +117,16 @@ def test_a_mentor_assigns_a_section_and_the_trainee_confirms_it(
     assignment = ReadingAssignment.objects.get()
     item = page.locator(f'.assigned-reading [data-assignment="{assignment.pk}"]')
     expect(item).to_contain_text(str(section))
+    expect(item.get_by_role("button", name="已读并理解")).to_have_count(0)  # nothing read yet
     assert_fits_a_phone(page)
-    item.get_by_role("button", name="已读并理解").click()
+    # The trainee reads each entry of the section, from the assigned-reading page.
+    page.goto(f"{live_server.url}/playbook/assignments/")
+    listed = page.locator(f'[data-assignment="{assignment.pk}"] ul a')
+    expect(listed).to_have_count(section.entries.count())
+    for href in [link.get_attribute("href") for link in listed.all()]:
+        page.goto(live_server.url + href)
+    page.goto(f"{live_server.url}/playbook/assignments/")
+    page.get_by_role("button", name="已读并理解").click()
     expect(page.locator(f'[data-assignment="{assignment.pk}"]')).to_have_attribute(
         "data-state", "on-time"
     )

@@ -114,7 +114,7 @@ def add_guarantor(
         name=fields.pop("name", "担保人"),
         id_number=fields.pop("id_number", None)
         if "id_number" in fields
-        else id_card_number(investigation.guarantors.count() + 1),
+        else id_card_number(Guarantor.objects.filter(investigation=investigation).count() + 1),
         total_assets=assets,
         total_liabilities=liabilities,
         legal_standing_checked=fields.pop("legal_standing_checked", True),
