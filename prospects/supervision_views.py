@@ -112,10 +112,14 @@ def hospitality_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     may_review = permissions.can_review_hospitality(user, entry)
     may_answer = permissions.can_answer_hospitality(user, entry)
-    review_form = HospitalityReviewForm(request.POST if "review" in request.POST else None)
-    answer_form = HospitalityAnswerForm(request.POST if "answer" in request.POST else None)
+    answering = "answer" in request.POST
+    # A post without "answer" is a review, even one sent without its choice: bound, so
+    # that what is missing, or why it is not theirs to review, shows beside the form.
+    reviewing = request.method == "POST" and not answering
+    review_form = HospitalityReviewForm(request.POST if reviewing else None)
+    answer_form = HospitalityAnswerForm(request.POST if answering else None)
     if request.method == "POST":
-        if "answer" in request.POST:
+        if answering:
             if not may_answer:
                 answer_form.add_error(None, _("Only the manager asked can answer, and only once."))
             elif answer_form.is_valid():

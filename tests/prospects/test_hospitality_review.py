@@ -65,3 +65,18 @@ def test_the_threshold_shows_in_the_form_before_saving(people):
     prospect = make_prospect(people.owner)
     html = client_for(people.owner).get(prospect.get_absolute_url()).content.decode()
     assert "¥200" in html
+
+
+@pytest.mark.parametrize("sent", [{"comment": "x"}, {}])
+def test_a_review_sent_without_its_choice_is_answered_beside_the_form(people, sent):
+    """Sent without "review" (a stale tab, or the owner's comment), the page fell over (500)."""
+    entry = make_hospitality(make_prospect(people.owner), kind="meal", paid_by="client")
+    owner = client_for(people.owner).post(review_url(entry), sent)
+    supervisor = client_for(people.supervisor).post(review_url(entry), sent)
+
+    assert owner.status_code == 200
+    assert "您的主管" in str(owner.context["review_form"].non_field_errors())
+    assert supervisor.status_code == 200
+    assert supervisor.context["review_form"].errors["review"] == ["这个字段是必填项。"]
+    entry.refresh_from_db()
+    assert entry.reviewed_by is None
