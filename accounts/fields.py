@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 TOO_LARGE = _("That amount is too large to be right.")
+ID_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def record_id(value) -> int | None:
+    """A record's id as a URL or a form carries it: ASCII digits that a database key holds,
+    else None. `str.isdecimal` then `int` let through any digits (١٢, or 5,000 of them,
+    which `int` refuses with ValueError: a 500)."""
+    text = str(value or "")
+    if ID_DIGITS.fullmatch(text) and (number := int(text)) < 2**63:
+        return number
+    return None
 
 
 class PlausibleAmounts:

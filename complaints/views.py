@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.contributions import panels_response
+from accounts.fields import record_id
 from accounts.models import Role
 from accounts.once import AlreadySubmitted, already_submitted, submitted_once
 from accounts.policy import CASEWORK_ROLES, roles_required
@@ -111,9 +112,9 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
 def _prefill(request: HtmxHttpRequest) -> dict[str, Any]:
     """A new case opened from a client's page or a broken promise starts filled in."""
     initial: dict[str, Any] = {}
-    promise_pk = request.GET.get("promise", "")
-    prospect_pk = request.GET.get("prospect", "")
-    if promise_pk.isdecimal():
+    promise_pk = record_id(request.GET.get("promise"))
+    prospect_pk = record_id(request.GET.get("prospect"))
+    if promise_pk is not None:
         promise = get_object_or_404(Promise.objects.visible_to(request.user), pk=promise_pk)
         initial.update(
             prospect=promise.prospect_id,
@@ -121,7 +122,7 @@ def _prefill(request: HtmxHttpRequest) -> dict[str, Any]:
             % {"what": promise.description, "why": promise.explanation},
             promise=promise.pk,
         )
-    elif prospect_pk.isdecimal():
+    elif prospect_pk is not None:
         prospect = get_object_or_404(Prospect.objects.visible_to(request.user), pk=prospect_pk)
         initial["prospect"] = prospect.pk
     return initial
@@ -137,8 +138,8 @@ def case_create(request: HtmxHttpRequest, kind: str = Kind.COMPLAINT) -> HttpRes
     if request.method == "POST" and form.is_valid():
         case = form.save(commit=False)
         case.kind = kind
-        if promise_pk and str(promise_pk).isdecimal():
-            case.promise = Promise.objects.visible_to(request.user).filter(pk=promise_pk).first()
+        if (promise_id := record_id(promise_pk)) is not None:
+            case.promise = Promise.objects.visible_to(request.user).filter(pk=promise_id).first()
         try:
             with submitted_once(form, by=request.user) as submission:
                 case_record(case=case, by=request.user)

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.fields import record_id
 from accounts.versions import EditConflict, refuse_stale
 from playbook import reading
 from playbook.editing import compare_with_previous, entry_save
@@ -56,8 +57,8 @@ def _entry_page(request: HttpRequest, pk: int, note_form: NoteForm | None = None
     from playbook.team_views import FlagForm
 
     entry = get_object_or_404(reading.entries_for_reader(request.user), pk=pk)
-    if (from_search := request.GET.get("from_search", "")).isdecimal():
-        search_opened(user=request.user, log_id=int(from_search), entry=entry)
+    if (log_id := record_id(request.GET.get("from_search"))) is not None:
+        search_opened(user=request.user, log_id=log_id, entry=entry)
     topics = list(entry.topics.all())
     stale = reading.is_stale(entry)
     reading.mark_read(request.user, entry)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.dates import implausible
-from accounts.fields import ChoicesById, PlausibleAmounts
+from accounts.fields import ChoicesById, PlausibleAmounts, record_id
 from accounts.models import Role, User
 from accounts.once import OnceFormMixin
 from accounts.policy import visible_people
@@ -169,9 +169,8 @@ class ProspectForm(OnceFormMixin, PlausibleAmounts, forms.ModelForm):
         if kept is not None and str(chosen or "") == str(kept.pk):
             widget.selected = kept
         else:
-            widget.selected = (
-                referrers.filter(pk=chosen).first() if str(chosen or "").isdecimal() else None
-            )
+            chosen_id = record_id(chosen)
+            widget.selected = referrers.filter(pk=chosen_id).first() if chosen_id else None
         self.fields["referred_by"].widget = widget
         self.fields["source"].choices = [
             ("", _("Choose where the prospect came from")),
@@ -435,9 +434,8 @@ class PromiseForm(OnceFormMixin, forms.ModelForm):
         chosen = (
             chosen or self.initial.get("consulted") or getattr(self.instance, "consulted_id", None)
         )
-        widget.selected = (
-            colleagues.filter(pk=chosen).first() if str(chosen or "").isdecimal() else None
-        )
+        chosen_id = record_id(chosen)
+        widget.selected = colleagues.filter(pk=chosen_id).first() if chosen_id else None
         widget.matches = list(colleagues[:OFFERED_COLLEAGUES])
         self.fields["consulted"].widget = widget
 
@@ -660,7 +658,7 @@ class HandoverForm(forms.Form):
         chosen = self.data.get("from_person") or self.initial.get("from_person")
         self.visible = Prospect.objects.visible_to(user)
         # An id the database can hold (a typed URL may carry any number).
-        if chosen and str(chosen).isdecimal() and int(chosen) < 2**31:
+        if (chosen := record_id(chosen)) is not None and chosen < 2**31:
             self.fields["prospects"].queryset = self.visible.filter(owner_id=chosen).order_by(
                 "name"
             )

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import record_id
 from accounts.models import Role
 from accounts.policy import visible_people
 from prospects import rules
@@ -46,8 +47,8 @@ class ImportUploadForm(forms.ModelForm):
         self.initial.pop("source", None)
         self.fields["source"].initial = None
         # Opened from a territory's page: its channel follows the kind of territory.
-        territory_pk = str(self.initial.get("territory") or "")
-        if territory_pk.isdecimal() and not self.is_bound:
+        territory_pk = record_id(self.initial.get("territory"))
+        if territory_pk is not None and not self.is_bound:
             territory = self.fields["territory"].queryset.filter(pk=territory_pk).first()
             if territory is not None:
                 self.initial["source"] = rules.import_source(territory_kind=territory.kind)

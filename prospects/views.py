@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.contributions import prospect_actions, timeline
+from accounts.fields import record_id
 from accounts.once import AlreadySubmitted, already_submitted, submitted_once
 from accounts.pagination import ListPaginator
 from accounts.rendering import HtmxHttpRequest, render_page
@@ -117,18 +118,14 @@ def referrer_search(request: HtmxHttpRequest) -> HttpResponse:
     """Matches for the referrer's search box: radio buttons, the current choice kept."""
     text = request.GET.get("referred_by-search", "").strip()
     prospects = Prospect.objects.visible_to(request.user).order_by("name")
-    chosen = request.GET.get("referred_by", "")
-    selected = prospects.filter(pk=chosen).first() if chosen.isdecimal() else None
-    edited = request.GET.get("prospect", "")
-    if selected is None and chosen.isdecimal() and edited.isdecimal():
+    chosen = record_id(request.GET.get("referred_by"))
+    selected = prospects.filter(pk=chosen).first() if chosen is not None else None
+    edited = record_id(request.GET.get("prospect"))
+    if selected is None and chosen is not None and edited is not None:
         # The edited prospect's referrer on record stays ticked even once out of sight
         # (ProspectForm keeps it a valid choice); no other hidden prospect is shown.
-        referrer = (
-            prospects.filter(pk=edited).select_related("referred_by").first()
-            if int(edited) < 2**63
-            else None
-        )
-        if referrer is not None and str(referrer.referred_by_id) == chosen:
+        referrer = prospects.filter(pk=edited).select_related("referred_by").first()
+        if referrer is not None and referrer.referred_by_id == chosen:
             selected = referrer.referred_by
     return TemplateResponse(
         request,
@@ -148,7 +145,7 @@ def colleague_search(request: HtmxHttpRequest) -> HttpResponse:
     the form accepts: the supervisor first, then the own team; the current choice kept."""
     name = f"{PromiseForm.prefix}-consulted"
     colleagues = consultable_colleagues(request.user)
-    chosen = request.GET.get(name, "")
+    chosen = record_id(request.GET.get(name))
     text = request.GET.get(f"{name}-search", "")
     return TemplateResponse(
         request,
@@ -156,7 +153,7 @@ def colleague_search(request: HtmxHttpRequest) -> HttpResponse:
         {
             "name": name,
             "empty_label": _("Nobody consulted"),
-            "selected": colleagues.filter(pk=chosen).first() if chosen.isdecimal() else None,
+            "selected": colleagues.filter(pk=chosen).first() if chosen is not None else None,
             "matches": list(consultable_colleagues(request.user, named=text)[:8])
             if text.strip()
             else None,

@@ -77,7 +77,7 @@ NASTY = st.sampled_from(
         "None",
     ]
 )
-HUGE = st.sampled_from(["鑫" * 5000, "x" * 20000, "9" * 400, "\u202e" * 1000])
+HUGE = st.sampled_from(["鑫" * 5000, "x" * 20000, "9" * 400, "9" * 5000, "\u202e" * 1000])
 TEXT = st.text(st.characters(codec="utf-8"), max_size=60)
 
 
