@@ -1606,9 +1606,21 @@ def _export_file_goes_too(sender, instance: ProspectExport, **kwargs) -> None:
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL)
 def _exports_stay_with_the_team(sender, instance: User, update_fields=None, **kwargs) -> None:
     """A person moved to another supervisor: the former supervisor's exports may list the
-    person's clients, whom they no longer see, so they are withdrawn (as with a handover)."""
-    if instance.pk is None or (update_fields is not None and "supervisor" not in update_fields):
+    person's clients, whom they no longer see, so they are withdrawn (as with a handover).
+    A person given another role, or whose account is closed, loses their own: each holds
+    what their role showed them then (a demoted administrator's, the whole bank)."""
+    watched = {"supervisor", "role", "is_active"}
+    if instance.pk is None or (update_fields is not None and not watched & set(update_fields)):
         return  # a new person, or a save of other fields (a sign-in's last_login)
-    former = sender.objects.filter(pk=instance.pk).values_list("supervisor_id", flat=True).first()
-    if former is not None and former != instance.supervisor_id:
-        ProspectExport.objects.filter(requested_by_id=former).delete()
+    before = (
+        sender.objects.filter(pk=instance.pk)
+        .values_list("supervisor_id", "role", "is_active")
+        .first()
+    )
+    if before is None:
+        return
+    supervisor, role, active = before
+    if supervisor is not None and supervisor != instance.supervisor_id:
+        ProspectExport.objects.filter(requested_by_id=supervisor).delete()
+    if role != instance.role or (active and not instance.is_active):
+        ProspectExport.objects.filter(requested_by_id=instance.pk).delete()

@@ -402,3 +402,24 @@ def test_a_handover_across_teams_withdraws_the_former_supervisors_exports(
             reason="调往其他支行",
         )
     assert list(ProspectExport.objects.values_list("pk", flat=True)) == [within.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["demoted", "closed"])
+def test_a_person_given_another_role_or_closed_loses_their_exports(
+    people, change, django_capture_on_commit_callbacks
+):
+    from accounts.models import Role
+
+    theirs = _exported(people.supervisor)
+    kept = _exported(people.owner)
+    storage, name = theirs.file.storage, theirs.file.name
+    if change == "demoted":
+        people.supervisor.role = Role.CLIENT_MANAGER
+    else:
+        people.supervisor.is_active = False
+    with django_capture_on_commit_callbacks(execute=True):
+        people.supervisor.save()
+    # Their file held the team's clients, which the new role (or nobody) sees.
+    assert list(ProspectExport.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not storage.exists(name)
