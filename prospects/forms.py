@@ -5,7 +5,7 @@ from datetime import date, datetime
 import filetype
 from django import forms
 from django.conf import settings
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -240,13 +240,16 @@ class ProspectForm(OnceFormMixin, PlausibleAmounts, forms.ModelForm):
         if source == Source.ASSOCIATION and not cleaned.get("association", "").strip():
             self.add_error("association", _("Name the chamber or association."))
         if not self.errors:
+            # Whether each is seen by the person decides what the warning tells of it
+            # (the template): another team's client shows its owner, not its name or stage.
+            seen = Prospect.objects.visible_to(self.user).filter(pk=OuterRef("pk"))
             self.duplicates = list(
                 Prospect.objects.possible_duplicates(
                     branch=self.instance.branch_id or self.user.branch_id,
                     names=[cleaned.get("name", "")],
                     phones=[cleaned.get("phone", "")],
                     exclude_pk=self.instance.pk,
-                )[:10]
+                ).annotate(seen=Exists(seen))[:10]
             )
             if self.duplicates:
                 self.fields["confirm_duplicate"].widget = forms.CheckboxInput()

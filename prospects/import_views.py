@@ -78,7 +78,10 @@ def _sheet_and_mapping(
 
 def _batch(request: HttpRequest, pk: int) -> ImportBatch:
     return get_object_or_404(
-        ImportBatch.objects.visible_to(request.user).select_related("territory", "owner"), pk=pk
+        ImportBatch.objects.visible_to(request.user).select_related(
+            "territory", "owner", "created_by"
+        ),
+        pk=pk,
     )
 
 

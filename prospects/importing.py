@@ -21,6 +21,7 @@ from itertools import islice
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -975,17 +976,27 @@ def database_choices() -> Choices:
     return Choices(kinds=kinds, industries=industries, industry_names=dict(rows))
 
 
-def existing_prospects(branch_id: int | None) -> tuple[dict[str, str], dict[str, str]]:
-    """Name and phone keys of every prospect in the branch, described for the preview (one query)."""
+def existing_prospects(branch_id: int | None, viewer: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """Name and phone keys of every prospect in the branch, described for the preview (one
+    query): by name and owner where `viewer` sees the prospect, else by owner alone — a list
+    of guessed phone numbers must not read back other teams' clients."""
     from prospects.models import Prospect
 
     names: dict[str, str] = {}
     phones: dict[str, str] = {}
-    rows = Prospect.objects.filter(branch_id=branch_id).values_list(
-        "name", "name_key", "phone_key", "owner__last_name", "owner__first_name"
+    seen = Prospect.objects.visible_to(viewer).filter(pk=OuterRef("pk"))
+    rows = (
+        Prospect.objects.filter(branch_id=branch_id)
+        .annotate(seen=Exists(seen))
+        .values_list(
+            "name", "name_key", "phone_key", "owner__last_name", "owner__first_name", "seen"
+        )
     )
-    for name, name_key, phone_key, last_name, first_name in rows:
-        described = f"{name} ({last_name}{first_name})"
+    for name, name_key, phone_key, last_name, first_name, visible in rows:
+        owner = f"{last_name}{first_name}"
+        described = (
+            f"{name} ({owner})" if visible else _("a prospect of %(owner)s") % {"owner": owner}
+        )
         names.setdefault(name_key, described)
         if phone_key:
             phones.setdefault(phone_key, described)
@@ -1012,7 +1023,7 @@ def import_preview(
     if preview.errors:
         return preview
     preview.results = validate_rows(sheet, mapping, database_choices())
-    names, phones = existing_prospects(batch.owner.branch_id)
+    names, phones = existing_prospects(batch.owner.branch_id, viewer=batch.created_by)
     flag_existing(preview.results, names=names, phones=phones)
     return preview
 

@@ -360,7 +360,8 @@ class ProspectQuerySet(OwnedQuerySet):
         """Prospects in `branch` with the same (normalised) name or phone, in one query.
 
         Not scoped to the user on purpose: a duplicate owned by a colleague is
-        exactly what a manager must be warned about before creating another.
+        exactly what a manager must be warned about before creating another. Its callers
+        tell of one the person does not see by its owner alone, never its name or stage.
         """
         name_keys = {key for key in map(normalise_name, names) if key}
         phone_keys = {key for key in map(normalise_phone, phones) if key}

@@ -158,7 +158,8 @@ def test_duplicates_in_the_branch_and_in_the_file_are_flagged(manager_client, pe
     preview = manager_client.get(batch.get_absolute_url()).context["preview"]
     flagged = {row.number: row.duplicate for row in preview.duplicate_rows}
     assert set(flagged) == {3, 4}
-    assert "宏达五金 (Teammate)" in flagged[3]  # who already has it
+    # Who already has it; not its name: the manager does not see a teammate's clients.
+    assert flagged[3].endswith("Teammate的客户") and "宏达五金" not in flagged[3]
     assert "2" in flagged[4]  # same name as row 2
 
     refused = commit(manager_client, batch)

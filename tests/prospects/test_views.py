@@ -143,7 +143,9 @@ def test_possible_duplicate_is_shown_and_needs_confirmation(people, manager_clie
     assert response.status_code == 200
     page = response.content.decode()
     assert "本网点可能重复的客户" in page
-    assert "鑫源 服装商行" in page
+    # The teammate's client by its owner: not its name or stage (the manager sees their own).
+    assert "他人的客户 · 归属人：Teammate" in page
+    assert "鑫源 服装商行" not in page
     assert Prospect.objects.count() == 1
     response = manager_client.post(
         reverse("prospects:create"), prospect_data(confirm_duplicate="on")
@@ -152,10 +154,20 @@ def test_possible_duplicate_is_shown_and_needs_confirmation(people, manager_clie
     assert Prospect.objects.count() == 2
 
 
-def test_duplicate_by_phone_is_shown(people, manager_client):
+def test_duplicate_by_phone_is_shown_by_its_owner_alone(people, manager_client):
     make_prospect(people.other_manager, name="别的名字", phone="138-1234-5678")
     response = manager_client.post(reverse("prospects:create"), prospect_data())
-    assert "别的名字" in response.content.decode()
+    page = response.content.decode()
+    assert "他人的客户 · 归属人：" in page
+    assert "别的名字" not in page  # a typed phone number must not read back a name
+
+
+def test_a_duplicate_the_person_sees_is_shown_by_name_and_stage(people):
+    make_prospect(people.owner, name="鑫源 服装商行", phone="13900000000", stage="contacted")
+    supervisor = client_for(people.supervisor)
+    response = supervisor.post(reverse("prospects:create"), prospect_data())
+    page = response.content.decode()
+    assert "鑫源 服装商行" in page and "已接触" in page
 
 
 # --- Who sees what ----------------------------------------------------------------------
