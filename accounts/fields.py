@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 TOO_LARGE = _("That amount is too large to be right.")
 ID_DIGITS = re.compile(r"[0-9]{1,19}")
+# What a database key (a 64-bit integer) holds: SQLite raises OverflowError past it.
+KEYS = range(-(2**63), 2**63)
 
 
 def record_id(value) -> int | None:
@@ -16,7 +18,7 @@ def record_id(value) -> int | None:
     else None. `str.isdecimal` then `int` let through any digits (١٢, or 5,000 of them,
     which `int` refuses with ValueError: a 500)."""
     text = str(value or "")
-    if ID_DIGITS.fullmatch(text) and (number := int(text)) < 2**63:
+    if ID_DIGITS.fullmatch(text) and (number := int(text)) in KEYS:
         return number
     return None
 
@@ -47,7 +49,7 @@ class ChoicesById(forms.ModelMultipleChoiceField):
                 number = int(str(pk))
             except ValueError:
                 continue  # not a number: the field's own message ("not a valid value")
-            if not -(2**63) <= number < 2**63:
+            if number not in KEYS:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",
