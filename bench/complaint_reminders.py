@@ -114,7 +114,7 @@ def run_backend(backend: str, cases: int) -> dict:
     return {
         "backend": backend,
         "cases": cases,
-        "needing_feedback": Case.objects.needing_feedback(now).count(),
+        "needing_reminder": Case.objects.needing_reminder(now).count(),
         "build_seconds": round(build_seconds, 1),
         "reminders": first.created,
         "emails": emails,
@@ -175,7 +175,7 @@ def main() -> None:
                 continue
             r = json.loads(child.stdout.strip().splitlines()[-1])
             print(
-                f"{backend:<10} {r['cases']} open cases ({r['needing_feedback']} needing feedback): "
+                f"{backend:<10} {r['cases']} open cases ({r['needing_reminder']} to remind): "
                 f"{r['reminders']} reminders, {r['emails']} emails in {r['first_seconds']} s, "
                 f"{r['first_queries']} SQL statements ({r['first_sql_seconds']} s in SQL); second run {r['second_new']} new in "
                 f"{r['second_seconds']} s, {r['second_queries']} statements",

@@ -38,6 +38,16 @@ def feedback_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                 id="complaints.E003",
             )
         )
+    warning = settings.COMPLAINT_DECISION_REMINDER_DAYS
+    if not 0 <= warning < days[0]:
+        errors.append(
+            Error(
+                "COMPLAINT_DECISION_REMINDER_DAYS must be from 0 to below the first decision "
+                f"period ({days[0]} days), not {warning}: else every complaint is reminded "
+                "from the day it is received.",
+                id="complaints.E005",
+            )
+        )
     return errors
 
 

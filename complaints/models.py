@@ -205,6 +205,33 @@ class CaseQuerySet(OwnedQuerySet):
     def resolution_late(self, today: date):
         return self.open().filter(decide_by__lt=today)
 
+    def needing_reminder(self, now: datetime):
+        """Open cases the handler is reminded of on the morning of `now`: needing feedback,
+        or a decision deadline close or passed (rules.reminder_reason is not None)."""
+        _start, end = rules.feedback_window(rules.DUE_TODAY, now)
+        decide_soon = rules.decision_reminder_from(rules.bank_day(now))
+        return self.open().filter(Q(last_contact_at__lt=end) | Q(decide_by__lte=decide_soon))
+
+    def escalating(self, now: datetime):
+        """Open cases the handler's supervisor is reminded of too (rules.ESCALATING)."""
+        return self.escalated(now) | self.resolution_late(rules.bank_day(now))
+
+    def with_reminder_reason(self, now: datetime):
+        """Each case's `reminder_reason` at `now`, in SQL: rules.reminder_reason's order."""
+        today = rules.bank_day(now)
+        reasons = {
+            rules.RESOLUTION_LATE: Q(decide_by__lt=today),
+            **{state: _in_feedback_state(state, now) for state in rules.FEEDBACK_STATES},
+            rules.DECISION_DUE: Q(decide_by__lte=rules.decision_reminder_from(today)),
+        }
+        return self.annotate(
+            reminder_reason=SqlCase(
+                *(When(reasons[reason], then=Value(reason)) for reason in rules.REMINDER_ORDER),
+                default=None,
+                output_field=models.CharField(),
+            )
+        )
+
     def flagged(self, now: datetime):
         """Cases with a badge: needing feedback, or past the decision deadline."""
         _start, end = rules.feedback_window(rules.DUE_TODAY, now)
@@ -519,6 +546,9 @@ class Case(models.Model):
                 self.closed_at = None
             if action in HEARD_FROM_US:
                 self.client_heard_from_us(at)
+            if self.status in FINISHED:
+                # Settled: nothing is left to remind anyone of.
+                self.reminders.filter(read_at__isnull=True).update(read_at=now)
             self.save()
             return CaseEvent.objects.create(
                 case=self, action=action, at=at, note=note.strip(), by=by
@@ -526,11 +556,15 @@ class Case(models.Model):
 
     def client_heard_from_us(self, at: datetime) -> None:
         """The client heard from us at `at` (a logged contact, or a step done with them):
-        the daily clock restarts from then, never going back, and the reminders of that day
-        and before are answered, for everyone reminded. The caller saves the case."""
+        the daily clock restarts from then, never going back, and the feedback reminders of
+        that day and before are answered, for everyone reminded (a contact does not answer
+        a decision's deadline). The caller saves the case."""
         self.last_contact_at = max(self.last_contact_at, at)
         Reminder.objects.filter(
-            case=self, read_at__isnull=True, day__lte=rules.bank_day(at)
+            case=self,
+            read_at__isnull=True,
+            day__lte=rules.bank_day(at),
+            reason__in=rules.FEEDBACK_STATES,
         ).update(read_at=timezone.now())
 
     def _lock(self) -> None:
@@ -690,6 +724,8 @@ class Reminder(models.Model):
         DUE_TODAY = rules.DUE_TODAY, _("Feedback due today")
         OVERDUE = rules.OVERDUE, _("Feedback overdue")
         ESCALATED = rules.ESCALATED, _("Escalated")
+        DECISION_DUE = rules.DECISION_DUE, _("Decision deadline near")
+        RESOLUTION_LATE = rules.RESOLUTION_LATE, _("Decision deadline passed")
 
     # The morning sweep inserts ~150,000 rows at bank scale and each index costs on every
     # one: no index of their own for the two keys, since the unique constraint leads with

@@ -1,4 +1,5 @@
-"""The morning sweep: remind each person of every case whose client must hear from us.
+"""The morning sweep: remind each person of every case whose client must hear from us,
+or whose decision deadline is near or passed (complaints.rules.reminder_reason).
 
 Insert first, send after. Each (person, case, day) may exist once — a database
 constraint — so the rows are inserted with one `INSERT … SELECT … ON CONFLICT DO
@@ -21,13 +22,12 @@ from __future__ import annotations
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection
-from django.db.models import Case as SqlCase
-from django.db.models import CharField, DateField, F, Q, Value, When
+from django.db.models import CharField, DateField, F, Q, Value
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -40,6 +40,8 @@ from prospects.models import Prospect
 
 # Cases listed in one email; the rest are summed up (the in-app list has them all).
 EMAIL_CASE_LIMIT = 30
+# Reasons whose line gives the decision deadline.
+DECISION_REASONS = frozenset({rules.DECISION_DUE, rules.RESOLUTION_LATE})
 
 
 @dataclass
@@ -49,28 +51,17 @@ class SweepReport:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (person, why)
 
 
-def _reason(now: datetime):
-    """The case's feedback state, in SQL, from the same windows as rules.feedback_state."""
-    _s, escalated_end = rules.feedback_window(rules.ESCALATED, now)
-    _s, overdue_end = rules.feedback_window(rules.OVERDUE, now)
-    return SqlCase(
-        When(last_contact_at__lt=escalated_end, then=Value(rules.ESCALATED)),
-        When(last_contact_at__lt=overdue_end, then=Value(rules.OVERDUE)),
-        default=Value(rules.DUE_TODAY),
-        output_field=CharField(),
-    )
-
-
 def _rows(selection, person: str, now: datetime, run: str, **extra):
     """The reminder rows of a selection of cases, as the columns INSERT takes (then any
     `extra` columns)."""
     return (
         selection.order_by()
+        .with_reminder_reason(now)
         .annotate(
             r_person=F(person),
             r_case=F("pk"),
             r_day=Value(rules.bank_day(now), output_field=DateField()),
-            r_reason=_reason(now),
+            r_reason=F("reminder_reason"),
             r_run=Value(run, output_field=CharField()),
             **extra,
         )
@@ -107,13 +98,13 @@ def _insert(now: datetime, run: str) -> tuple[dict[int, int], int, int]:
     """INSERT today's reminder rows, skipping those that exist (one statement): how many
     this run inserted for each person, and the lowest and highest of their ids."""
     # Nobody is reminded through a closed account: a leaver's cases escalate as any other.
-    needing = Case.objects.needing_feedback(now).filter(handler__is_active=True)
+    needing = Case.objects.needing_reminder(now).filter(handler__is_active=True)
     handlers = _rows(needing, "handler_id", now, run)
-    # Escalations also go to whoever decides on the handler's work (accounts.policy): their
-    # supervisor — unless the complaint is about them or their account is closed; else, as
-    # for the work of anyone without a supervisor (needs_administrator_review), the
-    # administrators.
-    escalated = Case.objects.escalated(now)
+    # Escalations and late decisions also go to whoever decides on the handler's work
+    # (accounts.policy): their supervisor — unless the complaint is about them or their
+    # account is closed; else, as for the work of anyone without a supervisor
+    # (needs_administrator_review), the administrators.
+    escalated = Case.objects.escalating(now)
     to_supervisor = Q(handler__supervisor__is_active=True) & ~Q(about=F("handler__supervisor"))
     supervisors = _rows(escalated.filter(to_supervisor), "handler__supervisor_id", now, run)
     to_administrators = (
@@ -156,8 +147,9 @@ def _insert(now: datetime, run: str) -> tuple[dict[int, int], int, int]:
 
 
 def _listed(low: int, high: int, run: str) -> list[tuple]:
-    """This run's reminders, ranked per person by the case's silence (longest first): the
-    first EMAIL_CASE_LIMIT of each person (one statement).
+    """This run's reminders, ranked per person by their reason (rules.REMINDER_ORDER),
+    then the case's silence (longest first): the first EMAIL_CASE_LIMIT of each person
+    (one statement).
 
     The id range finds this run's rows through the primary key (no index on `run`); the
     token leaves out rows another run inserted meanwhile with ids in the same range."""
@@ -165,14 +157,18 @@ def _listed(low: int, high: int, run: str) -> list[tuple]:
     reminder, case, user, prospect = (
         quote(model._meta.db_table) for model in (Reminder, Case, User, Prospect)
     )
+    rank = "CASE r.reason {} END".format(
+        " ".join(f"WHEN %s THEN {place}" for place in range(len(rules.REMINDER_ORDER)))
+    )
     sql = f"""
         SELECT mine.person_id, person.email, person.last_name, person.first_name,
                person.username, person.language,
-               mine.case_id, mine.reason, c.client_name, p.name, c.points
+               mine.case_id, mine.reason, c.client_name, p.name, c.points, c.decide_by
         FROM (
             SELECT r.person_id, r.case_id, r.reason,
                    ROW_NUMBER() OVER (
-                       PARTITION BY r.person_id ORDER BY c.last_contact_at, r.case_id
+                       PARTITION BY r.person_id
+                       ORDER BY {rank}, c.last_contact_at, r.case_id
                    ) AS position
             FROM {reminder} r JOIN {case} c ON c.id = r.case_id
             WHERE r.id BETWEEN %s AND %s AND r.run = %s
@@ -184,27 +180,37 @@ def _listed(low: int, high: int, run: str) -> list[tuple]:
         ORDER BY mine.person_id, mine.position
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [low, high, run, EMAIL_CASE_LIMIT])
+        cursor.execute(sql, [*rules.REMINDER_ORDER, low, high, run, EMAIL_CASE_LIMIT])
         return cursor.fetchall()
 
 
 def _email(
-    address: str, lines: list[tuple[int, str, str, str]], total: int, detail: str
+    address: str, lines: list[tuple[int, str, str, str, date | None]], total: int, detail: str
 ) -> EmailMessage:
     """One person's email: `lines` are the first EMAIL_CASE_LIMIT of their `total` cases, as
-    (case id, reason, client, points); `detail` is a case's URL without its id."""
+    (case id, reason, client, points, decision deadline); `detail` is a case's URL without
+    its id."""
     labels = dict(Reminder.Reason.choices)
-    text = [
-        f"- [{labels[reason]}] {client}: {(points.strip().splitlines() or [''])[0][:60]}\n"
-        f"  {detail}{case_id}/"
-        for case_id, reason, client, points in lines
-    ]
+    text = []
+    for case_id, reason, client, points, decide_by in lines:
+        label = labels[reason]
+        if reason in DECISION_REASONS:
+            label = f"{label} {decide_by}"  # ISO, a date or its text from SQLite
+        first_point = (points.strip().splitlines() or [""])[0][:60]
+        text.append(f"- [{label}] {client}: {first_point}\n  {detail}{case_id}/")
     if total > len(lines):
         text.append(_("… and %(count)d more in the workbench.") % {"count": total - len(lines)})
     body = "\n".join(
-        [_("Clients who must hear from us today (handbook: at least once a day):"), "", *text]
+        [
+            _(
+                "Complaints and questions that need you today (handbook: the client hears"
+                " from us at least once a day; the regulator: a decision within its deadline):"
+            ),
+            "",
+            *text,
+        ]
     )
-    subject = _("%(count)d client(s) waiting for feedback") % {"count": total}
+    subject = _("%(count)d complaint(s) or question(s) need you today") % {"count": total}
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
 
 
@@ -217,13 +223,13 @@ def sweep(now: datetime, *, base_url: str = "") -> SweepReport:
         return report
 
     people: dict[int, tuple[str, str, str]] = {}  # person id: (address, name, language)
-    lines: dict[int, list[tuple[int, str, str, str]]] = defaultdict(list)
+    lines: dict[int, list[tuple[int, str, str, str, date | None]]] = defaultdict(list)
     for row in _listed(low, high, run):
         person_id, address, last, first, username, language = row[:6]
-        case_id, reason, client, prospect, points = row[6:]
+        case_id, reason, client, prospect, points, decide_by = row[6:]
         # Each email in its reader's language: their choice, else the bank's.
         people[person_id] = (address, f"{last}{first}" or username, language)
-        lines[person_id].append((case_id, reason, prospect or client, points))
+        lines[person_id].append((case_id, reason, prospect or client, points, decide_by))
 
     # The case URL without a reverse() per line.
     detail = base_url + reverse("complaints:detail", args=[0]).removesuffix("0/")

@@ -34,6 +34,8 @@ OVERDUE = "overdue"
 ESCALATED = "escalated"
 FEEDBACK_STATES = (WAITING, DUE_TODAY, OVERDUE, ESCALATED)
 RESOLUTION_LATE = "late"
+# Not a badge: a reminder to the handler on the mornings before the decision deadline.
+DECISION_DUE = "decision_due"
 # Most urgent first: the one badge an open case shows is the first that applies, and the
 # order of every list of cases (CaseQuerySet.most_urgent_first).
 BADGE_ORDER = (RESOLUTION_LATE, ESCALATED, OVERDUE, DUE_TODAY)
@@ -106,6 +108,34 @@ def resolution_deadline(received: datetime, extensions: int) -> date:
 
 def resolution_late(decide_by: date | None, today: date) -> bool:
     return decide_by is not None and today > decide_by
+
+
+def decision_reminder_from(today: date) -> date:
+    """The latest decision deadline reminded on `today`: the handler hears of a deadline
+    on each of the COMPLAINT_DECISION_REMINDER_DAYS mornings before it, and on the day."""
+    return today + timedelta(days=settings.COMPLAINT_DECISION_REMINDER_DAYS)
+
+
+def decision_due(decide_by: date | None, today: date) -> bool:
+    """The decision deadline is close (today included) and not yet passed."""
+    return decide_by is not None and today <= decide_by <= decision_reminder_from(today)
+
+
+# Most urgent first: the one reason a morning's reminder about a case gives.
+REMINDER_ORDER = (RESOLUTION_LATE, ESCALATED, OVERDUE, DUE_TODAY, DECISION_DUE)
+# What the handler's supervisor is told of too: silence for days, or a decision too late.
+ESCALATING = frozenset({RESOLUTION_LATE, ESCALATED})
+
+
+def reminder_reason(*, last_contact: datetime, decide_by: date | None, now: datetime) -> str | None:
+    """Why the handler is reminded of an open case on the morning of `now` (None: not)."""
+    today = bank_day(now)
+    if resolution_late(decide_by, today):
+        return RESOLUTION_LATE
+    state = feedback_state(last_contact, now)
+    if state != WAITING:
+        return state
+    return DECISION_DUE if decision_due(decide_by, today) else None
 
 
 def badge(*, last_contact: datetime, decide_by: date | None, now: datetime) -> str | None:

@@ -311,6 +311,9 @@ COMPLAINT_FEEDBACK_ESCALATION_DAYS = env_int("COMPLAINT_FEEDBACK_ESCALATION_DAYS
 # The regulator's clock: a decision within 15 days of receipt, 30 with one extension,
 # 60 with a second one approved by the supervisor.
 COMPLAINT_RESOLUTION_DAYS = (15, 30, 60)
+# The handler is reminded of a decision deadline on each of this many mornings before
+# it, and on the day; past it, their supervisor is told too (complaints.reminders).
+COMPLAINT_DECISION_REMINDER_DAYS = env_int("COMPLAINT_DECISION_REMINDER_DAYS", 3)
 
 # --- Email ------------------------------------------------------------------------
 # Reminders (manage.py send_feedback_reminders) go through Django's email backend.

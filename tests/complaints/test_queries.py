@@ -46,6 +46,33 @@ class QuerysetMatchesRule(TestCase):
         assert needing == (expected != rules.WAITING)
 
 
+class ReminderReasonMatchesRule(TestCase):
+    """The sweep's SQL (who is reminded, why, and who is told too) is rules.reminder_reason."""
+
+    @classmethod
+    def setUpTestData(cls):
+        branch = Branch.objects.create(code="9", name="测试支行")
+        cls.handler = make_user("handlerr", Role.CLIENT_MANAGER, branch=branch)
+        cls.case = make_case(cls.handler, received_at=datetime(2024, 1, 1, tzinfo=UTC))
+
+    @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+    @given(
+        now=moments,
+        hours=st.integers(0, 24 * 5),  # since the last contact
+        days=st.one_of(st.none(), st.integers(-3, 6)),  # decide by: days from today
+    )
+    def test_sql_reason_equals_python_reason(self, now, hours, days):
+        today = rules.bank_day(now)
+        last = now - timedelta(hours=hours)
+        decide_by = None if days is None else today + timedelta(days=days)
+        Case.objects.filter(pk=self.case.pk).update(last_contact_at=last, decide_by=decide_by)
+        expected = rules.reminder_reason(last_contact=last, decide_by=decide_by, now=now)
+        cases = Case.objects.filter(pk=self.case.pk)
+        assert cases.with_reminder_reason(now).get().reminder_reason == expected
+        assert cases.needing_reminder(now).exists() == (expected is not None)
+        assert cases.escalating(now).exists() == (expected in rules.ESCALATING)
+
+
 def urgency(case: Case, now: datetime) -> tuple:
     """The Python order of "most urgent first": the badge's place in BADGE_ORDER (no badge
     last), then the longest silence, the nearest decision deadline (none last), the id."""

@@ -71,7 +71,7 @@ def test_an_email_lists_the_longest_silences_first_and_sums_up_the_rest(emails, 
     middle = backdate(make_case(people.owner), 2)
     sweep(timezone.now())
     (message,) = [m for m in mail.outbox if m.to == ["owner@bank.example"]]
-    assert message.subject == "3位客户等待反馈"
+    assert message.subject == "今天有3件投诉或问题需要您处理"
     body = message.body
     assert body.index(oldest.get_absolute_url()) < body.index(middle.get_absolute_url())
     assert newest.get_absolute_url() not in body
@@ -298,3 +298,70 @@ def test_nobody_is_reminded_through_a_closed_account(emails):
         (team_case.pk, people.admin.username),
         (leaver_case.pk, people.admin.username),
     }
+
+
+# --- The decision deadline (the regulator's 15/30/60 days) -------------------------------
+
+
+def deadline_in(case: Case, days: int) -> Case:
+    """The decision is due `days` bank days from today (negative: that long ago); the
+    client heard from us today, so the feedback rule says nothing."""
+    today = rules.bank_day(timezone.now())
+    Case.objects.filter(pk=case.pk).update(decide_by=today + timedelta(days=days))
+    case.refresh_from_db()
+    return case
+
+
+def test_the_handler_is_reminded_of_a_decision_due_within_three_days(emails):
+    people = emails
+    near = deadline_in(make_case(people.owner), 3)
+    today = deadline_in(make_case(people.owner), 0)
+    far = deadline_in(make_case(people.owner), 4)
+    make_question(people.owner)  # no deadline
+    sweep(timezone.now())
+    assert sorted(Reminder.objects.values_list("person__username", "case", "reason")) == sorted(
+        [("owner", near.pk, "decision_due"), ("owner", today.pk, "decision_due")]
+    )
+    (message,) = mail.outbox  # the supervisor hears nothing yet
+    assert message.to == ["owner@bank.example"]
+    assert f"[决定期限将至 {near.decide_by:%Y-%m-%d}]" in message.body
+    assert far.get_absolute_url() not in message.body
+    # The in-app list says why.
+    page = client_for(people.owner).get(reverse("complaints:list")).text
+    assert "决定期限将至" in page
+
+
+def test_a_late_decision_is_told_to_the_supervisor_too_and_comes_first(emails, monkeypatch):
+    people = emails
+    monkeypatch.setattr(reminders, "EMAIL_CASE_LIMIT", 1)
+    backdate(make_case(people.owner), 3)  # escalated: silent for three days
+    late = deadline_in(make_case(people.owner), -1)
+    sweep(timezone.now())
+    body = {m.to[0]: m.body for m in mail.outbox}
+    # One line each: the late decision, before the longer silence.
+    assert late.get_absolute_url() in body["owner@bank.example"]
+    assert late.get_absolute_url() in body["supervisor@bank.example"]
+    assert f"[已过决定期限 {late.decide_by:%Y-%m-%d}]" in body["supervisor@bank.example"]
+    assert Reminder.objects.get(person=people.supervisor, case=late).reason == "late"
+
+
+def test_a_contact_leaves_a_decision_reminder_unread_and_closing_answers_it(emails):
+    people = emails
+    case = deadline_in(make_case(people.owner), 1)
+    sweep(timezone.now())
+    owner = client_for(people.owner)
+    owner.post(
+        reverse("complaints:contact", args=[case.pk]),
+        {"said": "已告知处理进展", "method": "phone"},
+        headers={"HX-Request": "true", "HX-Target": f"agenda-case-{case.pk}"},
+    )
+    # Hearing from us does not decide the complaint: the reminder stands.
+    assert Reminder.objects.unread_for(people.owner).count() == 1
+    for action in ("listen", "acknowledge", "respond", "agree", "exceed"):
+        case.apply(action, by=people.owner)
+    closing = {"solution": "退费", "client_told": "已告知", "root_cause": "公示", "fix": "更新"}
+    case.apply("close", by=people.owner, changes=closing)
+    assert "条新消息" not in owner.get(reverse("home")).text
+    # Nor is a closed case reminded the next morning.
+    mail.outbox = []
+    assert sweep(timezone.now() + timedelta(days=1)).created == 0

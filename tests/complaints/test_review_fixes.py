@@ -396,8 +396,8 @@ def test_each_reminder_email_is_in_its_readers_language(people):
     sweep(timezone.now())
     subjects = {message.to[0]: message.subject for message in mail.outbox}
     assert subjects == {
-        "owner@bank.example": "1 client(s) waiting for feedback",
-        "teammate@bank.example": "1位客户等待反馈",
+        "owner@bank.example": "1 complaint(s) or question(s) need you today",
+        "teammate@bank.example": "今天有1件投诉或问题需要您处理",
     }
 
 

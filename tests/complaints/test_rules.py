@@ -179,3 +179,73 @@ def test_an_sqlite_too_old_for_the_sweep_is_refused_at_start(monkeypatch):
     monkeypatch.setattr(checks, "sqlite_version", lambda: (3, 31, 1))
     errors = [error.id for error in checks.sqlite_can_return()]
     assert errors == (["complaints.E004"] if connection.vendor == "sqlite" else [])
+
+
+# --- The decision deadline, reminded before it passes -------------------------------------
+# Received Monday 2 November at 09:00: the decision is due by Tuesday 17 November.
+RECEIVED_2_NOV = sh(2026, 11, 2, 9, 0)
+
+
+@pytest.mark.parametrize(
+    ("now", "reason"),
+    [
+        # Contacted every morning at 08:00, so the feedback rule says nothing.
+        (sh(2026, 11, 13, 23, 59), None),  # four days before: not yet
+        (sh(2026, 11, 14, 0, 0), rules.DECISION_DUE),  # three days before, from midnight
+        (sh(2026, 11, 17, 23, 59), rules.DECISION_DUE),  # the last day
+        (sh(2026, 11, 18, 0, 0), rules.RESOLUTION_LATE),  # the day after: late
+    ],
+)
+def test_the_decision_is_reminded_three_days_ahead_to_the_shanghai_day(now, reason):
+    decide_by = resolution_deadline(RECEIVED_2_NOV, 0)
+    assert decide_by == date(2026, 11, 17)
+    contacted = datetime.combine(now.date(), datetime.min.time(), tzinfo=SHANGHAI).replace(hour=8)
+    contacted = min(contacted, now)
+    assert rules.reminder_reason(last_contact=contacted, decide_by=decide_by, now=now) == reason
+    # The same instant seen from a server in UTC gives the same answer.
+    assert (
+        rules.reminder_reason(last_contact=contacted, decide_by=decide_by, now=now.astimezone(UTC))
+        == reason
+    )
+
+
+def test_the_most_urgent_reason_wins():
+    decide_by = date(2026, 11, 17)
+    silent_three_days = sh(2026, 11, 12, 10, 0)
+    # Silent for days and the deadline near: the silence is what is told.
+    assert (
+        rules.reminder_reason(
+            last_contact=silent_three_days, decide_by=decide_by, now=sh(2026, 11, 15, 9, 0)
+        )
+        == rules.ESCALATED
+    )
+    # Past the deadline, late comes before any silence.
+    assert (
+        rules.reminder_reason(
+            last_contact=silent_three_days, decide_by=decide_by, now=sh(2026, 11, 18, 9, 0)
+        )
+        == rules.RESOLUTION_LATE
+    )
+    # A question has no deadline: only its silence is reminded.
+    assert (
+        rules.reminder_reason(
+            last_contact=sh(2026, 11, 18, 8, 0), decide_by=None, now=sh(2026, 11, 18, 9, 0)
+        )
+        is None
+    )
+
+
+def test_how_far_ahead_is_a_setting_and_checked(settings):
+    settings.COMPLAINT_DECISION_REMINDER_DAYS = 0
+    decide_by = date(2026, 11, 17)
+    on = dict(last_contact=sh(2026, 11, 16, 8, 0), decide_by=decide_by)
+    assert rules.reminder_reason(**on, now=sh(2026, 11, 16, 9, 0)) is None
+    assert (
+        rules.reminder_reason(
+            **on | {"last_contact": sh(2026, 11, 17, 8, 0)}, now=sh(2026, 11, 17, 9, 0)
+        )
+        == rules.DECISION_DUE
+    )
+    assert feedback_settings() == []
+    settings.COMPLAINT_DECISION_REMINDER_DAYS = 15
+    assert [error.id for error in feedback_settings()] == ["complaints.E005"]
