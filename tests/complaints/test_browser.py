@@ -169,3 +169,27 @@ def test_on_a_phone_a_step_done_meanwhile_says_why_and_keeps_the_note(people, si
     expect(page.locator(".step-next")).to_contain_text("2")
     assert_fits(page)
     page.screenshot(path="test-results/complaints-step-refused-375.png")
+
+
+def test_on_a_phone_a_contact_from_the_agenda_takes_the_menus_count_down(
+    people, sign_in, live_server
+):
+    from complaints.reminders import sweep
+
+    silent_since(make_case(people.owner, client_name="老李"), timezone.now() - timedelta(days=3))
+    sweep(timezone.now())
+    page = sign_in(people.owner)
+    page.goto(f"{live_server.url}/")
+    menu = page.locator("#site-menu-summary")
+    expect(menu.locator(".badge")).to_have_text("1")
+    line = page.locator(".agenda-case").first
+    line.get_by_label("告知客户的内容").fill("已回电告知进展")
+    with page.expect_response(lambda response: "/contacts/" in response.url):
+        line.get_by_role("button", name="记录联系").click()
+    expect(page.locator(".agenda-case").first).to_contain_text("已记录联系")
+    # The count went with the reminder, without reloading the page; the menu still opens.
+    expect(menu.locator(".badge")).to_have_count(0)
+    menu.click()
+    expect(page.locator("#main-nav")).to_be_visible()
+    expect(page.locator("#main-nav .badge")).to_have_count(0)
+    assert_fits(page)
