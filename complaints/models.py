@@ -446,19 +446,21 @@ class Case(models.Model):
             )
         if self.received_at and self.received_at > timezone.now():
             errors["received_at"] = _("The time received cannot be in the future.")
-        elif problem := implausible(self.received_at):
+        elif problem := implausible(self.received_at) or self.receipt_after_work():
             errors["received_at"] = problem
-        elif (
-            self.pk
-            and self.received_at
-            and (first := self.first_work_at())
-            and self.received_at > first
-        ):
-            errors["received_at"] = _(
-                "The time received cannot be after the first contact or step (%(at)s)."
-            ) % {"at": timezone.localtime(first).strftime("%Y-%m-%d %H:%M")}
         if errors:
             raise ValidationError(errors)
+
+    def receipt_after_work(self) -> str | None:
+        """Why the time received cannot stand: it is after the first contact or step."""
+        if not (self.pk and self.received_at):
+            return None
+        first = self.first_work_at()
+        if first is None or self.received_at <= first:
+            return None
+        return _("The time received cannot be after the first contact or step (%(at)s).") % {
+            "at": timezone.localtime(first).strftime("%Y-%m-%d %H:%M")
+        }
 
     def first_work_at(self) -> datetime | None:
         """The earliest contact or step logged after the receipt (none may come before it).

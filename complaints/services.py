@@ -40,12 +40,17 @@ def case_correct(*, form: forms.ModelForm) -> Case:
 
     Only what the form edits comes from the page; the rest (status, extensions, the
     clock, the closing) is read from the case's row as locked now, so a step or an
-    extension recorded since the page was drawn is not undone."""
+    extension recorded since the page was drawn is not undone. Raises ValidationError,
+    saving nothing, when the corrected receipt is after what was logged meanwhile."""
     case = form.instance
     locked = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
     for field in Case._meta.concrete_fields:
         if field.name not in form.fields:
             setattr(case, field.attname, getattr(locked, field.attname))
+    # The form checked the receipt against the log as it was; a contact or step logged
+    # since (now held back by the lock) may come before the corrected time.
+    if problem := case.receipt_after_work():
+        raise ValidationError({"received_at": problem})
     if locked.last_contact_at == locked.received_at:
         # A question turned into a complaint may have contacts from before: the clock
         # never goes back past one.

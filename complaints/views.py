@@ -188,8 +188,12 @@ def case_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form_class = QuestionForm if case.kind == Kind.QUESTION else CaseForm
     form = form_class(request.POST or None, instance=case, user=request.user)
     if request.method == "POST" and form.is_valid():
-        case_correct(form=form)
-        return _saved(request, case, _page_after_saving(request, case), _("Saved."))
+        try:
+            case_correct(form=form)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            return _saved(request, case, _page_after_saving(request, case), _("Saved."))
     return TemplateResponse(
         request, "complaints/case_form.html", {"form": form, "case": case, "kind": case.kind}
     )

@@ -120,3 +120,40 @@ def test_an_edit_from_a_page_drawn_before_a_step_and_an_extension_undoes_neither
     assert case.client_name == "王先生（更正）"
     assert case.status == "acknowledge" and case.extensions == 1
     assert case.decide_by == timezone.localdate(case.received_at) + timedelta(days=30)
+
+
+def test_a_receipt_corrected_past_a_contact_logged_since_the_page_was_drawn_is_refused(people):
+    case = make_case(people.owner, received_at=timezone.now() - timedelta(hours=5))
+    received = case.received_at
+    page = Case.objects.get(pk=case.pk)
+    later = timezone.localtime(timezone.now() - timedelta(hours=1))
+    form = CaseForm(
+        {
+            "client_name": page.client_name,
+            "client_phone": page.client_phone,
+            "channel": page.channel,
+            "received_at": later.strftime("%Y-%m-%dT%H:%M"),
+            "category": "fees",
+            "points": page.points,
+            "mood": "calm",
+            "handler": people.owner.pk,
+        },
+        instance=page,
+        user=people.owner,
+    )
+    assert form.is_valid(), form.errors  # nothing logged yet when the page was checked
+    contact_log(
+        case=Case.objects.get(pk=case.pk),
+        by=people.owner,
+        said="已电话告知",
+        method="phone",
+        progress=False,
+        at=timezone.now() - timedelta(hours=3),
+    )
+    with pytest.raises(ValidationError) as refused:
+        case_correct(form=form)
+    assert "received_at" in refused.value.message_dict
+    # Nothing saved: the receipt and the clock stay where the contact left them.
+    case.refresh_from_db()
+    assert case.received_at == received
+    assert case.last_contact_at > case.received_at
