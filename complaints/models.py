@@ -518,7 +518,7 @@ class Case(models.Model):
                 )
             errors: dict[str, Any] = {}
             _before, after = TRANSITIONS[action]
-            problem = rules.contact_time_error(at=at, received=self.received_at, now=now)
+            problem = rules.contact_time_error(at=at, received=self.received_at, now=now, step=True)
             if problem is None and after is not None:
                 problem = rules.step_order_error(at=at, previous=self.last_step_at())
             if problem:

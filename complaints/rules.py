@@ -151,14 +151,24 @@ def to_the_minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-def contact_time_error(*, at: datetime, received: datetime, now: datetime) -> str | None:
-    """Why a contact (or a step) cannot be dated `at`; None when it can."""
+def contact_time_error(
+    *, at: datetime, received: datetime, now: datetime, step: bool = False
+) -> str | None:
+    """Why a contact (or, with `step`, a step) cannot be dated `at`; None when it can."""
     from django.utils.translation import gettext as _
 
     if at > now:
-        return _("A contact cannot be dated in the future.")
+        return (
+            _("A step cannot be dated in the future.")
+            if step
+            else _("A contact cannot be dated in the future.")
+        )
     if at < to_the_minute(received):
-        return _("A contact cannot be dated before the complaint was received.")
+        return (
+            _("A step cannot be dated before the complaint was received.")
+            if step
+            else _("A contact cannot be dated before the complaint was received.")
+        )
     return None
 
 
