@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from django.conf import settings as django_settings
 from django.db import connection
 
 
@@ -29,7 +30,10 @@ def _libpq_env() -> tuple[list[str], dict[str, str]]:
 
 
 def backup(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(
+        mode=django_settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS, parents=True, exist_ok=True
+    )
+    _create_private(path)
     if connection.vendor == "postgresql":
         args, env = _libpq_env()
         subprocess.run(
@@ -44,6 +48,14 @@ def backup(path: Path) -> None:
         connection.connection.backup(target)
     finally:
         target.close()
+
+
+def _create_private(path: Path) -> None:
+    """Create `path` empty, readable by the app's user and group only (FILE_UPLOAD_PERMISSIONS,
+    as the client files): the backup holds every client's data, and pg_dump and SQLite
+    write into this file, so it is never readable by others, not even while written."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, django_settings.FILE_UPLOAD_PERMISSIONS)
 
 
 def restore(path: Path) -> None:

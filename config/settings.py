@@ -189,6 +189,9 @@ MEDIA_URL = "media/"
 # Client attachments (licences, IDs, shop photos): outside MEDIA_ROOT and without a URL,
 # served only through a view that checks who may see the client.
 PRIVATE_MEDIA_ROOT = Path(env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+# Client data: the web server's user (and its group) reads these files, nobody else.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {

@@ -130,6 +130,15 @@ def admin_client_(admin_user) -> Client:
     return client_for(admin_user)
 
 
+@pytest.fixture
+def file_mode():
+    """A file's permission bits, read under a server's usual umask (022), with which
+    files are created 0644 (readable by every account) unless the app sets their mode."""
+    previous = os.umask(0o022)
+    yield lambda path: os.stat(path).st_mode & 0o777
+    os.umask(previous)
+
+
 # --- Browser ------------------------------------------------------------------
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

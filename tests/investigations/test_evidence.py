@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -103,6 +104,14 @@ def test_the_evidence_location_is_outside_static_and_media(people):
     location = str(evidence_storage().location)
     assert not location.startswith(str(settings.STATIC_ROOT))
     assert not location.startswith(str(settings.MEDIA_ROOT))
+
+
+def test_evidence_on_disk_is_readable_by_the_app_and_its_group_only(people, file_mode):
+    investigation = make_investigation(people.owner)
+    upload(client_for(people.owner), investigation, pdf_upload())
+    stored = Path(evidence_storage().path(EvidenceFile.objects.get().stored_name))
+    assert file_mode(stored) == 0o640
+    assert file_mode(stored.parent) == 0o750
 
 
 def test_removing_evidence_deletes_the_file(people, django_capture_on_commit_callbacks):

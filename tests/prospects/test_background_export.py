@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -129,6 +130,20 @@ def test_a_failure_is_recorded_and_said_without_a_file(people):
     assert "无法生成" in page and "hx-trigger" not in page
     download = reverse("prospects:export_download", args=[export.pk])
     assert client_for(people.owner).get(download).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_written_file_is_readable_by_the_app_and_its_group_only(people, file_mode):
+    make_prospect(people.owner, name="甲商行", stage="client")
+    export = ProspectExport.objects.create(
+        requested_by=people.owner, file_format="xlsx", language="zh-hans"
+    )
+    exporting.write_export(export)  # what the task runs
+    export.refresh_from_db()
+    assert export.status == ExportStatus.READY
+    stored = Path(export.file.path)
+    assert file_mode(stored) == 0o640
+    assert file_mode(stored.parent) == 0o750
 
 
 @pytest.mark.django_db

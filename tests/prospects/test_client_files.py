@@ -103,6 +103,24 @@ def test_a_photo_is_typed_by_its_content_and_served_only_to_those_who_see_the_cl
             assert response["Content-Type"] == "image/png"
 
 
+@pytest.mark.parametrize("spooled", [False, True], ids=["in_memory", "spooled_to_disk"])
+def test_an_attachment_on_disk_is_readable_by_the_app_and_its_group_only(
+    people, private_storage, file_mode, settings, spooled
+):
+    """A client's ID or licence is not for every account on the server: 0640, in 0750
+    directories, whatever the process's umask and however Django received the upload."""
+    if spooled:
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # a temporary file, moved into place
+    client = make_prospect(people.owner)
+    photo = SimpleUploadedFile("店铺.png", PNG, content_type="image/png")
+    client_for(people.owner).post(
+        reverse("prospects:client_credit", args=[client.pk]), {"kind": "shop_photo", "file": photo}
+    )
+    stored = private_storage / Attachment.objects.get().file.name
+    assert file_mode(stored) == 0o640
+    assert file_mode(stored.parent) == file_mode(stored.parent.parent) == 0o750
+
+
 def test_a_file_that_is_not_a_photo_or_pdf_is_refused(people):
     client = make_prospect(people.owner)
     fake = SimpleUploadedFile(
