@@ -67,6 +67,45 @@ def test_lockout_is_per_account_not_per_address(client, people):
     assert response.status_code == 302
 
 
+ELSEWHERE, AT_THE_DESK = "10.1.0.7", "10.2.0.9"
+
+
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_person_out_at_their_desk(people):
+    """The lock is on the name at the address the failures came from: someone who knows
+    a colleague's name cannot lock them out everywhere."""
+    elsewhere = Client(REMOTE_ADDR=ELSEWHERE)
+    for _ in range(5):
+        sign_in(elsewhere, people.owner.username, "wrong")
+    locked = sign_in(elsewhere, people.owner.username, PASSWORD)
+    assert locked.status_code == 429
+    assert "锁定" in locked.text and "15" in locked.text
+    at_the_desk = Client(REMOTE_ADDR=AT_THE_DESK)
+    assert sign_in(at_the_desk, people.owner.username, PASSWORD).status_code == 302
+    assert at_the_desk.session["_auth_user_id"] == str(people.owner.pk)
+    # Signing in at the desk does not lift the lock where the failures were.
+    assert (
+        sign_in(Client(REMOTE_ADDR=ELSEWHERE), people.owner.username, PASSWORD).status_code == 429
+    )
+
+
+@override_settings(AXES_CLIENT_IP_CALLABLE="config.client_ip.behind_proxy")
+def test_behind_the_proxy_the_lock_is_at_the_address_the_proxy_saw(people):
+    """With DJANGO_BEHIND_PROXY every request comes from the proxy's address: the lock is
+    at the address the proxy appended to X-Forwarded-For, not at whatever a client wrote
+    before it."""
+
+    def through_the_proxy(forwarded_for: str) -> Client:
+        return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+
+    for _ in range(5):
+        # A made-up first address does not move the failures to the colleague's desk.
+        sign_in(through_the_proxy(f"{AT_THE_DESK}, {ELSEWHERE}"), people.owner.username, "wrong")
+    assert sign_in(through_the_proxy(ELSEWHERE), people.owner.username, PASSWORD).status_code == 429
+    assert (
+        sign_in(through_the_proxy(AT_THE_DESK), people.owner.username, PASSWORD).status_code == 302
+    )
+
+
 def test_the_lock_lifts_after_fifteen_minutes(client, people):
     for _ in range(5):
         sign_in(client, people.owner.username, "wrong")

@@ -56,9 +56,9 @@ def test_an_unknown_name_is_locked_out_like_a_real_one(people):
     assert without_tokens(locked_real.text) == without_tokens(locked_unknown.text)
 
 
-def test_lockout_settings_are_five_failures_per_account():
+def test_lockout_settings_are_five_failures_per_account_and_address():
     assert project_settings.AXES_FAILURE_LIMIT == 5
-    assert project_settings.AXES_LOCKOUT_PARAMETERS == ["username"]
+    assert project_settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
 
 
 # --- Session keys ----------------------------------------------------------------------

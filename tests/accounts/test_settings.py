@@ -124,3 +124,19 @@ def test_postgresql_plans_for_solid_state_disks_unless_told_otherwise(db):
         DATABASE_RANDOM_PAGE_COST="4",
     )
     assert "random_page_cost=4" in result.stdout
+
+
+def test_behind_the_proxy_the_sign_in_lockout_takes_the_address_the_proxy_saw():
+    """Behind the proxy REMOTE_ADDR is the proxy's for everyone: locking (name, address)
+    by it would lock the name everywhere again."""
+    shown = "from django.conf import settings; print(settings.AXES_CLIENT_IP_CALLABLE)"
+    direct = manage("shell", "--no-imports", "-c", shown, DJANGO_DEBUG="1")
+    assert direct.stdout.strip() == "None", direct.stderr
+    proxied = manage(
+        "shell", "--no-imports", "-c", shown, DJANGO_DEBUG="1", DJANGO_BEHIND_PROXY="1"
+    )
+    assert proxied.stdout.strip() == "config.client_ip.behind_proxy", proxied.stderr
+    deploy = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, DJANGO_BEHIND_PROXY="1"
+    )
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr
