@@ -220,6 +220,8 @@ STORAGES = {
 # --- Security ------------------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# No script reads the token from the cookie: htmx sends it from hx-headers (base.html).
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_HTTPONLY = True
 # Signed out after 30 idle minutes and, whatever the activity, 12 hours after signing in
 # (config.middleware.SessionTimeoutMiddleware); the cookie itself lasts no longer.

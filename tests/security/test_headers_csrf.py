@@ -7,13 +7,16 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from playbook.models import Bookmark
 from tests.access import all_expectations
 from tests.conftest import MODEL_BACKEND, client_for
+from tests.playbook.factories import make_entry
 from tests.security.walk import allowed_viewer, request_for, url_of
 
 EXPECTATIONS = all_expectations()
@@ -129,6 +132,21 @@ def test_an_htmx_request_with_the_token_header_succeeds(expectation, people):
         client, expectation, people, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token
     )
     assert response.status_code < 400, (expectation.url_name, response.status_code)
+
+
+def test_the_csrf_cookie_is_out_of_reach_of_scripts_and_htmx_still_posts(people):
+    """HttpOnly: a script injected into a page cannot read the token from the cookie;
+    htmx sends the one the page carries (hx-headers in base.html)."""
+    client = strict_client(people.trainee)
+    entry = make_entry()
+    page = client.get(entry.get_absolute_url())
+    assert page.cookies[settings.CSRF_COOKIE_NAME]["httponly"] is True
+    token = re.search(r'"x-csrftoken": "([^"]+)"', page.text).group(1)
+    bookmark = reverse("playbook:bookmark", args=[entry.pk])
+    assert client.post(bookmark, HTTP_HX_REQUEST="true").status_code == 403
+    response = client.post(bookmark, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200
+    assert Bookmark.objects.filter(user=people.trainee, entry=entry).exists()
 
 
 # --- No writes on GET ------------------------------------------------------------------
