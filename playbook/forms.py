@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from playbook.models import Entry, Section
+from playbook.models import (
+    ENTRY_NUMBER_MAX,
+    ENTRY_NUMBER_MESSAGES,
+    ENTRY_NUMBER_MIN,
+    Entry,
+    Section,
+)
 
 
 class EntryForm(forms.ModelForm):
@@ -13,6 +20,13 @@ class EntryForm(forms.ModelForm):
         label=_("Section"),
         queryset=Section.objects.select_related("chapter__part"),
         empty_label=_("Choose the section"),
+    )
+    # The model's range (its validators), checked by the form and the browser alike.
+    number = forms.IntegerField(
+        label=capfirst(Entry._meta.get_field("number").verbose_name),
+        min_value=ENTRY_NUMBER_MIN,
+        max_value=ENTRY_NUMBER_MAX,
+        error_messages=ENTRY_NUMBER_MESSAGES,
     )
     # The version the page was drawn from: a save from a stale page is refused (views).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

@@ -24,8 +24,9 @@ The format (DOMAIN §4):
   and holds paragraphs, numbered points (`1. `, several on one line separated
   by `;`/`；`), points like （一）, and sub-headings;
 - what cannot be placed is never guessed: a question-like line without ？, a
-  second 答：, a heading-like line inside an answer that cannot start a chapter
-  or section (see `_place_heading`), and the lines after them until the next
+  question numbered 0 or past 9999 (no entry's number), a second 答：, a
+  heading-like line inside an answer that cannot start a chapter or section
+  (see `_place_heading`), and the lines after them until the next
   question or heading are left out and reported (`Handbook.unplaced`); an
   empty answer or section, a jump in the numbering of a section, and a
   heading read one way where the other was possible are notes
@@ -69,6 +70,11 @@ QUESTION_START = re.compile(r"(\d{1,4})[.．](?=[^\s\d])")
 SPACED_NUMBER = re.compile(r"^(\d{1,4})[.．]\s+(?=\S)")
 BRACKET_NUMBER = re.compile(r"^[（(](\d{1,3})[）)]\s*(?=\S)")
 LABEL_NUMBER = re.compile(r"^第\s*(\d{1,4})\s*题(?:\s*[:：.．、]\s*|\s+)(?=\S)")
+# Where a question's number would be, five digits or more: no question's number
+# (ENTRY_NUMBER_MAX), so the line is left out and reported, never run into an answer.
+LONG_NUMBER = re.compile(
+    r"^(?:(\d{5,})[.．]\s*|第\s*(\d{5,})\s*题(?:\s*[:：.．、]\s*|\s+)|[（(](\d{5,})[）)]\s*)(?=\S)"
+)
 # 答: right after a question's ？ starts its answer on the same line.
 ANSWER_AFTER_QUESTION = re.compile(r"[?？]\s*答\s*[:：]")
 ANSWER_PREFIX = re.compile(r"^答\s*[:：]\s*")
@@ -158,15 +164,20 @@ class UnplacedLine:
 
     line: int
     text: str
-    # The entry whose answer it would otherwise have run into.
-    after_entry: int
+    # The entry whose answer it would otherwise have run into (None: the section's first).
+    after_entry: int | None
     # Why it was not placed, for the administrator (translated).
     reason: str = ""
 
     def __str__(self) -> str:
-        return _(
-            "Line %(line)d, after entry %(entry)d, could not be placed (%(reason)s): %(text)s"
-        ) % {"line": self.line, "entry": self.after_entry, "reason": self.reason, "text": self.text}
+        values = {"line": self.line, "entry": self.after_entry, "reason": self.reason}
+        if self.after_entry is None:
+            message = _("Line %(line)d could not be placed (%(reason)s): %(text)s")
+        else:
+            message = _(
+                "Line %(line)d, after entry %(entry)d, could not be placed (%(reason)s): %(text)s"
+            )
+        return message % {**values, "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -238,6 +249,8 @@ def _starts_block(text: str) -> bool:
         # 答： never continues a line: it starts an answer (or is out of place).
         or ANSWER_PREFIX.match(text)
         or (BRACKET_NUMBER.match(text) and text.endswith(("？", "?")))
+        # `123456.问？`: reported on its own (see _unusable_number), never joined.
+        or (LONG_NUMBER.match(text) and _has_question_mark(text))
     )
 
 
@@ -431,6 +444,30 @@ def _has_question_mark(text: str) -> bool:
     return "？" in text or "?" in text
 
 
+def _unusable_number(line: str, split: tuple[list[tuple[int, str]], str] | None) -> str:
+    """Why no entry may have the number of a question this line starts (playbook.models:
+    1 to ENTRY_NUMBER_MAX): 0 (`0.问？`), or five digits and more (`123456.问？`, which the
+    numberings do not read as a question's). Empty when the line starts no such question."""
+    from playbook.models import ENTRY_NUMBER_MAX, ENTRY_NUMBER_MIN
+
+    if split is not None:
+        questions, _rest = split
+        numbers = [n for n, _q in questions if not ENTRY_NUMBER_MIN <= n <= ENTRY_NUMBER_MAX]
+    elif long := LONG_NUMBER.match(line):
+        number = int(next(digits for digits in long.groups() if digits))
+        question = _split_questions(line, _Numbering(number, "plain", long.end()))
+        numbers = [number] if question is not None else []
+    else:
+        numbers = []
+    if not numbers:
+        return ""
+    return _("its number %(number)d is not between %(min)d and %(max)d") % {
+        "number": numbers[0],
+        "min": ENTRY_NUMBER_MIN,
+        "max": ENTRY_NUMBER_MAX,
+    }
+
+
 # --- The parser --------------------------------------------------------------
 
 
@@ -465,7 +502,8 @@ def parse_handbook(text: str) -> Handbook:
             failed_parts.add(part.line)
 
     def leave_out(line_number: int, line: str, reason: str) -> None:
-        handbook.unplaced.append(UnplacedLine(line_number, line, pending[-1][0], reason))
+        after = pending[-1][0] if pending else None
+        handbook.unplaced.append(UnplacedLine(line_number, line, after, reason))
 
     def finish_entry() -> None:
         nonlocal answer, orphan_of
@@ -607,6 +645,12 @@ def parse_handbook(text: str) -> Handbook:
             continue
         numbering = _numbering(line)
         split = _split_questions(line, numbering) if numbering else None
+        if reason := _unusable_number(line, split):
+            # `0.问？` or `123456.问？`: no entry may have that number. Not imported,
+            # and not run into the previous answer.
+            leave_out(line_number, line, reason)
+            orphan_of = line_number
+            continue
         if split is not None and pending and numbering and numbering.style in SHARED_NUMBERINGS:
             follows = bool(split[1]) or (
                 index + 1 < len(lines) and ANSWER_PREFIX.match(lines[index + 1][1]) is not None
@@ -646,6 +690,15 @@ def parse_handbook(text: str) -> Handbook:
             answer = _answer_lines(rest) if rest else []
             continue
         if skip == "entry":
+            continue
+        if not pending and orphan_of is not None:
+            # The section's first question was left out: the lines after it are its own.
+            leave_out(
+                line_number,
+                line,
+                _("it may be the answer of line %(line)d, which could not be placed")
+                % {"line": orphan_of},
+            )
             continue
         if not pending:
             fail(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -120,6 +121,15 @@ class EntryQuerySet(models.QuerySet):
         return self
 
 
+# A question's number: from 1 to four digits, as the handbook's import reads them
+# (playbook.importer); the entry form says so beside the field.
+ENTRY_NUMBER_MIN, ENTRY_NUMBER_MAX = 1, 9999
+ENTRY_NUMBER_MESSAGES = {
+    "min_value": _("A question's number is at least %(limit_value)s."),
+    "max_value": _("A question's number is at most %(limit_value)s."),
+}
+
+
 class Entry(models.Model):
     part = models.ForeignKey(
         Part, verbose_name=_("part"), on_delete=models.CASCADE, related_name="entries"
@@ -128,7 +138,13 @@ class Entry(models.Model):
         Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="entries"
     )
     # Unique within a part; an excerpt of the handbook may skip numbers.
-    number = models.PositiveIntegerField(_("number"))
+    number = models.PositiveIntegerField(
+        _("number"),
+        validators=[
+            MinValueValidator(ENTRY_NUMBER_MIN, ENTRY_NUMBER_MESSAGES["min_value"]),
+            MaxValueValidator(ENTRY_NUMBER_MAX, ENTRY_NUMBER_MESSAGES["max_value"]),
+        ],
+    )
     question = models.TextField(_("question"))
     answer = models.TextField(_("answer"), blank=True)
     topics = models.ManyToManyField(

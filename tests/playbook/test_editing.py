@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from playbook.editing import entry_save, text_diff
@@ -115,6 +116,42 @@ def test_bad_input_comes_back_with_errors_and_saves_nothing(bad, admin_client_):
     assert response.status_code == 200
     assert 'class="errorlist' in response.text
     assert not entry.revisions.exists()
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("0", "问题编号最小为 1。"),
+        ("10000", "问题编号最大为 9999。"),
+        ("2147483648", "问题编号最大为 9999。"),
+    ],
+)
+def test_a_number_no_question_has_is_refused_beside_the_field(number, message, admin_client_):
+    entry = make_entry(number=5)
+    response = admin_client_.post(edit_url(entry), form_data(entry, number=number))
+    assert response.status_code == 200
+    assert response.context["form"].errors["number"] == [message]
+    entry.refresh_from_db()
+    assert entry.number == 5 and not entry.revisions.exists()
+    added = admin_client_.post(
+        reverse("playbook:entry_create"),
+        {"section": entry.section_id, "number": number, "question": "新问题？", "answer": ""},
+    )
+    assert added.context["form"].errors["number"] == [message]
+    assert list(Entry.objects.values_list("number", flat=True)) == [5]
+
+
+@pytest.mark.parametrize(("number", "valid"), [(0, False), (1, True), (9999, True), (10000, False)])
+def test_the_model_keeps_the_same_range(number, valid, db):
+    """For every form built on the model (the admin's too)."""
+    entry = make_entry(number=3)
+    entry.number = number
+    if valid:
+        entry.full_clean()
+    else:
+        with pytest.raises(ValidationError) as refused:
+            entry.full_clean()
+        assert list(refused.value.message_dict) == ["number"]
 
 
 @pytest.mark.parametrize("viewer", ["trainee", "owner", "teammate"])

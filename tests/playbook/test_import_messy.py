@@ -396,3 +396,49 @@ def test_the_upload_page_names_every_problem(admin_client_):
     assert "4.陈述句" in html
     assert "confirm" not in response.context
     assert not Entry.objects.exists()
+
+
+# --- Numbers no entry may have ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "number"),
+    [
+        ("0.零号问题？", 0),
+        ("第0题：零号问题？", 0),
+        ("123456.编号太长的问题？", 123456),
+        ("2147483648.编号溢出的问题？", 2147483648),
+    ],
+)
+def test_a_question_numbered_0_or_past_9999_is_left_out_and_reported(question, number):
+    # The answer before it does not end its sentence: still not run into it.
+    handbook = parse(
+        f"1.第一个问题？\n答：第一个答案\n{question}\n答：它的答案。\n2.第二个问题？\n答：二。\n"
+    )
+    assert [(e.number, e.answer) for e in handbook.entries] == [(1, "第一个答案"), (2, "二。")]
+    assert unplaced(handbook) == [(6, question, 1), (7, "答：它的答案。", 1)]
+    assert str(handbook.unplaced[0]) == (
+        f"Line 6, after entry 1, could not be placed (its number {number} is not between "
+        f"1 and 9999): {question}"
+    )
+
+
+def test_a_sections_first_question_numbered_0_is_left_out_with_its_answer():
+    handbook = parse("0.零号问题？\n答：它的答案。\n1.第一个问题？\n答：一。\n")
+    assert [e.number for e in handbook.entries] == [1]
+    assert [str(line) for line in handbook.unplaced] == [
+        "Line 4 could not be placed (its number 0 is not between 1 and 9999): 0.零号问题？",
+        "Line 5 could not be placed (it may be the answer of line 4, which could not be "
+        "placed): 答：它的答案。",
+    ]
+
+
+@pytest.mark.django_db
+def test_an_import_stores_no_entry_numbered_0_and_the_preview_says_why(admin_client_):
+    text = HEAD + "1.第一个问题？\n答：一。\n0.零号问题？\n答：它的答案。\n"
+    with translation.override("zh-hans"):
+        html = upload_preview(admin_client_, text)
+    assert 'data-line="6"' in html and "编号 0 不在 1 至 9999 之间" in html
+    result = import_text(text)
+    assert [line.line for line in result.unplaced] == [6, 7]
+    assert list(Entry.objects.values_list("number", "answer")) == [(1, "一。")]
