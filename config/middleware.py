@@ -1,4 +1,5 @@
-"""Project-wide middleware: no caching of signed-in pages, session time limits, the CSP."""
+"""Project-wide middleware: a ceiling on request size, no caching of signed-in pages,
+session time limits, the CSP."""
 
 from __future__ import annotations
 
@@ -14,12 +15,34 @@ from django.contrib.auth import logout
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 # The last-seen time is written at most this often, not on every request.
 SEEN_RESOLUTION_SECONDS = 60
 STARTED = "session_started"
 SEEN = "session_seen"
+
+
+class RequestSizeLimitMiddleware:
+    """A request whose declared body is over REQUEST_MAX_BYTES is answered 413 before any
+    of it is read: Django would otherwise write a huge upload to disk before a form could
+    refuse it. Each form still checks its own file limit, beside the field; this is the
+    ceiling over all of them (the reverse proxy should have the same one)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # Django's own parsing answers a malformed length
+        if declared > settings.REQUEST_MAX_BYTES:
+            # The body is never read here (the WSGI server discards or closes after).
+            largest = {"max_megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+            return render(request, "413.html", largest, status=413)
+        return self.get_response(request)
 
 
 class NoStoreWhenSignedInMiddleware:

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: a request over REQUEST_MAX_BYTES is answered 413.
+    "config.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -311,6 +313,14 @@ PROSPECT_IMPORT_BACKGROUND_ROWS = env_int("PROSPECT_IMPORT_BACKGROUND_ROWS", 5_0
 # (playbook.guidance_cache); 0: none.
 PLAYBOOK_GUIDANCE_CACHE_SECONDS = env_int("PLAYBOOK_GUIDANCE_CACHE_SECONDS", 60)
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# The largest file any form takes, and the largest request body accepted at all: that
+# file plus 1 MiB for the rest of the form. A larger body is answered 413 unread
+# (config.middleware.RequestSizeLimitMiddleware); the reverse proxy's limit (nginx
+# client_max_body_size) should match REQUEST_MAX_BYTES.
+UPLOAD_MAX_BYTES = max(
+    IMPORT_MAX_UPLOAD_BYTES, ATTACHMENT_MAX_UPLOAD_BYTES, EVIDENCE_MAX_UPLOAD_BYTES
+)
+REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
 # Handbook §3: the client hears from us every day. Counted in whole calendar days
 # (Asia/Shanghai) after the day of the last contact: due the next day, overdue from
 # the start of day 2, escalated to the supervisor from the start of day 3.
