@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DAMAGED_VERSION = _(
+    "This page could not be read whole (it may have been changed on the way): reload it"
+    " and make the change again."
+)
 
 
 class EditConflict(Exception):
@@ -39,3 +45,13 @@ def refuse_stale(form: forms.BaseForm, conflict: EditConflict, message: str) -> 
     form.data = form.data.copy()
     form.data["version"] = conflict.current_version
     form.add_error(None, message)
+
+
+class ShowsVersionErrors:
+    """A form mixin: a hidden `version` that is no version (a page tampered with, or cut
+    short on the way) is refused where the person sees it, not beside a hidden field."""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        if self._errors.pop("version", None):  # type: ignore[attr-defined]
+            self.add_error(None, DAMAGED_VERSION)  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.dates import implausible
 from accounts.fields import PlausibleAmounts
 from accounts.once import OnceFormMixin
+from accounts.versions import ShowsVersionErrors
 from investigations import evidence, rules
 from investigations.models import (
     Action,
@@ -101,7 +102,7 @@ class InvestigationStartForm(OnceFormMixin, RefusesComputedFields, forms.ModelFo
         widgets = {"purpose": SHORT_TEXT, "amount": MONEY_INPUT, "existing_loans": MONEY_INPUT}
 
 
-class EditsInvestigation(forms.Form):
+class EditsInvestigation(ShowsVersionErrors, forms.Form):
     """Carries the investigation's version as the page drew it (hidden): a save from a
     page drawn before another change of the investigation is refused (EditConflict), so
     a second tab does not silently undo the first."""

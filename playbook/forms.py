@@ -6,6 +6,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts.versions import ShowsVersionErrors
 from playbook.models import (
     ENTRY_NUMBER_MAX,
     ENTRY_NUMBER_MESSAGES,
@@ -15,7 +16,7 @@ from playbook.models import (
 )
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(ShowsVersionErrors, forms.ModelForm):
     section = forms.ModelChoiceField(
         label=_("Section"),
         queryset=Section.objects.select_related("chapter__part"),

@@ -17,6 +17,7 @@ from accounts.fields import ChoicesById, PlausibleAmounts, record_id
 from accounts.models import Role, User
 from accounts.once import OnceFormMixin
 from accounts.policy import visible_people
+from accounts.versions import ShowsVersionErrors
 from prospects import rules
 from prospects.models import (
     AttachmentKind,
@@ -90,7 +91,7 @@ class ReferrerChoice(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class ProspectForm(OnceFormMixin, PlausibleAmounts, forms.ModelForm):
+class ProspectForm(ShowsVersionErrors, OnceFormMixin, PlausibleAmounts, forms.ModelForm):
     """A prospect's details. Possible duplicates in the branch stop the save until confirmed."""
 
     confirm_duplicate = forms.BooleanField(

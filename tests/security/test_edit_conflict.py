@@ -92,3 +92,43 @@ def test_two_simultaneous_edits_from_one_version_save_one_and_refuse_the_other(p
         prospect.refresh_from_db()
         assert prospect.next_action == saved["next_action"]
         assert prospect.version == 2
+
+
+# --- A page whose hidden version was changed on the way -----------------------------------
+
+
+def prospect_page(people):
+    prospect = Prospect.objects.create(
+        name="鑫源服装商行", owner=people.owner, source=Source.SHOP_CLUSTER
+    )
+    return client_for(people.owner), reverse("prospects:edit", args=[prospect.pk]), prospect
+
+
+def entry_page(people):
+    from tests.playbook.factories import make_entry
+
+    entry = make_entry()
+    return client_for(people.supervisor), reverse("playbook:entry_edit", args=[entry.pk]), entry
+
+
+def investigation_page(people):
+    from tests.investigations.factories import make_investigation
+
+    investigation = make_investigation(people.owner)
+    url = reverse("investigations:edit", args=[investigation.pk])
+    return client_for(people.owner), url, investigation
+
+
+@pytest.mark.parametrize("page", [prospect_page, entry_page, investigation_page])
+@pytest.mark.parametrize("version", ["abc", "0", "-1", "1.5"])
+def test_a_page_whose_version_was_damaged_says_so_and_saves_nothing(people, page, version):
+    from tests.security.pages import as_sent, forms_on
+
+    client, url, record = page(people)
+    (form,) = [f for f in forms_on(client.get(url).text, url) if "version" in f.names()]
+    response = client.post(url, {**as_sent(form), "version": version})
+    assert response.status_code == 200
+    assert "此页面未能完整读取" in response.text
+    before = record.version
+    record.refresh_from_db()
+    assert record.version == before
