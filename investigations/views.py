@@ -115,8 +115,8 @@ def _refused(form: forms.Form, refused: services.Refused) -> None:
 # --- Lists -------------------------------------------------------------------------------
 
 
-@require_GET
 @roles_required(*CASEWORK)
+@require_GET
 def investigation_list(request: HttpRequest) -> HttpResponse:
     investigations = _visible(request).for_list()
     status = request.GET.get("status", "")
@@ -137,8 +137,8 @@ def investigation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
 @roles_required(Role.SUPERVISOR)
+@require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     queue = (
@@ -159,8 +159,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 # --- Starting and editing ---------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
 @roles_required(*CASEWORK)
+@require_http_methods(["GET", "POST"])
 def investigation_create(request: HttpRequest, prospect_pk: int) -> HttpResponse:
     prospect = get_object_or_404(Prospect.objects.visible_to(request.user), pk=prospect_pk)
     if not permissions.can_start(request.user, prospect):

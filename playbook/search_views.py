@@ -90,8 +90,8 @@ WEEK = timedelta(days=7)
 SEARCH_LOG_ROWS = 50
 
 
-@require_GET
 @roles_required(Role.SUPERVISOR)
+@require_GET
 def search_log(request) -> HttpResponse:
     """The week's searches that found nothing or that nobody opened, most frequent first."""
     week = SearchLog.objects.visible_to(request.user).since(timezone.now() - WEEK)
@@ -133,8 +133,8 @@ class HandbookConfirmForm(OnceFormMixin, forms.Form):
     sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-@require_http_methods(["GET", "POST"])
 @roles_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
 def handbook_import(request) -> HttpResponse:
     """Upload → preview (a dry run: counts or the error's line) → confirm → import."""
     context: dict = {"form": HandbookUploadForm()}

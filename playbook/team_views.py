@@ -109,8 +109,8 @@ def flag_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @roles_required(Role.SUPERVISOR)
+@require_POST
 def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """A supervisor resolves their team's flags (an administrator anyone's); others 404."""
     flag = get_object_or_404(EntryFlag.objects.visible_to(request.user), pk=pk)
@@ -205,8 +205,8 @@ class AssignmentForm(OnceFormMixin, forms.Form):
         return cleaned
 
 
-@require_http_methods(["GET", "POST"])
 @roles_required(Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
 def assignment_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if section_id := request.GET.get("section", "").strip():

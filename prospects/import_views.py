@@ -33,8 +33,8 @@ PREVIEW_TEMPLATE = "prospects/import_preview.html"
 EXPORTS_LISTED = 10
 
 
-@require_http_methods(["GET", "POST"])
 @roles_required(*IMPORT_ROLES)
+@require_http_methods(["GET", "POST"])
 def import_upload(request: HtmxHttpRequest) -> HttpResponse:
     form = ImportUploadForm(
         request.POST if request.method == "POST" else None,
@@ -110,8 +110,8 @@ def _preview_page(
     return render_page(request, PREVIEW_TEMPLATE, context, partials=("preview",))
 
 
-@require_http_methods(["GET"])
 @roles_required(*IMPORT_ROLES)
+@require_http_methods(["GET"])
 def import_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     if request.htmx and request.htmx.target == "import-progress" and not batch.is_waiting:
@@ -120,8 +120,8 @@ def import_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _preview_page(request, batch, request.GET or None)
 
 
-@require_http_methods(["GET"])
 @roles_required(*IMPORT_ROLES)
+@require_http_methods(["GET"])
 def import_bad_rows(request: HttpRequest, pk: int) -> HttpResponse:
     """The rows with errors, with the reason, as a CSV to fix and upload again."""
     batch = _batch(request, pk)
@@ -141,8 +141,8 @@ def import_bad_rows(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
 @roles_required(*IMPORT_ROLES)
+@require_POST
 def import_commit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     if batch.is_committed or batch.is_waiting:  # a second click

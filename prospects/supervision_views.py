@@ -43,8 +43,8 @@ PAGE_SIZE = 25
 DEFAULT_PERIOD_DAYS = 365
 
 
-@require_http_methods(["GET"])
 @roles_required(Role.SUPERVISOR)
+@require_http_methods(["GET"])
 def team_overview_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return TemplateResponse(
@@ -58,8 +58,8 @@ def team_overview_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET"])
 @roles_required(Role.SUPERVISOR)
+@require_http_methods(["GET"])
 def team_attention(request: HttpRequest) -> HttpResponse:
     """What the team let slip and what waits for the supervisor: loaded after their home."""
     panels = team_attention_panels(request.user, timezone.localdate())
@@ -162,8 +162,8 @@ def hospitality_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
 @roles_required(Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
 def handover(request: HttpRequest) -> HttpResponse:
     """Preview, then confirm: a leaving manager's prospects, promises and visits move at
     once, with what the other apps keep for those clients (the preview says what)."""
