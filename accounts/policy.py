@@ -86,8 +86,21 @@ def decides_on_work_of(reviewer: User, author: User | None) -> bool:
 
 
 def needs_administrator_review(author: User) -> bool:
-    """Work nobody but an administrator can decide on: its author has no supervisor."""
-    return author.supervisor_id is None
+    """Work nobody but an administrator can decide on: its author has no supervisor who
+    may decide on it (`decides_on_work_of`): none, or theirs has left or is no longer a
+    supervisor (the team's work must not wait in a queue nobody opens)."""
+    lead = author.supervisor if author.supervisor_id is not None else None
+    return lead is None or not (lead.is_active and lead.is_supervisor)
+
+
+def needs_administrator_review_q(author: str) -> Q:
+    """`needs_administrator_review` as a filter: `author` is the path to the author."""
+    lead = f"{author}__supervisor"
+    return (
+        Q(**{f"{lead}__isnull": True})
+        | Q(**{f"{lead}__is_active": False})
+        | ~Q(**{f"{lead}__role": Role.SUPERVISOR})
+    )
 
 
 def reviews_record(user: User, owner: User | None, recorded_by_id: int | None) -> bool:

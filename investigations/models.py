@@ -21,7 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.policy import CASEWORK_ROLES, OwnedQuerySet
+from accounts.policy import (
+    CASEWORK_ROLES,
+    OwnedQuerySet,
+    needs_administrator_review,
+    needs_administrator_review_q,
+)
 from investigations import rules
 
 if TYPE_CHECKING:
@@ -77,20 +82,14 @@ class RiskRating(models.TextChoices):
 
 
 # Four eyes: who took part in the work may not decide on it, whoever owns it now (a client
-# handed over meanwhile takes its investigation along): started it, submitted a round, or
-# did a checklist item.
-WORK_ACTIONS = (Action.CREATE, Action.SUBMIT)
+# handed over meanwhile takes its investigation along): started it, changed anything of it
+# (details, findings, figures, checklist, guarantors, collateral, inquiries, files) or
+# submitted it. Each of those records its person as a Contributor (services).
 
 
 def took_part(person) -> Q:
     """The investigations `person` (a user, or an OuterRef to one) took part in."""
-    return Q(
-        Exists(
-            InvestigationEvent.objects.filter(
-                investigation=OuterRef("pk"), by=person, action__in=WORK_ACTIONS
-            )
-        )
-    ) | Q(Exists(ChecklistItem.objects.filter(investigation=OuterRef("pk"), done_by=person)))
+    return Q(Exists(Contributor.objects.filter(investigation=OuterRef("pk"), person=person)))
 
 
 class InvestigationQuerySet(OwnedQuerySet):
@@ -105,9 +104,10 @@ class InvestigationQuerySet(OwnedQuerySet):
             self.filter(status=Status.SUBMITTED).exclude(owner=user).exclude(took_part(user))
         )
         if user.is_administrator:
-            # Also the team's work its supervisor took part in (Investigation.reviewed_by_administrator).
+            # Also the team's work its supervisor took part in, or cannot decide on any
+            # more (Investigation.reviewed_by_administrator).
             return submitted.filter(
-                Q(owner__supervisor__isnull=True) | took_part(OuterRef("owner__supervisor"))
+                needs_administrator_review_q("owner") | took_part(OuterRef("owner__supervisor"))
             )
         if user.is_supervisor:
             return submitted.filter(owner__supervisor=user)
@@ -163,6 +163,7 @@ class InvestigationQuerySet(OwnedQuerySet):
             "guarantors",
             "collateral",
             "side_inquiries",
+            "contributors",
             models.Prefetch("evidence", queryset=EvidenceFile.objects.select_related("item")),
             models.Prefetch(
                 "events",
@@ -394,18 +395,17 @@ class Investigation(models.Model):
         return self.status == Status.SUBMITTED
 
     def took_part(self, person_id: int | None) -> bool:
-        """The rule of `took_part` on this one (from the prefetched events and items)."""
-        return person_id is not None and (
-            any(e.by_id == person_id and e.action in WORK_ACTIONS for e in self.events.all())
-            or any(item.done_by_id == person_id for item in self.items.all())
+        """The rule of `took_part` on this one (from the prefetched contributors)."""
+        return person_id is not None and any(
+            contributor.person_id == person_id for contributor in self.contributors.all()
         )
 
     @property
     def reviewed_by_administrator(self) -> bool:
-        """Nobody in the team may decide: the owner has no supervisor, or the supervisor
-        took part in the work (their own client, handed to a team member)."""
-        lead = self.owner.supervisor_id
-        return lead is None or self.took_part(lead)
+        """Nobody in the team may decide: the owner has no supervisor who may decide
+        (none, or one who left or is no longer a supervisor), or the supervisor took part
+        in the work (their own client, handed to a team member)."""
+        return needs_administrator_review(self.owner) or self.took_part(self.owner.supervisor_id)
 
     def age_days(self, today: date) -> int:
         """Days since submission (the review queue's age)."""
@@ -741,6 +741,28 @@ class EvidenceFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("investigations:evidence", args=[self.pk])
+
+
+class Contributor(models.Model):
+    """Someone who worked on the investigation — started it, changed anything of it or
+    submitted it — whoever owns it now: four eyes refuses them its decision (`took_part`)."""
+
+    investigation = models.ForeignKey(
+        Investigation, on_delete=models.CASCADE, related_name="contributors", editable=False
+    )
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("contributor")
+        verbose_name_plural = _("contributors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["investigation", "person"], name="investigation_contributor_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.investigation}"
 
 
 class InvestigationEvent(models.Model):

@@ -26,6 +26,7 @@ from investigations.models import (
     DECIDED,
     Action,
     ChecklistItem,
+    Contributor,
     EvidenceFile,
     EvidencePurpose,
     Investigation,
@@ -90,11 +91,20 @@ def not_editable_message(investigation: Investigation) -> str:
 
 
 def _lock_editable(pk: int, by: User) -> Investigation:
-    """The locked investigation, if `by` may still change it; else Refused."""
+    """The locked investigation, if `by` may still change it (and they are then one of
+    who worked on it); else Refused."""
     locked = _lock(pk)
     if not permissions.can_edit(by, locked):
         raise Refused(not_editable_message(locked))
+    _worked_on_by(locked, by)
     return locked
+
+
+def _worked_on_by(investigation: Investigation, person: User) -> None:
+    """Record `person` among who worked on it (four eyes: `took_part`), once."""
+    Contributor.objects.bulk_create(
+        [Contributor(investigation=investigation, person=person)], ignore_conflicts=True
+    )
 
 
 def _refuse_if_stale(locked: Investigation, expected_version: int | None) -> None:
@@ -124,6 +134,7 @@ def investigation_start(*, investigation: Investigation, by: User) -> Investigat
         for position, kind in enumerate(CHECKLIST, start=1)
     )
     investigation.events.create(action=Action.CREATE, from_status="", to_status=Status.DRAFT, by=by)
+    _worked_on_by(investigation, by)
     return investigation
 
 
@@ -401,6 +412,7 @@ def investigation_submit(
         )
     except TransitionRefused as refused:
         raise Refused(refusal_message(refused)) from None
+    _worked_on_by(locked, by)
     return locked
 
 

@@ -213,3 +213,59 @@ def test_queries_do_not_grow_with_handed_over_investigations(people, screen):
     assert queries == small
     if screen == "prospect":
         assert all(f'href="{inv.get_absolute_url()}"' in text for inv in large)
+
+
+# --- Four eyes across handovers: who worked on it, whoever owns it now ----------------------
+
+
+@pytest.mark.parametrize("work", ["figures", "guarantor", "checklist", "evidence"])
+def test_a_supervisor_who_worked_on_it_while_it_was_theirs_does_not_decide_it(people, work):
+    """Their client went to them while its manager was away; they typed some of it, and
+    handed it back. The manager submits: the supervisor may not approve, an administrator
+    decides (and a later re-save by the manager does not wipe out their part)."""
+    from decimal import Decimal
+
+    from investigations import services
+    from tests.investigations.factories import (
+        add_guarantor,
+        fill_checklist,
+        fill_findings,
+    )
+
+    lead = people.supervisor
+    investigation = make_investigation(people.owner)
+    prospect = investigation.prospect
+    prospects_hand_over(
+        prospects=[prospect], from_person=people.owner, to=lead, by=lead, reason="休假"
+    )
+    investigation = refresh(investigation)
+    if work == "figures":
+        fill_findings(investigation)
+    elif work == "guarantor":
+        add_guarantor(investigation, assets=Decimal("9000000"))
+    elif work == "checklist":
+        fill_checklist(investigation)
+    else:
+        services.evidence_add(investigation=investigation, upload=pdf_upload(), by=lead)
+    prospect.refresh_from_db()
+    prospects_hand_over(
+        prospects=[prospect], from_person=lead, to=people.owner, by=lead, reason="回岗"
+    )
+    # The manager completes it (re-saving what the supervisor did), and submits.
+    investigation = refresh(investigation)
+    fill_findings(investigation)
+    fill_checklist(investigation)
+    if not refresh(investigation).guarantors.exists():
+        add_guarantor(investigation, assets=Decimal("9000000"))
+    investigation = refresh(investigation)
+    services.investigation_submit(
+        investigation=investigation, by=people.owner, seen_version=investigation.version
+    )
+    investigation = refresh(investigation)
+    assert investigation.status == Status.SUBMITTED
+    assert investigation not in Investigation.objects.awaiting_review_by(lead)
+    review(client_for(lead), investigation, decision="approve")
+    assert refresh(investigation).status == Status.SUBMITTED  # refused
+    assert investigation in Investigation.objects.awaiting_review_by(people.admin)
+    assert review(client_for(people.admin), investigation, decision="approve").status_code == 302
+    assert refresh(investigation).status == Status.APPROVED

@@ -915,3 +915,26 @@ def test_approving_with_low_cover_and_a_doubtful_collateral_asks_for_both_reason
     assert errors["approval_reason"] == ["覆盖率低于 2.0：请写明你同意的理由。"]
     assert errors["comment"] == [COLLATERAL_NOTE_NEEDED]
     assert refresh(investigation).status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("change", ["left", "demoted"])
+def test_a_teams_work_goes_to_the_administrators_when_its_supervisor_cannot_decide(people, change):
+    """The supervisor's account is closed, or they are no longer a supervisor: the team's
+    submissions wait in the administrators' queue and home panel, not in nobody's."""
+    from accounts.models import Role
+    from investigations.permissions import can_decide
+
+    waiting = submitted(people.owner)
+    lead = people.supervisor
+    if change == "left":
+        lead.is_active = False
+    else:
+        lead.role = Role.CLIENT_MANAGER
+    lead.save()
+    assert waiting in Investigation.objects.awaiting_review_by(people.admin)
+    assert can_decide(people.admin, refresh(waiting))
+    assert refresh(waiting).reviewed_by_administrator
+    response = client_for(people.admin).get(reverse("investigations:queue"))
+    assert waiting in [inv for inv, _age in response.context["queue"]]
+    assert review(client_for(people.admin), waiting, decision="approve").status_code == 302
+    assert refresh(waiting).status == Status.APPROVED
