@@ -7,7 +7,7 @@ Every change of status goes through `Case.apply` and the one transition table.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -213,8 +213,9 @@ class CaseQuerySet(OwnedQuerySet):
         return self.open().filter(Q(last_contact_at__lt=end) | Q(decide_by__lte=decide_soon))
 
     def escalating(self, now: datetime):
-        """Open cases the handler's supervisor is reminded of too (rules.ESCALATING)."""
-        return self.escalated(now) | self.resolution_late(rules.bank_day(now))
+        """Open cases the handler's supervisor is reminded of too (rules.tells_supervisor)."""
+        yesterday = rules.bank_day(now) - timedelta(days=1)
+        return self.escalated(now) | self.open().filter(decide_by=yesterday)
 
     def with_reminder_reason(self, now: datetime):
         """Each case's `reminder_reason` at `now`, in SQL: rules.reminder_reason's order."""

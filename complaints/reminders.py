@@ -100,7 +100,8 @@ def _insert(now: datetime, run: str) -> tuple[dict[int, int], int, int]:
     # Nobody is reminded through a closed account: a leaver's cases escalate as any other.
     needing = Case.objects.needing_reminder(now).filter(handler__is_active=True)
     handlers = _rows(needing, "handler_id", now, run)
-    # Escalations and late decisions also go to whoever decides on the handler's work
+    # Escalations, and a decision deadline passed yesterday, also go to whoever decides on
+    # the handler's work
     # (accounts.policy): their supervisor — unless the complaint is about them or their
     # account is closed; else, as for the work of anyone without a supervisor
     # (needs_administrator_review), the administrators.

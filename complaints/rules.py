@@ -123,8 +123,6 @@ def decision_due(decide_by: date | None, today: date) -> bool:
 
 # Most urgent first: the one reason a morning's reminder about a case gives.
 REMINDER_ORDER = (RESOLUTION_LATE, ESCALATED, OVERDUE, DUE_TODAY, DECISION_DUE)
-# What the handler's supervisor is told of too: silence for days, or a decision too late.
-ESCALATING = frozenset({RESOLUTION_LATE, ESCALATED})
 
 
 def reminder_reason(*, last_contact: datetime, decide_by: date | None, now: datetime) -> str | None:
@@ -136,6 +134,16 @@ def reminder_reason(*, last_contact: datetime, decide_by: date | None, now: date
     if state != WAITING:
         return state
     return DECISION_DUE if decision_due(decide_by, today) else None
+
+
+def tells_supervisor(*, last_contact: datetime, decide_by: date | None, now: datetime) -> bool:
+    """Whether the handler's supervisor is reminded of an open case too: the client has
+    been left without news for days (escalated, every morning), or the decision deadline
+    passed yesterday (that morning only: the board lists late cases from then on)."""
+    today = bank_day(now)
+    return feedback_state(last_contact, now) == ESCALATED or (
+        decide_by is not None and decide_by == today - timedelta(days=1)
+    )
 
 
 def badge(*, last_contact: datetime, decide_by: date | None, now: datetime) -> str | None:

@@ -331,7 +331,8 @@ COMPLAINT_FEEDBACK_ESCALATION_DAYS = env_int("COMPLAINT_FEEDBACK_ESCALATION_DAYS
 # 60 with a second one approved by the supervisor.
 COMPLAINT_RESOLUTION_DAYS = (15, 30, 60)
 # The handler is reminded of a decision deadline on each of this many mornings before
-# it, and on the day; past it, their supervisor is told too (complaints.reminders).
+# it, and on the day; the morning after it passed, their supervisor is told too (once: the
+# board lists late cases from then on; complaints.rules.tells_supervisor).
 COMPLAINT_DECISION_REMINDER_DAYS = env_int("COMPLAINT_DECISION_REMINDER_DAYS", 3)
 
 # --- Email ------------------------------------------------------------------------

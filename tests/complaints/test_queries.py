@@ -70,7 +70,8 @@ class ReminderReasonMatchesRule(TestCase):
         cases = Case.objects.filter(pk=self.case.pk)
         assert cases.with_reminder_reason(now).get().reminder_reason == expected
         assert cases.needing_reminder(now).exists() == (expected is not None)
-        assert cases.escalating(now).exists() == (expected in rules.ESCALATING)
+        told = rules.tells_supervisor(last_contact=last, decide_by=decide_by, now=now)
+        assert cases.escalating(now).exists() == told
 
 
 def urgency(case: Case, now: datetime) -> tuple:

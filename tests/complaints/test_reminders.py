@@ -331,18 +331,25 @@ def test_the_handler_is_reminded_of_a_decision_due_within_three_days(emails):
     assert "决定期限将至" in page
 
 
-def test_a_late_decision_is_told_to_the_supervisor_too_and_comes_first(emails, monkeypatch):
+def test_a_late_decision_is_told_to_the_supervisor_the_morning_after_and_comes_first(
+    emails, monkeypatch
+):
     people = emails
     monkeypatch.setattr(reminders, "EMAIL_CASE_LIMIT", 1)
     backdate(make_case(people.owner), 3)  # escalated: silent for three days
-    late = deadline_in(make_case(people.owner), -1)
+    late = deadline_in(make_case(people.owner), -1)  # the deadline was yesterday
+    late_longer = deadline_in(make_case(people.owner), -2)
     sweep(timezone.now())
     body = {m.to[0]: m.body for m in mail.outbox}
-    # One line each: the late decision, before the longer silence.
-    assert late.get_absolute_url() in body["owner@bank.example"]
+    # One line each: a late decision, before the longer silence.
+    assert "[已过决定期限 " in body["owner@bank.example"]
     assert late.get_absolute_url() in body["supervisor@bank.example"]
     assert f"[已过决定期限 {late.decide_by:%Y-%m-%d}]" in body["supervisor@bank.example"]
     assert Reminder.objects.get(person=people.supervisor, case=late).reason == "late"
+    # The handler hears of every late decision each morning; the supervisor of one only
+    # the morning after its deadline (the board lists it from then on).
+    assert Reminder.objects.filter(person=people.owner, reason="late").count() == 2
+    assert not Reminder.objects.filter(person=people.supervisor, case=late_longer).exists()
 
 
 def test_a_contact_leaves_a_decision_reminder_unread_and_closing_answers_it(emails):

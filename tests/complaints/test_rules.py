@@ -249,3 +249,23 @@ def test_how_far_ahead_is_a_setting_and_checked(settings):
     assert feedback_settings() == []
     settings.COMPLAINT_DECISION_REMINDER_DAYS = 15
     assert [error.id for error in feedback_settings()] == ["complaints.E005"]
+
+
+@pytest.mark.parametrize(
+    ("now", "told"),
+    [
+        (sh(2026, 11, 17, 23, 59), False),  # the last day: the handler's matter
+        (sh(2026, 11, 18, 0, 0), True),  # the morning after: the supervisor hears of it
+        (sh(2026, 11, 18, 23, 59), True),
+        (sh(2026, 11, 19, 0, 0), False),  # from then on, the board lists it
+    ],
+)
+def test_the_supervisor_is_told_of_a_late_decision_the_day_after_in_shanghai(now, told):
+    contacted = min(now, datetime.combine(now.date(), datetime.min.time(), tzinfo=SHANGHAI))
+    on = dict(last_contact=contacted, decide_by=date(2026, 11, 17))
+    assert rules.tells_supervisor(**on, now=now) is told
+    assert rules.tells_supervisor(**on, now=now.astimezone(UTC)) is told
+    # Left without news for days, they are told every morning whatever the deadline.
+    assert rules.tells_supervisor(
+        last_contact=sh(2026, 11, 10, 9, 0), decide_by=date(2026, 11, 17), now=now
+    )
