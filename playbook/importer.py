@@ -505,6 +505,15 @@ def parse_handbook(text: str) -> Handbook:
         after = pending[-1][0] if pending else None
         handbook.unplaced.append(UnplacedLine(line_number, line, after, reason))
 
+    def leave_out_orphan(line_number: int, line: str) -> None:
+        """A line after one that could not be placed: it may be that line's answer."""
+        leave_out(
+            line_number,
+            line,
+            _("it may be the answer of line %(line)d, which could not be placed")
+            % {"line": orphan_of},
+        )
+
     def finish_entry() -> None:
         nonlocal answer, orphan_of
         if section is not None and pending:
@@ -693,12 +702,7 @@ def parse_handbook(text: str) -> Handbook:
             continue
         if not pending and orphan_of is not None:
             # The section's first question was left out: the lines after it are its own.
-            leave_out(
-                line_number,
-                line,
-                _("it may be the answer of line %(line)d, which could not be placed")
-                % {"line": orphan_of},
-            )
+            leave_out_orphan(line_number, line)
             continue
         if not pending:
             fail(
@@ -716,12 +720,7 @@ def parse_handbook(text: str) -> Handbook:
             orphan_of = line_number
             continue
         if orphan_of is not None:
-            leave_out(
-                line_number,
-                line,
-                _("it may be the answer of line %(line)d, which could not be placed")
-                % {"line": orphan_of},
-            )
+            leave_out_orphan(line_number, line)
             continue
         if answer and ANSWER_PREFIX.match(line):
             # The answer has begun: a second 答： may start the answer of a

@@ -20,6 +20,21 @@ TRIALS = 20
 pytestmark = pytest.mark.django_db
 
 
+def edit_form(page: Case, user, **changes) -> CaseForm:
+    """The case's edit form as sent from `page` (the case as drawn), with `changes`."""
+    data = {
+        "client_name": page.client_name,
+        "client_phone": page.client_phone,
+        "channel": page.channel,
+        "received_at": timezone.localtime(page.received_at).strftime("%Y-%m-%dT%H:%M"),
+        "category": "fees",
+        "points": page.points,
+        "mood": "calm",
+        "handler": page.handler_id,
+    }
+    return CaseForm({**data, **changes}, instance=page, user=user)
+
+
 def two_pages(case: Case) -> tuple[Case, Case]:
     """The case as two people's pages read it, before either acts."""
     return Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)
@@ -97,20 +112,7 @@ def test_two_people_recording_the_same_step_at_once_record_it_once(people):
 def test_an_edit_from_a_page_drawn_before_a_step_and_an_extension_undoes_neither(people):
     case = make_case(people.owner)
     page = Case.objects.get(pk=case.pk)
-    form = CaseForm(
-        {
-            "client_name": "王先生（更正）",
-            "client_phone": page.client_phone,
-            "channel": page.channel,
-            "received_at": timezone.localtime(page.received_at).strftime("%Y-%m-%dT%H:%M"),
-            "category": "fees",
-            "points": page.points,
-            "mood": "calm",
-            "handler": people.owner.pk,
-        },
-        instance=page,
-        user=people.owner,
-    )
+    form = edit_form(page, people.owner, client_name="王先生（更正）")
     assert form.is_valid(), form.errors
     meanwhile = Case.objects.get(pk=case.pk)
     meanwhile.apply(Action.LISTEN, by=people.owner, note="倾听")
@@ -127,20 +129,7 @@ def test_a_receipt_corrected_past_a_contact_logged_since_the_page_was_drawn_is_r
     received = case.received_at
     page = Case.objects.get(pk=case.pk)
     later = timezone.localtime(timezone.now() - timedelta(hours=1))
-    form = CaseForm(
-        {
-            "client_name": page.client_name,
-            "client_phone": page.client_phone,
-            "channel": page.channel,
-            "received_at": later.strftime("%Y-%m-%dT%H:%M"),
-            "category": "fees",
-            "points": page.points,
-            "mood": "calm",
-            "handler": people.owner.pk,
-        },
-        instance=page,
-        user=people.owner,
-    )
+    form = edit_form(page, people.owner, received_at=later.strftime("%Y-%m-%dT%H:%M"))
     assert form.is_valid(), form.errors  # nothing logged yet when the page was checked
     contact_log(
         case=Case.objects.get(pk=case.pk),
