@@ -31,6 +31,7 @@ NOT_AUDITED = {
     "prospects.prospectterritorychange": "is itself the dated history of territory moves",
     "complaints.reminder": "derived by the sweep from the case's own clock, which has the history",
     "complaints.reminderemail": "is itself the record of an email sent (to whom, when)",
+    "investigations.contributor": "derived from the changes it names, each in its own history",
 }
 
 
