@@ -80,6 +80,13 @@ def agenda_sections(user, today: date) -> list[AgendaSection]:
         .select_related("prospect")
         .most_urgent_first(now)
     )
+    today = rules.bank_day(now)
+    deciding, deciding_total = first_of(
+        Case.objects.filter(handler=user)
+        .decision_due(today)
+        .select_related("prospect")
+        .order_by("decide_by", "pk")
+    )
     return [
         AgendaSection(
             _("Clients waiting for feedback"),
@@ -89,7 +96,15 @@ def agenda_sections(user, today: date) -> list[AgendaSection]:
             total=total,
             # The open cases, most urgent first.
             more_url=reverse("complaints:list"),
-        )
+        ),
+        AgendaSection(
+            _("Complaint decisions due soon"),
+            "complaints/agenda/decisions.html",
+            [{"case": case, "days_left": (case.decide_by - today).days} for case in deciding],
+            order=26,
+            total=deciding_total,
+            more_url=reverse("complaints:list") + "?state=decision_due",
+        ),
     ]
 
 

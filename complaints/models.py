@@ -205,6 +205,12 @@ class CaseQuerySet(OwnedQuerySet):
     def resolution_late(self, today: date):
         return self.open().filter(decide_by__lt=today)
 
+    def decision_due(self, today: date):
+        """Open cases whose decision deadline is close, not yet passed (rules.decision_due)."""
+        return self.open().filter(
+            decide_by__gte=today, decide_by__lte=rules.decision_reminder_from(today)
+        )
+
     def needing_reminder(self, now: datetime):
         """Open cases the handler is reminded of on the morning of `now`: needing feedback,
         or a decision deadline close or passed (rules.reminder_reason is not None)."""

@@ -67,13 +67,18 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     """Open cases, most urgent first (or the closed ones), each with its one badge.
 
     From the board, a supervisor's `?scope=team&state=escalated|overdue|late` narrows the
-    open cases to the group the board counted, with the board's own queries.
+    open cases to the group the board counted, with the board's own queries; from the
+    agenda, `?state=decision_due` to the decisions due within days.
     """
     show = request.GET.get("show", "open")
     now = timezone.now()
     team = request.GET.get("scope") == "team" and request.user.is_supervisor
     cases = (board.team_cases(request.user) if team else _visible(request)).for_list()
-    groups = board.attention_groups(cases, now)
+    # The board's groups, and the decisions due soon (the agenda's "see all").
+    groups = {
+        **board.attention_groups(cases, now),
+        "decision_due": cases.decision_due(rules.bank_day(now)),
+    }
     state = request.GET.get("state", "")
     if state not in groups or show != "open":
         state = ""

@@ -72,6 +72,7 @@ class ReminderReasonMatchesRule(TestCase):
         assert cases.needing_reminder(now).exists() == (expected is not None)
         told = rules.tells_supervisor(last_contact=last, decide_by=decide_by, now=now)
         assert cases.escalating(now).exists() == told
+        assert cases.decision_due(today).exists() == rules.decision_due(decide_by, today)
 
 
 def urgency(case: Case, now: datetime) -> tuple:

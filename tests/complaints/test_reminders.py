@@ -372,3 +372,24 @@ def test_a_contact_leaves_a_decision_reminder_unread_and_closing_answers_it(emai
     # Nor is a closed case reminded the next morning.
     mail.outbox = []
     assert sweep(timezone.now() + timedelta(days=1)).created == 0
+
+
+def test_the_agenda_lists_the_decisions_due_within_three_days_and_links_to_all_of_them(
+    emails,
+):
+    people = emails
+    today_case = deadline_in(make_case(people.owner, client_name="今日客户"), 0)
+    soon = deadline_in(make_case(people.owner, client_name="两天客户"), 2)
+    later = deadline_in(make_case(people.owner, client_name="四天客户"), 4)
+    deadline_in(make_case(people.teammate, client_name="同事客户"), 1)
+    client = client_for(people.owner)
+    home = client.get(reverse("home")).text
+    section = home[home.index("即将到期的投诉处理决定") :]
+    section = section[: section.index("</article>")]
+    assert section.index(today_case.get_absolute_url()) < section.index(soon.get_absolute_url())
+    assert "今天到期" in section and "还剩 2 天" in section
+    assert later.get_absolute_url() not in section and "同事客户" not in section
+    listed = client.get(reverse("complaints:list") + "?state=decision_due").text
+    assert "决定期限将至" in listed
+    assert today_case.get_absolute_url() in listed and soon.get_absolute_url() in listed
+    assert later.get_absolute_url() not in listed
