@@ -439,18 +439,29 @@ class DecisionForm(VersionForm):
         widget=SHORT_TEXT,
     )
 
-    def __init__(self, *args, items=(), collateral=(), **kwargs) -> None:
+    def __init__(self, *args, items=(), collateral=(), adverse=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.items = list(items)
         # Why the comment is asked for when approving (the rule is investigation_decide's).
+        why = []
         if doubts := [c for c in collateral if c.doubtful]:
             failed = _("; ").join(
                 _("%(name)s: %(checks)s") % {"name": c, "checks": _(", ").join(c.failed_checks)}
                 for c in doubts
             )
-            self.fields["comment"].help_text = _(
-                "Collateral checks answered “no”: %(failed)s. To approve, write your reason here."
-            ) % {"failed": failed}
+            why.append(
+                _(
+                    "Collateral checks answered “no”: %(failed)s. To approve, write your reason here."
+                )
+                % {"failed": failed}
+            )
+        if adverse:
+            why.append(
+                _("Findings against the loan: %(findings)s. To approve, write your reason here.")
+                % {"findings": _("; ").join(adverse)}
+            )
+        if why:
+            self.fields["comment"].help_text = " ".join(why)
         for item in self.items:
             self.fields[f"item_{item.pk}"] = forms.CharField(
                 label=str(item), required=False, widget=forms.Textarea(attrs={"rows": 1})

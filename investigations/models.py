@@ -373,6 +373,21 @@ class Investigation(models.Model):
         return any(collateral.doubtful for collateral in self.collateral.all())
 
     @property
+    def adverse_findings(self) -> list[str]:
+        """The on-site findings that speak against the loan (an answer, not a blank):
+        approving despite them is an exception whose reason goes on record."""
+        adverse = {"licence_valid": False, "bad_credit_found": True, "purpose_matches": False}
+        return [
+            _("%(name)s: %(checks)s")
+            % {
+                "name": self._meta.get_field(name).verbose_name,
+                "checks": _("yes") if against else _("no"),
+            }
+            for name, against in adverse.items()
+            if getattr(self, name) is against
+        ]
+
+    @property
     def blacklist_hit(self) -> bool:
         return any(item.blacklist_hit for item in self.items.all())
 

@@ -448,7 +448,8 @@ def investigation_decide(
     """Approve, return (with comments per item or overall) or decline (with a reason).
 
     Approving needs the reviewer's own reason when the cover is below 2.0
-    (`approval_reason`) and a comment saying why when a collateral check was answered "no".
+    (`approval_reason`), and a comment saying why when a collateral check was answered
+    "no" or a finding speaks against the loan (`adverse_findings`).
     """
     locked = _lock(investigation.pk)
     current = _for_checks(locked.pk)
@@ -488,6 +489,17 @@ def investigation_decide(
                         "A collateral check was answered “no”: write your reason for approving "
                         "despite it."
                     ),
+                    "comment",
+                )
+            )
+        if (adverse := current.adverse_findings) and not comment:
+            unexplained.append(
+                (
+                    _(
+                        "The findings speak against the loan (%(findings)s): write your reason "
+                        "for approving despite them."
+                    )
+                    % {"findings": _("; ").join(adverse)},
                     "comment",
                 )
             )

@@ -514,6 +514,7 @@ def investigation_review(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         items=items,
         collateral=investigation.collateral.all(),
+        adverse=investigation.adverse_findings,
         initial={"seen_version": investigation.version},
     )
     can_decide = permissions.can_decide(request.user, investigation)

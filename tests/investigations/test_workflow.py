@@ -938,3 +938,24 @@ def test_a_teams_work_goes_to_the_administrators_when_its_supervisor_cannot_deci
     assert waiting in [inv for inv, _age in response.context["queue"]]
     assert review(client_for(people.admin), waiting, decision="approve").status_code == 302
     assert refresh(waiting).status == Status.APPROVED
+
+
+def test_approving_despite_findings_against_the_loan_needs_the_reviewers_reason(people):
+    """Bad credit found and the money not used as stated: an approval is an exception, its
+    reason on record (every finding in the loan's favour asks for none: tests above)."""
+    client = client_for(people.supervisor)
+    against = submitted(people.owner)
+    Investigation.objects.filter(pk=against.pk).update(bad_credit_found=True, purpose_matches=False)
+    against = refresh(against)
+    page = client.get(reverse("investigations:review", args=[against.pk])).text
+    assert "不利的调查发现：发现逾期或不良信用：是；资金将按申报用途使用：否" in page
+    response = review(client, against, decision="approve")
+    assert response.context["form"].errors["comment"] == [
+        "调查发现不利于贷款（发现逾期或不良信用：是；资金将按申报用途使用：否）：如要同意，请写明理由。"
+    ]
+    assert refresh(against).status == Status.SUBMITTED
+    reason = "逾期已结清，用途经补充核实"
+    assert review(client, against, decision="approve", comment=reason).status_code == 302
+    approved = refresh(against)
+    assert approved.status == Status.APPROVED
+    assert approved.decision_event().comment == reason
