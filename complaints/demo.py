@@ -128,6 +128,26 @@ def seed(people: SimpleNamespace) -> None:
             progress=False,
             at=now - timedelta(hours=2),
         )
+    # Decision due in two days: contacted every day, the 15-day clock nearly out (the
+    # agenda's "decisions due soon", and the morning reminder).
+    case, created = _case(
+        lina,
+        points="提前还款手续费收取有争议",
+        received=now - 13 * day,
+        category=Category.FEES,
+        mood=Mood.DISAPPOINTED,
+        client_name="冯女士",
+    )
+    if created:
+        _steps(case, lina, now - 13 * day, STEPS_TO_CLOSING[:3])
+        contact_log(
+            case=case,
+            by=lina,
+            said="已提交分行复核，两日内给出处理决定",
+            method="phone",
+            progress=True,
+            at=now - timedelta(hours=1),
+        )
     # Extended with a written reason.
     case, created = _case(
         lina,
