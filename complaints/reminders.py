@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from accounts.middleware import preferred_language
 from accounts.models import Role, User
+from accounts.policy import needs_administrator_review_q
 from complaints import rules
 from complaints.models import Case, Reminder, ReminderEmail
 from prospects.models import Prospect
@@ -101,18 +102,13 @@ def _insert(now: datetime, run: str) -> tuple[dict[int, int], int, int]:
     needing = Case.objects.needing_reminder(now).filter(handler__is_active=True)
     handlers = _rows(needing, "handler_id", now, run)
     # Escalations, and a decision deadline passed yesterday, also go to whoever decides on
-    # the handler's work
-    # (accounts.policy): their supervisor — unless the complaint is about them or their
-    # account is closed; else, as for the work of anyone without a supervisor
-    # (needs_administrator_review), the administrators.
+    # the handler's work (accounts.policy): their supervisor — unless the complaint is
+    # about them; else, as for the work of anyone with no supervisor who may decide
+    # (needs_administrator_review: none, one who left, one no longer a supervisor), the
+    # administrators.
     escalated = Case.objects.escalating(now)
-    to_supervisor = Q(handler__supervisor__is_active=True) & ~Q(about=F("handler__supervisor"))
-    supervisors = _rows(escalated.filter(to_supervisor), "handler__supervisor_id", now, run)
-    to_administrators = (
-        Q(handler__supervisor__isnull=True)
-        | Q(handler__supervisor__is_active=False)
-        | Q(about=F("handler__supervisor"))
-    )
+    to_administrators = needs_administrator_review_q("handler") | Q(about=F("handler__supervisor"))
+    supervisors = _rows(escalated.exclude(to_administrators), "handler__supervisor_id", now, run)
     admins_sql, admins_params = _administrators_rows(escalated.filter(to_administrators), now, run)
     select_sql, params = handlers.union(supervisors, all=True).query.sql_with_params()
     select_sql, params = f"{select_sql} UNION ALL {admins_sql}", [*params, *admins_params]

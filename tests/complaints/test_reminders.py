@@ -115,8 +115,19 @@ def test_supervisor_complained_about_is_not_reminded(emails):
         ("lone", None, ["admin", "admin2"]),
         ("owner", "supervisor", ["admin", "admin2"]),
         ("supervisor", "admin", ["admin2"]),
+        # A supervisor who left, or is no longer one, decides nothing any more.
+        ("owner", "-left", ["admin", "admin2"]),
+        ("owner", "-demoted", ["admin", "admin2"]),
     ],
-    ids=["supervised", "supervisor", "no-team", "about-supervisor", "about-administrator"],
+    ids=[
+        "supervised",
+        "supervisor",
+        "no-team",
+        "about-supervisor",
+        "about-administrator",
+        "supervisor-left",
+        "supervisor-demoted",
+    ],
 )
 def test_escalations_nobody_supervises_go_to_the_active_administrators(
     emails, branch, handler, about, escalated_to
@@ -129,6 +140,11 @@ def test_escalations_nobody_supervises_go_to_the_active_administrators(
     for person in (people.lone, people.admin, people.admin2, retired):
         person.email = f"{person.username}@bank.example"
         person.save()
+    if about in ("-left", "-demoted"):
+        lead = people.supervisor
+        lead.is_active, lead.role = (False, lead.role) if about == "-left" else (True, "manager")
+        lead.save()
+        about = None
     case = make_case(getattr(people, handler), about=about and getattr(people, about))
     backdate(case, 3)
     sweep(timezone.now())
