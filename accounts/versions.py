@@ -47,11 +47,27 @@ def refuse_stale(form: forms.BaseForm, conflict: EditConflict, message: str) -> 
     form.add_error(None, message)
 
 
+class VersionField(forms.IntegerField):
+    """The version the page was drawn at, hidden in its form (None: a page without one)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "error_messages", {"invalid": DAMAGED_VERSION, "min_value": DAMAGED_VERSION}
+        )
+        super().__init__(min_value=1, **kwargs)
+
+
 class ShowsVersionErrors:
-    """A form mixin: a hidden `version` that is no version (a page tampered with, or cut
-    short on the way) is refused where the person sees it, not beside a hidden field."""
+    """A form mixin: the hidden version field's errors (a page tampered with, cut short on
+    the way, or out of date) are shown where the person sees them, not beside a hidden
+    field. `version_field` names it."""
+
+    version_field = "version"
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
-        if self._errors.pop("version", None):  # type: ignore[attr-defined]
-            self.add_error(None, DAMAGED_VERSION)  # type: ignore[attr-defined]
+        for problem in self._errors.pop(self.version_field, []):  # type: ignore[attr-defined]
+            self.add_error(None, problem)  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.dates import implausible
 from accounts.fields import PlausibleAmounts
 from accounts.once import OnceFormMixin
-from accounts.versions import ShowsVersionErrors
+from accounts.versions import ShowsVersionErrors, VersionField
 from investigations import evidence, rules
 from investigations.models import (
     Action,
@@ -107,7 +107,7 @@ class EditsInvestigation(ShowsVersionErrors, forms.Form):
     page drawn before another change of the investigation is refused (EditConflict), so
     a second tab does not silently undo the first."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = VersionField()
 
     def __init__(self, *args, investigation_version: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -389,25 +389,15 @@ class EvidenceForm(forms.Form):
         return EvidencePurpose.ITEM if self.cleaned_data.get("item") else EvidencePurpose.GENERAL
 
 
-class VersionForm(forms.Form):
+class VersionForm(ShowsVersionErrors, forms.Form):
     """The version the page showed: an action on a stale page is refused."""
 
-    seen_version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={
-            "required": STALE_FORM,
-            "invalid": STALE_FORM,
-            "min_value": STALE_FORM,
-        },
-    )
+    version_field = "seen_version"
 
-    def clean(self):
-        cleaned = super().clean()
-        # A hidden field's error is shown at the top of the form, where it can be read.
-        if "seen_version" in self.errors:
-            self.add_error(None, self.errors.pop("seen_version"))
-        return cleaned
+    seen_version = VersionField(
+        required=True,
+        error_messages={"required": STALE_FORM, "invalid": STALE_FORM, "min_value": STALE_FORM},
+    )
 
 
 class SubmitForm(VersionForm):

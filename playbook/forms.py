@@ -6,7 +6,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.versions import ShowsVersionErrors
+from accounts.versions import ShowsVersionErrors, VersionField
 from playbook.models import (
     ENTRY_NUMBER_MAX,
     ENTRY_NUMBER_MESSAGES,
@@ -30,7 +30,7 @@ class EntryForm(ShowsVersionErrors, forms.ModelForm):
         error_messages=ENTRY_NUMBER_MESSAGES,
     )
     # The version the page was drawn from: a save from a stale page is refused (views).
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = VersionField()
 
     class Meta:
         model = Entry

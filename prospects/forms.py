@@ -17,7 +17,7 @@ from accounts.fields import ChoicesById, PlausibleAmounts, record_id
 from accounts.models import Role, User
 from accounts.once import OnceFormMixin
 from accounts.policy import visible_people
-from accounts.versions import ShowsVersionErrors
+from accounts.versions import ShowsVersionErrors, VersionField
 from prospects import rules
 from prospects.models import (
     AttachmentKind,
@@ -98,7 +98,7 @@ class ProspectForm(ShowsVersionErrors, OnceFormMixin, PlausibleAmounts, forms.Mo
         label=_("This is not a duplicate — save anyway"), required=False
     )
     # The version the page was drawn from: a save from a stale page is refused (views).
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = VersionField()
 
     class Meta:
         model = Prospect
