@@ -46,8 +46,14 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-collectstatic: install
+# Collected again only when a static file, the settings or the packages change: CI's two
+# test legs run at once and must not rewrite the files under each other's tests.
+STATIC_STAMP := staticfiles/.collected
+collectstatic: $(STATIC_STAMP)
+
+$(STATIC_STAMP): $(STAMP) config/settings.py $(shell find static -type f)
 	$(DEV) $(BIN)/python manage.py collectstatic --no-input -v0
+	touch $@
 
 # Refresh the zh-Hans catalogue after changing translatable strings; the
 # compiled .mo is committed so a fresh machine needs no gettext tools.
