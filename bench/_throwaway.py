@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+# Set by `migrated_templates` for the benchmarks run inside it: a database of each kind,
+# migrated once, which each benchmark copies rather than migrating its own.
+SQLITE_TEMPLATE = "BENCH_SQLITE_TEMPLATE"
+PG_TEMPLATE = "BENCH_POSTGRES_TEMPLATE"
 
 
 def pg_admin(sql: str) -> None:
@@ -20,8 +29,38 @@ def pg_admin(sql: str) -> None:
 
 
 def pg_recreate(database: str) -> None:
+    """A new database named `database`: a copy of the migrated template when there is one,
+    otherwise empty (whoever uses it migrates it; a migrate with nothing to do is quick)."""
     pg_admin(f"DROP DATABASE IF EXISTS {database}")
-    pg_admin(f"CREATE DATABASE {database}")
+    template = os.environ.get(PG_TEMPLATE)
+    pg_admin(f"CREATE DATABASE {database}" + (f" TEMPLATE {template}" if template else ""))
+
+
+def sqlite_create(path: str | Path) -> None:
+    """The SQLite counterpart of `pg_recreate`: a copy of the migrated template, if any."""
+    if template := os.environ.get(SQLITE_TEMPLATE):
+        shutil.copyfile(template, path)
+
+
+@contextmanager
+def migrated_templates(pg_database: str) -> Iterator[None]:
+    """Migrate one SQLite file and one PostgreSQL database (`pg_database`) once, for all the
+    benchmarks run inside: each migration from scratch takes several seconds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite_path = f"{tmp}/template.sqlite3"
+        pg_recreate(pg_database)
+        try:
+            for backend in ("sqlite", "postgresql"):
+                env = child_env(backend, sqlite_path=sqlite_path, pg_database=pg_database)
+                subprocess.run(
+                    [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+                )
+            os.environ[SQLITE_TEMPLATE], os.environ[PG_TEMPLATE] = sqlite_path, pg_database
+            yield
+        finally:
+            os.environ.pop(SQLITE_TEMPLATE, None)
+            os.environ.pop(PG_TEMPLATE, None)
+            pg_admin(f"DROP DATABASE IF EXISTS {pg_database}")
 
 
 def child_env(backend: str, *, sqlite_path: str, pg_database: str, **extra: str) -> dict[str, str]:
@@ -52,9 +91,16 @@ def test_database(folder: Path) -> Iterator[str]:
     from django.db import connection
     from django.test.utils import get_runner
 
+    test_settings = connection.settings_dict["TEST"]
+    keep = False
     if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = str(folder / "test_bench.sqlite3")
-    runner = get_runner(settings)(verbosity=0, interactive=False)
+        test_settings["NAME"] = str(folder / "test_bench.sqlite3")
+        sqlite_create(test_settings["NAME"])
+        # A copied template is already the test database: keep it rather than recreate it.
+        keep = Path(test_settings["NAME"]).exists()
+    elif template := os.environ.get(PG_TEMPLATE):
+        test_settings["TEMPLATE"] = template
+    runner = get_runner(settings)(verbosity=0, interactive=False, keepdb=keep)
     old_config = runner.setup_databases()
     try:
         yield connection.vendor

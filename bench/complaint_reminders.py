@@ -28,7 +28,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench._throwaway import child_env, pg_admin, pg_recreate
+from bench._throwaway import child_env, pg_admin, pg_recreate, sqlite_create
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DATABASE = os.environ.get("BENCH_POSTGRES_DB", "wb_bench_reminders")
@@ -146,6 +146,8 @@ def main() -> None:
         for backend in backends:
             if backend == "postgresql":
                 pg_recreate(PG_DATABASE)
+            else:
+                sqlite_create(f"{tmpdir}/bench_reminders.sqlite3")
             try:
                 child = subprocess.run(
                     [

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench._throwaway import child_env, pg_admin, pg_recreate
+from bench._throwaway import child_env, pg_admin, pg_recreate, sqlite_create
 from playbook.volume import TextMaker, build_handbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,6 +132,8 @@ def main() -> None:
         for backend in backends:
             if backend == "postgresql":
                 pg_recreate(PG_DATABASE)
+            else:
+                sqlite_create(f"{tmpdir}/bench_search.sqlite3")
             try:
                 out = subprocess.run(
                     [
