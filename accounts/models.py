@@ -37,6 +37,13 @@ class UserManager(DjangoUserManager):
         extra_fields.setdefault("role", Role.ADMINISTRATOR)
         return super().create_superuser(username, email, password, **extra_fields)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(), but not the rule that the role grants the admin.
+        objs = list(objs)
+        for user in objs:
+            user.grant_the_admin_by_role()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class User(AbstractUser):
     """A person who signs in. Their role decides what they see (see accounts.policy)."""
@@ -84,10 +91,13 @@ class User(AbstractUser):
         return f"{self.last_name}{self.first_name}".strip()
 
     def save(self, *args, **kwargs) -> None:
+        self.grant_the_admin_by_role()
+        super().save(*args, **kwargs)
+
+    def grant_the_admin_by_role(self) -> None:
         # The administrator role is what grants the Django admin, not a separate flag:
         # someone moved to another role loses the admin and the bank-wide view with it.
         self.is_staff = self.is_superuser = self.role == Role.ADMINISTRATOR
-        super().save(*args, **kwargs)
 
     @property
     def is_client_manager(self) -> bool:

@@ -89,8 +89,6 @@ def generate(scale: float, progress: Progress) -> None:
             role=role,
             branch=branch,
             supervisor=supervisor,
-            is_staff=role == Role.ADMINISTRATOR,
-            is_superuser=role == Role.ADMINISTRATOR,
         )
 
     User.objects.bulk_create([person("vadmin", Role.ADMINISTRATOR, branches[0])])

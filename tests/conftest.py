@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -9,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
@@ -33,10 +35,21 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def make_user(username: str, role: str, *, branch: Branch, supervisor: User | None = None) -> User:
+def new_user(username: str, role: str, *, branch: Branch, supervisor: User | None = None) -> User:
+    """A person not yet saved, who signs in with PASSWORD."""
     user = User(username=username, role=role, branch=branch, supervisor=supervisor)
     user.last_name, user.first_name = username[:1].upper(), username[1:]
-    user.set_password(PASSWORD)
+    user.password = _password_hash()
+    return user
+
+
+@functools.cache
+def _password_hash() -> str:
+    return make_password(PASSWORD)
+
+
+def make_user(username: str, role: str, *, branch: Branch, supervisor: User | None = None) -> User:
+    user = new_user(username, role, branch=branch, supervisor=supervisor)
     user.save()
     return user
 
@@ -56,31 +69,41 @@ def people(branch, other_branch) -> SimpleNamespace:
     """Branch 城南: team A (a supervisor, two managers and a trainee) and team B (a
     supervisor and a manager); branch 城东: a supervisor and their manager.
 
-    `owner` is the client manager whose records the access tests create.
+    `owner` is the client manager whose records the access tests create. Most tests ask
+    for these people, so they are inserted in two queries (no audit entry each).
     """
-    supervisor = make_user("supervisor", Role.SUPERVISOR, branch=branch)
-    other_supervisor = make_user("othersupervisor", Role.SUPERVISOR, branch=branch)
-    other_branch_supervisor = make_user(
-        "otherbranchsupervisor", Role.SUPERVISOR, branch=other_branch
-    )
-    return SimpleNamespace(
-        supervisor=supervisor,
-        owner=make_user("owner", Role.CLIENT_MANAGER, branch=branch, supervisor=supervisor),
-        teammate=make_user("teammate", Role.CLIENT_MANAGER, branch=branch, supervisor=supervisor),
-        trainee=make_user("trainee", Role.TRAINEE, branch=branch, supervisor=supervisor),
-        other_supervisor=other_supervisor,
-        other_manager=make_user(
-            "othermanager", Role.CLIENT_MANAGER, branch=branch, supervisor=other_supervisor
+    leaders = dict(
+        supervisor=new_user("supervisor", Role.SUPERVISOR, branch=branch),
+        other_supervisor=new_user("othersupervisor", Role.SUPERVISOR, branch=branch),
+        other_branch_supervisor=new_user(
+            "otherbranchsupervisor", Role.SUPERVISOR, branch=other_branch
         ),
-        other_branch_supervisor=other_branch_supervisor,
-        other_branch_manager=make_user(
+        admin=new_user("administrator", Role.ADMINISTRATOR, branch=branch),
+    )
+    User.objects.bulk_create(leaders.values())
+    members = dict(
+        owner=new_user(
+            "owner", Role.CLIENT_MANAGER, branch=branch, supervisor=leaders["supervisor"]
+        ),
+        teammate=new_user(
+            "teammate", Role.CLIENT_MANAGER, branch=branch, supervisor=leaders["supervisor"]
+        ),
+        trainee=new_user("trainee", Role.TRAINEE, branch=branch, supervisor=leaders["supervisor"]),
+        other_manager=new_user(
+            "othermanager",
+            Role.CLIENT_MANAGER,
+            branch=branch,
+            supervisor=leaders["other_supervisor"],
+        ),
+        other_branch_manager=new_user(
             "otherbranchmanager",
             Role.CLIENT_MANAGER,
             branch=other_branch,
-            supervisor=other_branch_supervisor,
+            supervisor=leaders["other_branch_supervisor"],
         ),
-        admin=make_user("administrator", Role.ADMINISTRATOR, branch=branch),
     )
+    User.objects.bulk_create(members.values())
+    return SimpleNamespace(**leaders, **members)
 
 
 def client_for(user: User | None) -> Client:

@@ -34,6 +34,25 @@ def test_createsuperuser_makes_an_administrator(db):
     assert (made.role, made.is_staff, made.is_superuser) == (Role.ADMINISTRATOR, True, True)
 
 
+def test_people_created_in_bulk_get_the_admin_by_their_role_alone(branch):
+    # bulk_create skips save(): the volume generator and the tests' people go this way.
+    User.objects.bulk_create(
+        [
+            User(username="boss", role=Role.ADMINISTRATOR, branch=branch),
+            User(
+                username="sly",
+                role=Role.CLIENT_MANAGER,
+                branch=branch,
+                is_staff=True,
+                is_superuser=True,
+            ),
+        ]
+    )
+    granted = dict(User.objects.values_list("username", "is_superuser"))
+    assert granted == {"boss": True, "sly": False}
+    assert client_for(User.objects.get(username="sly")).get("/admin/").status_code == 302
+
+
 def test_the_admin_offers_no_superuser_box_beside_the_role(people):
     page = (
         client_for(people.admin)
