@@ -60,6 +60,7 @@ def test_every_page_fits_a_phone_for_everyone_who_may_see_it(shard, browser, liv
     phones: dict[str | None, tuple] = {}
     problems: list[str] = []
     walked = 0
+    is_html: dict[str, bool] = {}  # a URL answers a page or a file whoever asks
     try:
         for url, viewers in pages:
             for viewer in viewers:
@@ -67,8 +68,10 @@ def test_every_page_fits_a_phone_for_everyone_who_may_see_it(shard, browser, liv
                     user = getattr(people, viewer) if viewer else None
                     phones[viewer] = new_phone(browser, live_server, user)
                 context, page = phones[viewer]
-                probe = context.request.get(live_server.url + url, max_redirects=0)
-                if "text/html" not in probe.headers.get("content-type", ""):
+                if url not in is_html:
+                    probe = context.request.get(live_server.url + url, max_redirects=0)
+                    is_html[url] = "text/html" in probe.headers.get("content-type", "")
+                if not is_html[url]:
                     continue  # downloads (.ics, .csv, .xlsx) and health checks
                 page.goto(live_server.url + url)
                 page.wait_for_load_state("load")
