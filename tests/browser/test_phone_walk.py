@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 
 from tests.access import Expect, all_expectations
@@ -41,10 +40,6 @@ SHARDS = 3
 
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_every_page_fits_a_phone_for_everyone_who_may_see_it(shard, browser, live_server, people):
-    if connection.vendor == "postgresql":
-        # A page's width does not depend on the database: walked once, on the SQLite leg,
-        # which keeps CI under its 20 minutes (the journeys still run on both).
-        pytest.skip("the layout walk runs on the SQLite leg")
     # Lists show long names, every stage and bad import rows, not just the one record each
     # expectation creates; the crowded pages are walked as their owner's side too.
     extra = crowd(people)
