@@ -144,10 +144,11 @@ def main() -> None:
     verdicts = []
     with tempfile.TemporaryDirectory() as tmpdir:
         for backend in backends:
+            sqlite_path = f"{tmpdir}/bench_reminders.sqlite3"
             if backend == "postgresql":
                 pg_recreate(PG_DATABASE)
             else:
-                sqlite_create(f"{tmpdir}/bench_reminders.sqlite3")
+                sqlite_create(sqlite_path)
             try:
                 child = subprocess.run(
                     [
@@ -161,7 +162,7 @@ def main() -> None:
                     cwd=ROOT,
                     env=child_env(
                         backend,
-                        sqlite_path=f"{tmpdir}/bench_reminders.sqlite3",
+                        sqlite_path=sqlite_path,
                         pg_database=PG_DATABASE,
                         DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
                     ),

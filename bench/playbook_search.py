@@ -130,10 +130,11 @@ def main() -> None:
     failed = False
     with tempfile.TemporaryDirectory() as tmpdir:
         for backend in backends:
+            sqlite_path = f"{tmpdir}/bench_search.sqlite3"
             if backend == "postgresql":
                 pg_recreate(PG_DATABASE)
             else:
-                sqlite_create(f"{tmpdir}/bench_search.sqlite3")
+                sqlite_create(sqlite_path)
             try:
                 out = subprocess.run(
                     [
@@ -148,7 +149,7 @@ def main() -> None:
                     cwd=ROOT,
                     env=child_env(
                         backend,
-                        sqlite_path=f"{tmpdir}/bench_search.sqlite3",
+                        sqlite_path=sqlite_path,
                         pg_database=PG_DATABASE,
                     ),
                     check=True,
