@@ -1,5 +1,8 @@
-"""Every page of the access table, as every person allowed to see it, on a 375 px phone.
+"""Every page of the access table, as each role allowed to see it, on a 375 px phone.
 
+A role's people share a page's template; the walk takes the one closest to the records
+(the owner before a teammate, their supervisor before another), so each page is drawn
+once per role: the same pages, in about half the page loads of walking every person.
 New pages join by being listed in tests/<app>/access.py (which
 tests/test_access.py already requires): nothing to add here.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.access import Expect, all_expectations
 from tests.browser.phone import PHONE, crowd, phone_problems
@@ -36,17 +40,40 @@ def new_phone(browser, live_server, user):
 
 # The pages are walked in shards, so that parallel test workers share the walk.
 SHARDS = 3
+# Per role, the people of tests.conftest.people closest to the records first.
+CLOSEST_FIRST = (
+    "owner",
+    "teammate",
+    "other_manager",
+    "other_branch_manager",
+    "supervisor",
+    "other_supervisor",
+    "other_branch_supervisor",
+    "trainee",
+    "admin",
+)
+
+
+def one_per_role(allowed: frozenset[str], people) -> list[str]:
+    """Of the people allowed to see a page, the one closest to the records of each role."""
+    unknown = allowed - set(CLOSEST_FIRST)
+    assert not unknown, f"the walk would skip {unknown}: add them to CLOSEST_FIRST"
+    chosen: dict[str, str] = {}
+    for name in CLOSEST_FIRST:
+        if name in allowed:
+            chosen.setdefault(getattr(people, name).role, name)
+    return list(chosen.values())
 
 
 @pytest.mark.parametrize("shard", range(SHARDS))
-def test_every_page_fits_a_phone_for_everyone_who_may_see_it(shard, browser, live_server, people):
+def test_every_page_fits_a_phone_for_each_role_that_may_see_it(shard, browser, live_server, people):
     # Lists show long names, every stage and bad import rows, not just the one record each
     # expectation creates; the crowded pages are walked as their owner's side too.
     extra = crowd(people)
     pages: list[tuple[str, list[str | None]]] = []
     for expectation in html_pages(all_expectations()):
         kwargs = expectation.kwargs(people) if expectation.kwargs else {}
-        viewers: list[str | None] = sorted(expectation.allowed)
+        viewers: list[str | None] = list(one_per_role(expectation.allowed, people))
         if expectation.public:
             viewers.append(None)
         pages.append((reverse(expectation.url_name, kwargs=kwargs) + expectation.query, viewers))
@@ -63,12 +90,20 @@ def test_every_page_fits_a_phone_for_everyone_who_may_see_it(shard, browser, liv
                     user = getattr(people, viewer) if viewer else None
                     phones[viewer] = new_phone(browser, live_server, user)
                 context, page = phones[viewer]
-                if url not in is_html:
-                    probe = context.request.get(live_server.url + url, max_redirects=0)
-                    is_html[url] = "text/html" in probe.headers.get("content-type", "")
-                if not is_html[url]:
+                if not is_html.get(url, True):
                     continue  # downloads (.ics, .csv, .xlsx) and health checks
-                page.goto(live_server.url + url)
+                try:
+                    response = page.goto(live_server.url + url)
+                except PlaywrightError as error:
+                    if "Download is starting" not in str(error):
+                        raise
+                    is_html[url] = False
+                    continue
+                is_html[url] = response is None or "text/html" in response.headers.get(
+                    "content-type", ""
+                )
+                if not is_html[url]:
+                    continue
                 page.wait_for_load_state("load")
                 # A home's panels loaded after it are measured once they are there.
                 page.wait_for_selector(".panel-loaded-after", state="detached")
