@@ -265,8 +265,32 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
+def add_session(context, live_server, user: User) -> None:
+    """Sign `user` in for a browser context: the session cookie of a fresh sign-in."""
+    session = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+
+
 @pytest.fixture
 def sign_in(page, live_server):
+    """Sign a person in and open `at` (their home by default; None opens nothing); returns
+    the page. By session cookie: the form is the journey of tests/browser/test_sign_in.py
+    (sign_in_with_form), and every other journey starts where it means to, without a
+    sign-in page and a home page it does not look at."""
+
+    def _sign_in(user: User, at: str | None = "/"):
+        add_session(page.context, live_server, user)
+        if at is not None:
+            page.goto(f"{live_server.url}{at}")
+        return page
+
+    return _sign_in
+
+
+@pytest.fixture
+def sign_in_with_form(page, live_server):
     """Sign a person in through the real sign-in form; returns the page."""
 
     def _sign_in(user: User, password: str = PASSWORD):

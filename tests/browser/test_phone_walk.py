@@ -10,13 +10,12 @@ tests/test_access.py already requires): nothing to add here.
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.access import Expect, all_expectations
 from tests.browser.phone import PHONE, crowd, phone_problems
-from tests.conftest import client_for
+from tests.conftest import add_session
 
 pytestmark = pytest.mark.browser
 
@@ -29,10 +28,7 @@ def new_phone(browser, live_server, user):
     """One browser context per person, signed in by session cookie (fast)."""
     context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
     if user is not None:
-        session = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-        )
+        add_session(context, live_server, user)
     page = context.new_page()
     page.set_default_timeout(10_000)
     return context, page

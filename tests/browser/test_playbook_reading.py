@@ -61,8 +61,7 @@ def test_trainee_opens_an_entry_and_sees_progress_move(sign_in, live_server, tra
 def test_trainee_bookmarks_with_htmx_and_finds_it_on_the_home_page(
     sign_in, live_server, trainee, handbook
 ):
-    page = sign_in(trainee)
-    page.goto(f"{live_server.url}{handbook[4].get_absolute_url()}")
+    page = sign_in(trainee, at=handbook[4].get_absolute_url())
     page.get_by_role("button", name="收藏").click()
     expect(page.get_by_role("button", name="取消收藏")).to_be_visible()
     page.goto(f"{live_server.url}/")

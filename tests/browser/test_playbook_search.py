@@ -20,8 +20,7 @@ def handbook(db):
 
 
 def test_trainee_searches_as_they_type_and_opens_an_entry(sign_in, live_server, trainee, handbook):
-    page = sign_in(trainee)
-    page.goto(f"{live_server.url}/playbook/search/")
+    page = sign_in(trainee, at="/playbook/search/")
     box = page.get_by_label("搜索手册")
     # Typed key by key, and no Enter: results come from the debounced htmx request.
     box.press_sequentially("门卫", delay=50)
@@ -56,8 +55,7 @@ def test_search_works_without_javascript(browser, live_server, trainee, handbook
 def test_administrator_previews_then_imports_the_handbook(sign_in, live_server, admin_user, db):
     from playbook.models import Entry
 
-    page = sign_in(admin_user)
-    page.goto(f"{live_server.url}/playbook/import/")
+    page = sign_in(admin_user, at="/playbook/import/")
     page.get_by_label("手册文本文件").set_input_files(str(SAMPLE_HANDBOOK))
     page.get_by_role("button", name="预览").click()
     expect(page.locator('[data-count="created"]')).to_have_text("20")

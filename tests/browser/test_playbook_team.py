@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from playbook.demo import SAMPLE_HANDBOOK
 from playbook.importer import import_text
 from playbook.models import EntryFlag, ReadingAssignment, SearchLog, Section
-from tests.conftest import PASSWORD
+from tests.conftest import add_session
 
 pytestmark = pytest.mark.browser
 
@@ -27,26 +27,22 @@ def handbook(db):
 
 @pytest.fixture
 def signed_in(browser, live_server):
-    """Sign a person in, in a browser context of their own (closed before the server stops)."""
+    """Sign a person in, in a browser context of their own (closed before the server stops),
+    and open `at`."""
     contexts = []
 
-    def _signed_in(user) -> Page:
+    def _signed_in(user, at: str | None = None) -> Page:
         context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE)
         contexts.append(context)
-        return _sign_in(context.new_page(), live_server, user)
+        add_session(context, live_server, user)
+        page = context.new_page()
+        if at is not None:
+            page.goto(f"{live_server.url}{at}")
+        return page
 
     yield _signed_in
     for context in contexts:
         context.close()
-
-
-def _sign_in(page: Page, live_server, user) -> Page:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
-    return page
 
 
 def assert_fits_a_phone(page: Page) -> None:
@@ -64,8 +60,7 @@ def assert_fits_a_phone(page: Page) -> None:
 def test_a_flag_goes_from_trainee_to_supervisor_and_back(
     signed_in, live_server, trainee, supervisor, handbook
 ):
-    page = signed_in(trainee)
-    page.goto(f"{live_server.url}/playbook/search/")
+    page = signed_in(trainee, at="/playbook/search/")
     page.get_by_label("搜索手册").press_sequentially("客户嫌利率太高怎么办", delay=30)
     top = page.locator(".search-result").first
     expect(top).to_have_attribute("data-entry-number", "16")
@@ -81,8 +76,7 @@ def test_a_flag_goes_from_trainee_to_supervisor_and_back(
     expect(page.locator('[data-state="open"]')).to_contain_text("现在的定价规定已经改了")
     assert_fits_a_phone(page)
 
-    editor = signed_in(supervisor)
-    editor.goto(f"{live_server.url}/playbook/flags/")
+    editor = signed_in(supervisor, at="/playbook/flags/")
     flag = editor.locator('.flag[data-state="open"]')
     expect(flag).to_contain_text("现在的定价规定已经改了")
     assert_fits_a_phone(editor)
@@ -100,8 +94,7 @@ def test_a_mentor_assigns_a_section_and_the_trainee_confirms_it(
     signed_in, live_server, trainee, supervisor, handbook
 ):
     section = Section.objects.get(numeral="二")
-    mentor = signed_in(supervisor)
-    mentor.goto(f"{live_server.url}/playbook/sections/{section.pk}/")
+    mentor = signed_in(supervisor, at=f"/playbook/sections/{section.pk}/")
     mentor.get_by_role("link", name="把这一节指定给实习客户经理阅读").click()
     # Measure the form page, not the section page still unloading (no document mid-navigation).
     expect(mentor.get_by_label("实习客户经理")).to_be_visible()
@@ -113,7 +106,7 @@ def test_a_mentor_assigns_a_section_and_the_trainee_confirms_it(
     expect(mentor.locator('.assignment[data-state="open"]')).to_contain_text(str(section))
     assert_fits_a_phone(mentor)
 
-    page = signed_in(trainee)
+    page = signed_in(trainee, at="/")
     assignment = ReadingAssignment.objects.get()
     item = page.locator(f'.assigned-reading [data-assignment="{assignment.pk}"]')
     expect(item).to_contain_text(str(section))
@@ -141,13 +134,11 @@ def test_the_search_log_and_import_preview_fit_a_phone(
     signed_in, live_server, supervisor, admin_user, handbook
 ):
     SearchLog.objects.create(user=supervisor, query="飞机贷款怎么办", result_count=0)
-    page = signed_in(supervisor)
-    page.goto(f"{live_server.url}/playbook/searches/")
+    page = signed_in(supervisor, at="/playbook/searches/")
     expect(page.locator('[data-query="飞机贷款怎么办"]')).to_be_visible()
     assert_fits_a_phone(page)
 
-    admin = signed_in(admin_user)
-    admin.goto(f"{live_server.url}/playbook/import/")
+    admin = signed_in(admin_user, at="/playbook/import/")
     admin.get_by_label("手册文本文件").set_input_files(str(SAMPLE_HANDBOOK))
     admin.get_by_role("button", name="预览").click()
     admin.get_by_text("逐条预览").click()

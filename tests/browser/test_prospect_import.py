@@ -38,7 +38,7 @@ def test_import_bad_rows_then_a_good_file_then_filter_and_export(
     people, sign_in, live_server, tmp_path
 ):
     make_territory(branch=people.owner.branch, name="城南批发市场", managers=[people.owner])
-    page = sign_in(people.owner)
+    page = sign_in(people.owner, at=None)
 
     bad = tmp_path / "会员名单.csv"
     bad.write_bytes(BAD_CSV)
@@ -82,7 +82,7 @@ def test_import_bad_rows_then_a_good_file_then_filter_and_export(
 def test_a_csv_with_duplicates_is_imported_once_confirmed(people, sign_in, live_server, tmp_path):
     make_territory(branch=people.owner.branch, name="城南批发市场", managers=[people.owner])
     Prospect.objects.create(name="宏达五金经营部", owner=people.teammate, source="referral")
-    page = sign_in(people.owner)
+    page = sign_in(people.owner, at=None)
     path = tmp_path / "members.csv"
     path.write_bytes(csv_bytes(GOOD, encoding="gbk"))
     upload(page, live_server, path)

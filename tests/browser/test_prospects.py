@@ -18,8 +18,7 @@ pytestmark = pytest.mark.browser
 
 def test_add_a_prospect_referred_by_a_client(people, sign_in, live_server):
     referrer = make_prospect(people.owner, name="华联批发贸易", stage="client")
-    page = sign_in(people.owner)
-    page.goto(f"{live_server.url}{referrer.get_absolute_url()}")
+    page = sign_in(people.owner, at=referrer.get_absolute_url())
     page.get_by_role("link", name="添加该客户转介绍的客户").click()
     expect(page.get_by_label("来源")).to_have_value("referral")
     page.get_by_label(re.compile("^名称")).fill("美佳日用品批发部")
@@ -37,7 +36,7 @@ def test_add_a_prospect_referred_by_a_client(people, sign_in, live_server):
 
 def test_log_a_turned_away_visit_then_its_follow_up(people, sign_in, live_server):
     prospect = make_prospect(people.owner, name="金悦大酒店")
-    page = sign_in(people.owner)
+    page = sign_in(people.owner, at=None)
     url = f"{live_server.url}{prospect.get_absolute_url()}"
     page.goto(url)
     visit = page.locator("#visit-form")
@@ -67,8 +66,7 @@ def test_log_a_turned_away_visit_then_its_follow_up(people, sign_in, live_server
 
 def test_record_a_meal_the_client_paid_for(people, sign_in, live_server, browser):
     prospect = make_prospect(people.owner, name="老周家常菜馆")
-    page = sign_in(people.owner)
-    page.goto(f"{live_server.url}{prospect.get_absolute_url()}")
+    page = sign_in(people.owner, at=prospect.get_absolute_url())
     page.get_by_text("登记宴请或礼品").click()
     form = page.locator("form", has=page.get_by_role("button", name="保存登记"))
     form.get_by_label("类型").select_option(label="宴请")
@@ -94,8 +92,7 @@ def test_record_a_meal_the_client_paid_for(people, sign_in, live_server, browser
 def test_keep_one_promise_and_break_another(people, sign_in, live_server):
     prospect = make_prospect(people.owner, name="华联批发贸易")
     broken = make_promise(prospect, description="一周内答复提额")
-    page = sign_in(people.owner)
-    page.goto(f"{live_server.url}{prospect.get_absolute_url()}")
+    page = sign_in(people.owner, at=prospect.get_absolute_url())
     page.get_by_text("记录承诺").click()
     form = page.locator("form", has=page.get_by_role("button", name="保存承诺"))
     form.get_by_label("承诺内容").fill("下周送来结算产品说明")
@@ -123,8 +120,7 @@ def test_keep_one_promise_and_break_another(people, sign_in, live_server):
 def test_filter_the_list_and_the_url_follows(people, sign_in, live_server):
     make_prospect(people.owner, name="鑫源服装商行", stage="client")
     make_prospect(people.owner, name="宏达五金经营部", stage="lead", phone="13999998888")
-    page = sign_in(people.owner)
-    page.goto(f"{live_server.url}/prospects/")
+    page = sign_in(people.owner, at="/prospects/")
     results = page.locator("#results")
     expect(results).to_contain_text("宏达五金经营部")
     page.get_by_label("阶段").select_option(label="客户")
@@ -169,8 +165,7 @@ def test_the_agenda_leads_straight_to_each_action(people, sign_in, live_server):
     today = timezone.localdate()
     late = make_prospect(people.owner, name="兴旺粮油批发", next_action_date=today - timedelta(1))
     promise = make_promise(make_prospect(people.owner, name="华联批发贸易"), due_on=today)
-    page = sign_in(people.owner)
-    page.goto(f"{live_server.url}/")
+    page = sign_in(people.owner, at="/")
     card = page.locator("li", has_text="华联批发贸易")
     card.get_by_role("button", name="标记为已兑现").click()  # asks once more
     card.get_by_role("button", name="是的，已兑现").click()
@@ -216,7 +211,7 @@ def test_the_change_history_is_fetched_when_opened(people, sign_in, live_server)
         if "/history/" in request.url:
             fetched.append(request.url)
 
-    page = sign_in(people.owner)
+    page = sign_in(people.owner, at=None)
     page.on("request", note)
     page.goto(f"{live_server.url}{prospect.get_absolute_url()}")
     page.wait_for_load_state("load")  # htmx wires the folded history up once the page loads

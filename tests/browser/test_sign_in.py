@@ -16,8 +16,8 @@ HOME_HEADINGS = {
 
 
 @pytest.mark.parametrize("role", list(HOME_HEADINGS))
-def test_each_role_signs_in_and_lands_on_its_home(role, people, sign_in, live_server):
-    page = sign_in(getattr(people, role))
+def test_each_role_signs_in_and_lands_on_its_home(role, people, sign_in_with_form, live_server):
+    page = sign_in_with_form(getattr(people, role))
     assert page.url == f"{live_server.url}/"
     assert page.get_by_role("heading", level=1).inner_text() == HOME_HEADINGS[role]
     # On a wide screen the menu is open (static/js/app.js); on a phone it is one button.
@@ -26,8 +26,8 @@ def test_each_role_signs_in_and_lands_on_its_home(role, people, sign_in, live_se
     assert "/accounts/login/" in page.url
 
 
-def test_wrong_password_shows_the_message_on_the_page(people, sign_in):
-    page = sign_in(people.owner, password="not-the-password")
+def test_wrong_password_shows_the_message_on_the_page(people, sign_in_with_form):
+    page = sign_in_with_form(people.owner, password="not-the-password")
     assert page.get_by_text("请输入一个正确的用户名和密码").is_visible()
 
 
@@ -49,19 +49,19 @@ def test_chinese_text_renders_with_a_real_font(page, live_server, db):
     assert differ, "Chinese renders as boxes: install fonts-wqy-microhei"
 
 
-def test_the_page_is_usable_on_a_phone(people, sign_in, page):
+def test_the_page_is_usable_on_a_phone(people, sign_in_with_form, page):
     page.set_viewport_size({"width": 375, "height": 740})
-    sign_in(people.owner)
+    sign_in_with_form(people.owner)
     overflow = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
     assert not overflow
 
 
-def test_no_csp_violations_on_sign_in_and_home(people, sign_in, page):
+def test_no_csp_violations_on_sign_in_and_home(people, sign_in_with_form, page):
     violations: list[str] = []
     page.on(
         "console",
         lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
     )
-    sign_in(people.owner)
+    sign_in_with_form(people.owner)
     page.reload()
     assert violations == []

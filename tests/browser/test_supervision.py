@@ -28,7 +28,7 @@ def test_the_supervisors_home_fills_in_the_panels_it_loads_after_itself(
     today = timezone.localdate()
     make_prospect(people.owner, name="逾期商行", next_action_date=today - timedelta(days=3))
     make_prospect(people.supervisor, name="我自己的商行", next_action_date=today)
-    page = sign_in(people.supervisor)
+    page = sign_in(people.supervisor, at=None)
     page.set_viewport_size(PHONE)
     # The complaints panel fails once: it says so and links to its own page.
     page.route("**/complaints/board/attention/", lambda route: route.fulfill(status=500))
@@ -54,7 +54,7 @@ def test_a_supervisor_reviews_the_team_on_a_phone(people, sign_in, live_server):
     make_prospect(people.owner, name="按时商行", next_action_date=today + timedelta(days=3))
     meal = make_hospitality(late, kind="meal", paid_by="client", note="客户请吃饭")
 
-    page = sign_in(people.supervisor)
+    page = sign_in(people.supervisor, at=None)
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/prospects/team/")
     card = page.locator(f"#member-{people.owner.pk}")

@@ -38,8 +38,7 @@ def log_contact(page, said: str) -> None:
 def test_manager_records_a_complaint_through_the_five_steps_and_closes_it(
     people, sign_in, live_server
 ):
-    page = sign_in(people.owner)
-    page.goto(f"{live_server.url}/complaints/")
+    page = sign_in(people.owner, at="/complaints/")
     assert_fits(page)
     page.get_by_role("button", name="登记投诉", exact=True).click()
     page.get_by_label("客户姓名").fill("王先生")
@@ -138,8 +137,7 @@ def test_on_a_phone_a_contact_clears_the_badge_and_an_extension_is_told(
     case = silent_since(
         make_case(people.owner, client_name="老张"), timezone.now() - timedelta(days=3)
     )
-    page = sign_in(people.owner)
-    page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    page = sign_in(people.owner, at=case.get_absolute_url())
     expect(page.locator("#case-badge .case-badge-escalated")).to_be_visible()
     log_contact(page, "已回电告知进展")
     # Swapped in place with the log: no badge left, feedback due tomorrow.
@@ -158,8 +156,7 @@ def test_on_a_phone_a_contact_clears_the_badge_and_an_extension_is_told(
 
 def test_on_a_phone_a_step_done_meanwhile_says_why_and_keeps_the_note(people, sign_in, live_server):
     case = make_case(people.owner, client_name="老周")
-    page = sign_in(people.owner)
-    page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    page = sign_in(people.owner, at=case.get_absolute_url())
     Case.objects.get(pk=case.pk).apply("listen", by=people.supervisor, note="主管已复述")
     note = "客户诉求：退还多收的账户管理费，并要求书面道歉" * 3
     page.locator(".step-next").get_by_label("备注").fill(note)
@@ -178,8 +175,7 @@ def test_on_a_phone_a_contact_from_the_agenda_takes_the_menus_count_down(
 
     silent_since(make_case(people.owner, client_name="老李"), timezone.now() - timedelta(days=3))
     sweep(timezone.now())
-    page = sign_in(people.owner)
-    page.goto(f"{live_server.url}/")
+    page = sign_in(people.owner, at="/")
     menu = page.locator("#site-menu-summary")
     expect(menu.locator(".badge")).to_have_text("1")
     line = page.locator(".agenda-case").first

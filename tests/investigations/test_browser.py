@@ -57,8 +57,7 @@ def test_manager_and_supervisor_take_an_investigation_to_approval(
     prospect = make_prospect(people.owner, name="鑫源服装商行")
 
     # The manager starts from the prospect's page.
-    sign_in(people.owner)
-    page.goto(f"{live_server.url}{prospect.get_absolute_url()}")
+    sign_in(people.owner, at=prospect.get_absolute_url())
     page.get_by_role("button", name="发起贷款调查").click()
     page.locator("#id_amount").fill("800000")
     page.locator("#id_term_months").fill("12")
@@ -122,8 +121,7 @@ def test_manager_and_supervisor_take_an_investigation_to_approval(
 
     # The supervisor returns it with a comment.
     page.context.clear_cookies()
-    sign_in(people.supervisor)
-    page.goto(f"{live_server.url}/investigations/queue/")
+    sign_in(people.supervisor, at="/investigations/queue/")
     no_sideways_scroll(page)
     page.get_by_role("link", name="鑫源服装商行").click()
     expect(page.get_by_label("退回并附意见")).to_be_visible()
@@ -135,7 +133,7 @@ def test_manager_and_supervisor_take_an_investigation_to_approval(
 
     # The manager sees why, fixes and resubmits.
     page.context.clear_cookies()
-    sign_in(people.owner)
+    sign_in(people.owner, at=None)
     investigation = Investigation.objects.get(prospect=prospect)
     page.goto(f"{live_server.url}{investigation.get_absolute_url()}")
     expect(page.get_by_role("alert")).to_contain_text("请补充仓库照片")
@@ -146,8 +144,7 @@ def test_manager_and_supervisor_take_an_investigation_to_approval(
 
     # The supervisor approves; the PDF downloads with Chinese in it.
     page.context.clear_cookies()
-    sign_in(people.supervisor)
-    page.goto(f"{live_server.url}/investigations/queue/")
+    sign_in(people.supervisor, at="/investigations/queue/")
     page.get_by_role("link", name="鑫源服装商行").click()
     page.get_by_label("同意").check()
     page.get_by_role("button", name="提交审查结论").click()
