@@ -29,9 +29,10 @@ $(STAMP): $(BIN)/python pyproject.toml requirements/constraints.txt
 
 install-dev: $(DEV_STAMP)
 
-$(DEV_STAMP): $(STAMP)
+# One pip run for both (each run builds the editable wheel again).
+$(DEV_STAMP): $(BIN)/python pyproject.toml requirements/constraints.txt
 	$(PIP) -e ".[dev]"
-	touch $@
+	touch $(STAMP) $@
 
 # Runs on SQLite, or on the database DATABASE_URL names. worksteal: an idle worker takes
 # tests queued for the other, so the suite does not end on one worker's long tail.
