@@ -28,16 +28,15 @@ def handbook(db):
 @pytest.fixture
 def signed_in(browser, live_server):
     """Sign a person in, in a browser context of their own (closed before the server stops),
-    and open `at`."""
+    and open `at`; returns the page."""
     contexts = []
 
-    def _signed_in(user, at: str | None = None) -> Page:
+    def _signed_in(user, at: str) -> Page:
         context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE)
         contexts.append(context)
         add_session(context, live_server, user)
         page = context.new_page()
-        if at is not None:
-            page.goto(f"{live_server.url}{at}")
+        page.goto(f"{live_server.url}{at}")
         return page
 
     yield _signed_in

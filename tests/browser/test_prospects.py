@@ -36,9 +36,8 @@ def test_add_a_prospect_referred_by_a_client(people, sign_in, live_server):
 
 def test_log_a_turned_away_visit_then_its_follow_up(people, sign_in, live_server):
     prospect = make_prospect(people.owner, name="金悦大酒店")
-    page = sign_in(people.owner, at=None)
+    page = sign_in(people.owner, at=prospect.get_absolute_url())
     url = f"{live_server.url}{prospect.get_absolute_url()}"
-    page.goto(url)
     visit = page.locator("#visit-form")
     choose_outcome(page, "被拒之门外")
     # The form asks what was learned and for an intermediary, and proposes a date.
@@ -165,7 +164,7 @@ def test_the_agenda_leads_straight_to_each_action(people, sign_in, live_server):
     today = timezone.localdate()
     late = make_prospect(people.owner, name="兴旺粮油批发", next_action_date=today - timedelta(1))
     promise = make_promise(make_prospect(people.owner, name="华联批发贸易"), due_on=today)
-    page = sign_in(people.owner, at="/")
+    page = sign_in(people.owner)
     card = page.locator("li", has_text="华联批发贸易")
     card.get_by_role("button", name="标记为已兑现").click()  # asks once more
     card.get_by_role("button", name="是的，已兑现").click()

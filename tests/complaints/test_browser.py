@@ -175,7 +175,7 @@ def test_on_a_phone_a_contact_from_the_agenda_takes_the_menus_count_down(
 
     silent_since(make_case(people.owner, client_name="老李"), timezone.now() - timedelta(days=3))
     sweep(timezone.now())
-    page = sign_in(people.owner, at="/")
+    page = sign_in(people.owner)
     menu = page.locator("#site-menu-summary")
     expect(menu.locator(".badge")).to_have_text("1")
     line = page.locator(".agenda-case").first
