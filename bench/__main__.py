@@ -41,8 +41,10 @@ def _run(label: str, args: list[str], env: dict[str, str] | None = None) -> tupl
         stderr=subprocess.STDOUT,
         text=True,
     )
+    elapsed = time.monotonic() - started
     print(process.stdout, flush=True)
-    return process.returncode, process.stdout, time.monotonic() - started
+    print(f"== {label}: {elapsed:.0f} s", flush=True)
+    return process.returncode, process.stdout, elapsed
 
 
 def _machine() -> list[str]:

@@ -58,14 +58,16 @@ def make_user(username: str, role: str, *, branch: Branch, supervisor: User | No
     return user
 
 
+# Nearly every test asks for the branches: inserted without an audit entry each, as the
+# people are (a third of the time of a create()).
 @pytest.fixture
 def branch(db) -> Branch:
-    return Branch.objects.create(code="0101", name="城南支行")
+    return Branch.objects.bulk_create([Branch(code="0101", name="城南支行")])[0]
 
 
 @pytest.fixture
 def other_branch(db) -> Branch:
-    return Branch.objects.create(code="0303", name="城东支行")
+    return Branch.objects.bulk_create([Branch(code="0303", name="城东支行")])[0]
 
 
 @pytest.fixture
