@@ -59,9 +59,9 @@ def migrated_templates(pg_database: str) -> Iterator[None]:
                 )
                 for backend in ("sqlite", "postgresql")
             ]
-            for migration in migrations:
-                if migration.wait() != 0:
-                    raise subprocess.CalledProcessError(migration.returncode, migration.args)
+            # Both end before either failure is raised: no migration left running.
+            for migration in [m for m in migrations if m.wait() != 0]:
+                raise subprocess.CalledProcessError(migration.returncode, migration.args)
             os.environ[SQLITE_TEMPLATE], os.environ[PG_TEMPLATE] = sqlite_path, pg_database
             yield
         finally:
